@@ -12,6 +12,17 @@ if [ ! -d "$shared/data" ]; then
   echo "note: $shared/data not found: tests that need the shared data and fixtures are SKIPPED (set PADELLM_SHARED to its path)" >&2
 fi
 
+# The Azure Storage code is tested against a real Azurite (npm); installed once into .tools/.
+azurite_version=3.35.0
+if [ -z "${AZURITE:-}" ] && [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --prefix .tools/azurite "azurite@${azurite_version}" --no-audit --no-fund --loglevel=error >/dev/null \
+      || echo "note: npm could not install azurite@${azurite_version}: the Azurite tests are SKIPPED" >&2
+  else
+    echo "note: npm not found: the Azurite tests are SKIPPED (install Node.js, or set AZURITE)" >&2
+  fi
+fi
+
 dotnet build PaDeLLM.Functions.sln -c "$config" -nologo -clp:ErrorsOnly || exit 1
 dotnet test PaDeLLM.Functions.sln -c "$config" --no-build -nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -28,6 +39,6 @@ if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test results found" >&2
   status=1
 fi
-[ "$skipped" -gt 0 ] && echo "note: ${skipped} skipped: they need $shared (data and fixtures), which was not found" >&2
+[ "$skipped" -gt 0 ] && echo "note: ${skipped} skipped: each skip's reason is printed above (missing $shared or azurite)" >&2
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

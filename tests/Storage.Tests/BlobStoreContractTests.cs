@@ -1,0 +1,117 @@
+using System.Text;
+using PaDeLLM.Storage.Azure;
+using PaDeLLM.Storage.Blobs;
+using PaDeLLM.Tests;
+using Xunit;
+
+namespace PaDeLLM.Storage.Tests;
+
+/// <summary>
+/// One behaviour, two stores: the local directory and the Blob REST API against a real
+/// Azurite must answer every operation the same way, so the pipeline can swap them.
+/// </summary>
+public sealed class BlobStoreContractTests
+{
+    [Fact]
+    public async Task LocalDirectoryStoreHonoursTheContract()
+    {
+        using var dir = new TempDir();
+        await Contract(new LocalDirectoryBlobStore(dir.Path));
+    }
+
+    [AzuriteFact]
+    public async Task AzureBlobStoreHonoursTheContractOnAzurite()
+    {
+        using var azurite = new Azurite();
+        using var http = new HttpClient();
+        await Contract(new AzureBlobStore(http, azurite.Account) { ListPageSize = 2 });
+    }
+
+    [AzuriteFact]
+    public async Task AWrongKeyIsRefusedByTheServiceWithItsErrorCode()
+    {
+        using var azurite = new Azurite();
+        using var http = new HttpClient();
+        var wrong = azurite.Account with { Key = Encoding.UTF8.GetBytes("not the account key") };
+        var e = await Assert.ThrowsAsync<StorageRequestFailedException>(() => new AzureBlobStore(http, wrong).CreateContainerAsync("results"));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, e.Status);
+        Assert.Equal("AuthorizationFailure", e.ErrorCode);
+    }
+
+    [AzuriteFact]
+    public async Task AConnectionStringReachesTheSameAccount()
+    {
+        using var azurite = new Azurite();
+        using var http = new HttpClient();
+        var viaKey = new AzureBlobStore(http, azurite.Account);
+        var viaString = new AzureBlobStore(http, StorageAccount.Parse(azurite.ConnectionString));
+        await viaKey.CreateContainerAsync("shared");
+        await viaKey.PutAsync("shared", "a.txt", "hello"u8.ToArray());
+        Assert.Equal("hello", Encoding.UTF8.GetString((await viaString.GetAsync("shared", "a.txt"))!));
+    }
+
+    [Fact]
+    public void ConnectionStringsParseOrNameTheirProblem()
+    {
+        StorageAccount dev = StorageAccount.Parse("UseDevelopmentStorage=true");
+        Assert.Equal("http://127.0.0.1:10000/devstoreaccount1", dev.BlobEndpoint.AbsoluteUri.TrimEnd('/'));
+        StorageAccount cloud = StorageAccount.Parse("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + Convert.ToBase64String(new byte[32]) + ";EndpointSuffix=core.windows.net");
+        Assert.Equal("https://acct.queue.core.windows.net/", cloud.QueueEndpoint.AbsoluteUri);
+        Assert.Contains("AccountKey is missing", Assert.Throws<FormatException>(() => StorageAccount.Parse("AccountName=acct")).Message, StringComparison.Ordinal);
+        Assert.Contains("not base64", Assert.Throws<FormatException>(() => StorageAccount.Parse("AccountName=a;AccountKey=***")).Message, StringComparison.Ordinal);
+        FormatException junk = Assert.Throws<FormatException>(() => StorageAccount.Parse("AccountName=a;garbage"));
+        Assert.Contains("'garbage'", junk.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("Upper")]
+    [InlineData("a--b")]
+    [InlineData("-ab")]
+    public async Task BadContainerNamesAreRefusedBeforeAnyRequest(string name)
+    {
+        using var dir = new TempDir();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => new LocalDirectoryBlobStore(dir.Path).CreateContainerAsync(name));
+        Assert.Contains(name, e.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task Contract(IBlobStore store)
+    {
+        await Assert.ThrowsAsync<BlobContainerNotFoundException>(() => store.PutAsync("missing", "x", new byte[] { 1 }));
+        Assert.Null(await store.GetAsync("missing", "x"));
+
+        await store.CreateContainerAsync("corpus");
+        await store.CreateContainerAsync("corpus"); // idempotent
+        var names = new[] { "b.json", "a/1.json", "a/2.json", "a/sub/3.json", "ü/é 名.json" };
+        foreach (string n in names)
+        {
+            Assert.True(await store.PutAsync("corpus", n, Encoding.UTF8.GetBytes("content of " + n), "application/json"));
+        }
+
+        foreach (string n in names)
+        {
+            Assert.Equal("content of " + n, Encoding.UTF8.GetString((await store.GetAsync("corpus", n))!));
+        }
+
+        Assert.Null(await store.GetAsync("corpus", "a/none.json"));
+        var all = await store.ListAsync("corpus").Select(b => b.Name).ToListAsync();
+        Assert.Equal(names.Order(StringComparer.Ordinal), all);
+        var underA = await store.ListAsync("corpus", "a/").ToListAsync();
+        Assert.Equal(["a/1.json", "a/2.json", "a/sub/3.json"], underA.Select(b => b.Name));
+        Assert.All(underA, b => Assert.Equal(Encoding.UTF8.GetByteCount("content of " + b.Name), b.Length));
+
+        // Create-only writes never replace; overwrite does.
+        Assert.False(await store.PutAsync("corpus", "b.json", "other"u8.ToArray(), overwrite: false));
+        Assert.Equal("content of b.json", Encoding.UTF8.GetString((await store.GetAsync("corpus", "b.json"))!));
+        Assert.True(await store.PutAsync("corpus", "b.json", "replaced"u8.ToArray()));
+        Assert.Equal("replaced", Encoding.UTF8.GetString((await store.GetAsync("corpus", "b.json"))!));
+        Assert.True(await store.PutAsync("corpus", "c.json", ReadOnlyMemory<byte>.Empty, overwrite: false));
+        Assert.Empty((await store.GetAsync("corpus", "c.json"))!);
+
+        Assert.True(await store.DeleteAsync("corpus", "a/2.json"));
+        Assert.False(await store.DeleteAsync("corpus", "a/2.json"));
+        Assert.Equal(["a/1.json", "a/sub/3.json"], await store.ListAsync("corpus", "a/").Select(b => b.Name).ToListAsync());
+        await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync("corpus", "../escape", new byte[] { 1 }));
+        await Assert.ThrowsAsync<BlobContainerNotFoundException>(async () => await store.ListAsync("nothing-here").ToListAsync());
+    }
+}
