@@ -16,7 +16,7 @@ public sealed class BlobStoreContractTests
     public async Task LocalDirectoryStoreHonoursTheContract()
     {
         using var dir = new TempDir();
-        await Contract(new LocalDirectoryBlobStore(dir.Path));
+        await Contract(name => new LocalDirectoryContainer(Path.Combine(dir.Path, name)));
     }
 
     [AzuriteFact]
@@ -24,7 +24,7 @@ public sealed class BlobStoreContractTests
     {
         using var azurite = new Azurite();
         using var http = new HttpClient();
-        await Contract(new AzureBlobStore(http, azurite.Account) { ListPageSize = 2 });
+        await Contract(name => new AzureBlobContainer(http, azurite.Account, name) { ListPageSize = 2 });
     }
 
     [AzuriteFact]
@@ -33,7 +33,7 @@ public sealed class BlobStoreContractTests
         using var azurite = new Azurite();
         using var http = new HttpClient();
         var wrong = azurite.Account with { Key = Encoding.UTF8.GetBytes("not the account key") };
-        var e = await Assert.ThrowsAsync<StorageRequestFailedException>(() => new AzureBlobStore(http, wrong).CreateContainerAsync("results"));
+        var e = await Assert.ThrowsAsync<StorageRequestFailedException>(() => new AzureBlobContainer(http, wrong, "results").CreateIfNotExistsAsync());
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, e.Status);
         Assert.Equal("AuthorizationFailure", e.ErrorCode);
     }
@@ -43,11 +43,11 @@ public sealed class BlobStoreContractTests
     {
         using var azurite = new Azurite();
         using var http = new HttpClient();
-        var viaKey = new AzureBlobStore(http, azurite.Account);
-        var viaString = new AzureBlobStore(http, StorageAccount.Parse(azurite.ConnectionString));
-        await viaKey.CreateContainerAsync("shared");
-        await viaKey.PutAsync("shared", "a.txt", "hello"u8.ToArray());
-        Assert.Equal("hello", Encoding.UTF8.GetString((await viaString.GetAsync("shared", "a.txt"))!));
+        var viaKey = new AzureBlobContainer(http, azurite.Account, "shared");
+        var viaString = new AzureBlobContainer(http, StorageAccount.Parse(azurite.ConnectionString), "shared");
+        await viaKey.CreateIfNotExistsAsync();
+        await viaKey.PutAsync("a.txt", "hello"u8.ToArray());
+        Assert.Equal("hello", Encoding.UTF8.GetString((await viaString.GetAsync("a.txt"))!));
     }
 
     [Fact]
@@ -68,50 +68,52 @@ public sealed class BlobStoreContractTests
     [InlineData("Upper")]
     [InlineData("a--b")]
     [InlineData("-ab")]
-    public async Task BadContainerNamesAreRefusedBeforeAnyRequest(string name)
+    public void BadContainerNamesAreRefusedBeforeAnyRequest(string name)
     {
-        using var dir = new TempDir();
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => new LocalDirectoryBlobStore(dir.Path).CreateContainerAsync(name));
+        using var http = new HttpClient();
+        var e = Assert.Throws<ArgumentException>(() => new AzureBlobContainer(http, StorageAccount.Development(), name));
         Assert.Contains(name, e.Message, StringComparison.Ordinal);
     }
 
-    private static async Task Contract(IBlobStore store)
+    private static async Task Contract(Func<string, IBlobContainer> open)
     {
-        await Assert.ThrowsAsync<BlobContainerNotFoundException>(() => store.PutAsync("missing", "x", new byte[] { 1 }));
-        Assert.Null(await store.GetAsync("missing", "x"));
+        IBlobContainer missing = open("missing");
+        await Assert.ThrowsAsync<BlobContainerNotFoundException>(() => missing.PutAsync("x", new byte[] { 1 }));
+        Assert.Null(await missing.GetAsync("x"));
+        await Assert.ThrowsAsync<BlobContainerNotFoundException>(async () => await missing.ListAsync().ToListAsync());
 
-        await store.CreateContainerAsync("corpus");
-        await store.CreateContainerAsync("corpus"); // idempotent
+        IBlobContainer store = open("corpus");
+        await store.CreateIfNotExistsAsync();
+        await store.CreateIfNotExistsAsync(); // idempotent
         var names = new[] { "b.json", "a/1.json", "a/2.json", "a/sub/3.json", "ü/é 名.json" };
         foreach (string n in names)
         {
-            Assert.True(await store.PutAsync("corpus", n, Encoding.UTF8.GetBytes("content of " + n), "application/json"));
+            Assert.True(await store.PutAsync(n, Encoding.UTF8.GetBytes("content of " + n), "application/json"));
         }
 
         foreach (string n in names)
         {
-            Assert.Equal("content of " + n, Encoding.UTF8.GetString((await store.GetAsync("corpus", n))!));
+            Assert.Equal("content of " + n, Encoding.UTF8.GetString((await store.GetAsync(n))!));
         }
 
-        Assert.Null(await store.GetAsync("corpus", "a/none.json"));
-        var all = await store.ListAsync("corpus").Select(b => b.Name).ToListAsync();
+        Assert.Null(await store.GetAsync("a/none.json"));
+        var all = await store.ListAsync().Select(b => b.Name).ToListAsync();
         Assert.Equal(names.Order(StringComparer.Ordinal), all);
-        var underA = await store.ListAsync("corpus", "a/").ToListAsync();
+        var underA = await store.ListAsync("a/").ToListAsync();
         Assert.Equal(["a/1.json", "a/2.json", "a/sub/3.json"], underA.Select(b => b.Name));
         Assert.All(underA, b => Assert.Equal(Encoding.UTF8.GetByteCount("content of " + b.Name), b.Length));
 
         // Create-only writes never replace; overwrite does.
-        Assert.False(await store.PutAsync("corpus", "b.json", "other"u8.ToArray(), overwrite: false));
-        Assert.Equal("content of b.json", Encoding.UTF8.GetString((await store.GetAsync("corpus", "b.json"))!));
-        Assert.True(await store.PutAsync("corpus", "b.json", "replaced"u8.ToArray()));
-        Assert.Equal("replaced", Encoding.UTF8.GetString((await store.GetAsync("corpus", "b.json"))!));
-        Assert.True(await store.PutAsync("corpus", "c.json", ReadOnlyMemory<byte>.Empty, overwrite: false));
-        Assert.Empty((await store.GetAsync("corpus", "c.json"))!);
+        Assert.False(await store.PutAsync("b.json", "other"u8.ToArray(), overwrite: false));
+        Assert.Equal("content of b.json", Encoding.UTF8.GetString((await store.GetAsync("b.json"))!));
+        Assert.True(await store.PutAsync("b.json", "replaced"u8.ToArray()));
+        Assert.Equal("replaced", Encoding.UTF8.GetString((await store.GetAsync("b.json"))!));
+        Assert.True(await store.PutAsync("c.json", ReadOnlyMemory<byte>.Empty, overwrite: false));
+        Assert.Empty((await store.GetAsync("c.json"))!);
 
-        Assert.True(await store.DeleteAsync("corpus", "a/2.json"));
-        Assert.False(await store.DeleteAsync("corpus", "a/2.json"));
-        Assert.Equal(["a/1.json", "a/sub/3.json"], await store.ListAsync("corpus", "a/").Select(b => b.Name).ToListAsync());
-        await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync("corpus", "../escape", new byte[] { 1 }));
-        await Assert.ThrowsAsync<BlobContainerNotFoundException>(async () => await store.ListAsync("nothing-here").ToListAsync());
+        Assert.True(await store.DeleteAsync("a/2.json"));
+        Assert.False(await store.DeleteAsync("a/2.json"));
+        Assert.Equal(["a/1.json", "a/sub/3.json"], await store.ListAsync("a/").Select(b => b.Name).ToListAsync());
+        await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync("../escape", new byte[] { 1 }));
     }
 }

@@ -7,34 +7,35 @@ using PaDeLLM.Storage.Blobs;
 
 namespace PaDeLLM.Storage.Azure;
 
-/// <summary>The Blob service's REST API for block blobs: containers, put (optionally create-only), get, list, delete.</summary>
-public sealed class AzureBlobStore(HttpClient http, StorageAccount account) : IBlobStore
+/// <summary>One container through the Blob service's REST API for block blobs: create, put (optionally create-only), get, list, delete.</summary>
+public sealed class AzureBlobContainer(HttpClient http, StorageAccount account, string container) : IBlobContainer
 {
     private readonly StorageRestClient _rest = new(http, account, account.BlobEndpoint);
+    private readonly string _container = BlobNames.Container(container);
 
-    public string Location => account.BlobEndpoint.AbsoluteUri;
+    public string Location => $"{account.BlobEndpoint.AbsoluteUri.TrimEnd('/')}/{_container}";
 
     /// <summary>Most blobs per list page (the service's cap is 5000); smaller pages exercise continuation.</summary>
     public int ListPageSize { get; init; } = 5000;
 
-    public async Task CreateContainerAsync(string container, CancellationToken cancel = default)
+    public async Task CreateIfNotExistsAsync(CancellationToken cancel = default)
     {
         try
         {
-            using var _ = await _rest.SendAsync(HttpMethod.Put, $"{BlobNames.Container(container)}?restype=container", null, null, cancel, HttpStatusCode.Created);
+            using var _ = await _rest.SendAsync(HttpMethod.Put, $"{_container}?restype=container", null, null, cancel, HttpStatusCode.Created);
         }
         catch (StorageRequestFailedException e) when (e.ErrorCode == "ContainerAlreadyExists")
         {
         }
     }
 
-    public async Task<bool> PutAsync(string container, string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream", bool overwrite = true, CancellationToken cancel = default)
+    public async Task<bool> PutAsync(string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream", bool overwrite = true, CancellationToken cancel = default)
     {
         var body = new ReadOnlyMemoryContent(content);
         body.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         try
         {
-            using var _ = await _rest.SendAsync(HttpMethod.Put, BlobPath(container, name), body, r =>
+            using var _ = await _rest.SendAsync(HttpMethod.Put, BlobPath(name), body, r =>
             {
                 r.Headers.Add("x-ms-blob-type", "BlockBlob");
                 if (!overwrite)
@@ -50,22 +51,22 @@ public sealed class AzureBlobStore(HttpClient http, StorageAccount account) : IB
         }
         catch (StorageRequestFailedException e) when (e.ErrorCode == "ContainerNotFound")
         {
-            throw new BlobContainerNotFoundException(container, Location);
+            throw new BlobContainerNotFoundException(Location);
         }
     }
 
-    public async Task<byte[]?> GetAsync(string container, string name, CancellationToken cancel = default)
+    public async Task<byte[]?> GetAsync(string name, CancellationToken cancel = default)
     {
-        using HttpResponseMessage r = await _rest.SendAsync(HttpMethod.Get, BlobPath(container, name), null, null, cancel, HttpStatusCode.OK, HttpStatusCode.NotFound);
+        using HttpResponseMessage r = await _rest.SendAsync(HttpMethod.Get, BlobPath(name), null, null, cancel, HttpStatusCode.OK, HttpStatusCode.NotFound);
         return r.StatusCode == HttpStatusCode.NotFound ? null : await r.Content.ReadAsByteArrayAsync(cancel);
     }
 
-    public async IAsyncEnumerable<BlobItem> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken cancel = default)
+    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancel = default)
     {
         string? marker = null;
         do
         {
-            string query = $"{BlobNames.Container(container)}?restype=container&comp=list&maxresults={ListPageSize}&prefix={Uri.EscapeDataString(prefix)}"
+            string query = $"{_container}?restype=container&comp=list&maxresults={ListPageSize}&prefix={Uri.EscapeDataString(prefix)}"
                 + (marker is null ? "" : $"&marker={Uri.EscapeDataString(marker)}");
             XElement page;
             try
@@ -75,7 +76,7 @@ public sealed class AzureBlobStore(HttpClient http, StorageAccount account) : IB
             }
             catch (StorageRequestFailedException e) when (e.ErrorCode == "ContainerNotFound")
             {
-                throw new BlobContainerNotFoundException(container, Location);
+                throw new BlobContainerNotFoundException(Location);
             }
 
             foreach (XElement blob in page.Element("Blobs")?.Elements("Blob") ?? [])
@@ -93,12 +94,12 @@ public sealed class AzureBlobStore(HttpClient http, StorageAccount account) : IB
         while (!string.IsNullOrEmpty(marker));
     }
 
-    public async Task<bool> DeleteAsync(string container, string name, CancellationToken cancel = default)
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancel = default)
     {
-        using HttpResponseMessage r = await _rest.SendAsync(HttpMethod.Delete, BlobPath(container, name), null, null, cancel, HttpStatusCode.Accepted, HttpStatusCode.NotFound);
+        using HttpResponseMessage r = await _rest.SendAsync(HttpMethod.Delete, BlobPath(name), null, null, cancel, HttpStatusCode.Accepted, HttpStatusCode.NotFound);
         return r.StatusCode == HttpStatusCode.Accepted;
     }
 
-    private static string BlobPath(string container, string name) =>
-        $"{BlobNames.Container(container)}/{string.Join('/', BlobNames.Blob(name).Split('/').Select(Uri.EscapeDataString))}";
+    private string BlobPath(string name) =>
+        $"{_container}/{string.Join('/', BlobNames.Blob(name).Split('/').Select(Uri.EscapeDataString))}";
 }
