@@ -9,6 +9,7 @@ public static class CliApp
     public static RootCommand Build(CliContext ctx) => new("PaDeLLM: named-entity recognition by parallel decoding of label-mention pairs")
     {
         ExtractCommand.Create(ctx),
+        CorpusCommand.Create(ctx),
         TrainCommand.Create(ctx),
         EvalCommand.Create(ctx),
         ScoreCommand.Create(ctx),

@@ -20,8 +20,16 @@ public sealed record MentionAnswer(string Label, int K, string? Mention, double 
 /// continues from that branch, so a document's mention calls reuse the K/V its count call computed.
 /// Calls are serialised on the model (continuous batching across callers is the GPU host's job).
 /// </summary>
-public sealed class PadellmEngineService(DecoderModel model, ITokenizer tokenizer, int cacheEntries = 256)
+public sealed class PadellmEngineService(DecoderModel model, ITokenizer tokenizer, int cacheEntries = 256) : IPadellmEngine
 {
+    public string ModelName { get; init; } = "padellm";
+
+    public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default) =>
+        Task.FromResult(Count(text, schema));
+
+    public Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, string label, int count, int k, CancellationToken cancel = default) =>
+        Task.FromResult(Mention(text, schema, label, count, k));
+
     private readonly object _gate = new();
     private readonly LinkedList<CacheEntry> _lru = new();
     private readonly Dictionary<(string, PromptLanguage), (KvNode, int[])> _texts = [];

@@ -133,3 +133,58 @@ public class ReplayTests
         Assert.Contains("no activity named 'Count'", failed.Failure);
     }
 }
+
+public sealed class HistoryStoreTests
+{
+    private static readonly List<HistoryEvent> Every =
+    [
+        new OrchestratorStarted(new DateTime(2026, 11, 22, 8, 0, 0, DateTimeKind.Utc)),
+        new ExecutionStarted("ExtractDocument", JsonNode.Parse("{\"text\":\"Zürich 東京\",\"n\":[1,2.5,null]}")),
+        new TaskScheduled(0, "CountLabel", JsonNode.Parse("{\"label\":\"PER\"}")),
+        new TaskCompleted(0, JsonNode.Parse("{\"count\":2}")),
+        new TaskFailed(1, "boom"),
+        new SubOrchestrationCreated(2, "ExtractDocument", "corpus|a/b c|doc-1", null),
+        new SubOrchestrationCompleted(2, JsonValue.Create(7)),
+        new SubOrchestrationFailed(3, "bad"),
+        new TimerCreated(4, new DateTime(2026, 11, 22, 8, 0, 1, DateTimeKind.Utc)),
+        new TimerFired(4),
+        new ExecutionCompleted(null, "failed for a reason"),
+    ];
+
+    [Fact]
+    public void Every_event_round_trips_through_the_directory_store_and_odd_ids_stay_distinct()
+    {
+        using var dir = new PaDeLLM.Tests.TempDir();
+        var store = new DirectoryHistoryStore(dir.Path);
+        store.Append("corpus|a/b c|doc-1", Every[..4]);
+        store.Append("corpus|a/b c|doc-1", Every[4..]);
+        store.Append("corpus|a/b c|doc-2", Every[..1]);
+        var loaded = new DirectoryHistoryStore(dir.Path).Load("corpus|a/b c|doc-1");
+        Assert.Equal(Every.Select(Render), loaded.Select(Render));
+        Assert.Single(store.Load("corpus|a/b c|doc-2"));
+        Assert.Empty(store.Load("never seen"));
+        store.Purge("corpus|a/b c|doc-2");
+        Assert.Empty(store.Load("corpus|a/b c|doc-2"));
+    }
+
+    [Fact]
+    public void A_torn_last_line_is_dropped_and_a_corrupt_middle_line_is_named()
+    {
+        using var dir = new PaDeLLM.Tests.TempDir();
+        var store = new DirectoryHistoryStore(dir.Path);
+        store.Append("i", Every[..3]);
+        File.AppendAllText(store.PathOf("i"), "{\"type\":\"TaskComp");
+        Assert.Equal(3, store.Load("i").Count);
+        store.Append("i", Every[3..4]);
+        Assert.Equal(4, store.Load("i").Count); // the torn line was cut, so the append is readable
+
+        var lines = File.ReadAllLines(store.PathOf("i"));
+        lines[1] = "not json";
+        File.WriteAllLines(store.PathOf("i"), lines);
+        var e = Assert.Throws<InvalidDataException>(() => store.Load("i"));
+        Assert.Contains($"{store.PathOf("i")}:2:", e.Message, StringComparison.Ordinal);
+    }
+
+    // Records holding JsonNodes compare by reference: compare their JSON.
+    private static string Render(HistoryEvent e) => System.Text.Json.JsonSerializer.Serialize(e);
+}

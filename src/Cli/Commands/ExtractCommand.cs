@@ -17,24 +17,17 @@ internal static class ExtractCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var model = new Option<string?>("--model") { Description = "model directory in HF layout with its tokenizer (config.json, model.safetensors, tokenizer.json)" };
-        var tokenizerDir = new Option<string?>("--tokenizer") { Description = "tokenizer directory or file, when not in the model directory" };
+        var choice = new ModelChoice();
         var text = new Option<string>("--text") { Description = "the text to extract entities from", Required = true };
-        var labels = new Option<string?>("--labels") { Description = "comma-separated labels (prompt name = label), e.g. PER,LOC" };
-        var language = new Option<string>("--language") { Description = "en or zh, with --labels", DefaultValueFactory = _ => "en" };
-        var dataset = new Option<string?>("--dataset") { Description = "use a dataset's label schema (default conll03)" };
-        var schemaFile = new Option<string?>("--schema") { Description = "a label schema JSON file" };
         var dedup = ScoreCommand.DedupOption();
         dedup.DefaultValueFactory = _ => "paper";
-        var command = new Command("extract", "Extract entities with a PaDeLLM model: counts per label, then every mention, all decoded in parallel")
-        {
-            model, tokenizerDir, text, labels, language, dataset, schemaFile, dedup,
-        };
+        var command = new Command("extract", "Extract entities with a PaDeLLM model: counts per label, then every mention, all decoded in parallel") { text, dedup };
+        choice.AddTo(command);
         command.SetAction(r =>
         {
-            string modelDir = r.GetValue(model) ?? throw new UsageException("--model DIR is required: no model is shipped in this checkout yet");
-            LabelSchema schema = Schema(r.GetValue(labels), r.GetValue(language)!, r.GetValue(dataset), r.GetValue(schemaFile));
-            ITokenizer tokenizer = TokenizerLoader.Load(r.GetValue(tokenizerDir) ?? modelDir);
+            string modelDir = choice.ModelDirectory(r);
+            LabelSchema schema = choice.Schema(r, modelDir);
+            ITokenizer tokenizer = TokenizerLoader.Load(choice.TokenizerPath(r, modelDir));
             using DecoderModel decoder = DecoderModel.Load(modelDir);
             var extractor = new PadellmExtractor(decoder, tokenizer) { Dedup = DedupPolicyNames.Parse(r.GetValue(dedup)!) };
             ExtractionOutcome outcome = extractor.Extract(r.GetValue(text)!, schema);
@@ -42,24 +35,6 @@ internal static class ExtractCommand
             return 0;
         });
         return command;
-    }
-
-    private static LabelSchema Schema(string? labels, string language, string? dataset, string? schemaFile)
-    {
-        if (new[] { labels, dataset, schemaFile }.Count(x => x is not null) > 1)
-        {
-            throw new UsageException("give at most one of --labels, --dataset and --schema");
-        }
-
-        if (labels is not null)
-        {
-            string[] keys = labels.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            return keys.Length == 0
-                ? throw new UsageException("--labels: no labels given")
-                : new LabelSchema("labels", PromptLanguageNames.Parse(language, "--language"), keys.Select(k => new EntityLabel(k, k)));
-        }
-
-        return schemaFile is not null ? LabelSchemaFile.Load(schemaFile) : DatasetCatalog.Get(dataset ?? "conll03").Schema;
     }
 
     /// <summary>The result JSON: entities with label, text, every span and probability; unresolved predictions; costs.</summary>

@@ -36,6 +36,8 @@ public sealed unsafe class DecoderModel : IDisposable
     /// </summary>
     public float[] Forward(IReadOnlyList<Segment> segments, bool allPositions = false)
     {
+        // The weights may be memory-mapped: reading them after Dispose would be an access violation.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ModelConfig c = Config;
         int total = Validate(segments);
         int h = c.HiddenSize, qd = c.QDim, kvd = c.KvDim, ff = c.IntermediateSize;
@@ -224,5 +226,11 @@ public sealed unsafe class DecoderModel : IDisposable
 
     private static void Add(float[] x, float[] delta) => System.Numerics.Tensors.TensorPrimitives.Add(x, delta, x);
 
-    public void Dispose() => Weights.Dispose();
+    private volatile bool _disposed;
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Weights.Dispose();
+    }
 }

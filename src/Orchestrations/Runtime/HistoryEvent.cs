@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace PaDeLLM.Orchestrations.Runtime;
 
@@ -7,6 +8,18 @@ namespace PaDeLLM.Orchestrations.Runtime;
 /// Ids tie a scheduling event to its completion; they are the order in which the orchestrator
 /// asked for things, which is why orchestrator code must be deterministic.
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ExecutionStarted), "ExecutionStarted")]
+[JsonDerivedType(typeof(OrchestratorStarted), "OrchestratorStarted")]
+[JsonDerivedType(typeof(TaskScheduled), "TaskScheduled")]
+[JsonDerivedType(typeof(TaskCompleted), "TaskCompleted")]
+[JsonDerivedType(typeof(TaskFailed), "TaskFailed")]
+[JsonDerivedType(typeof(SubOrchestrationCreated), "SubOrchestrationCreated")]
+[JsonDerivedType(typeof(SubOrchestrationCompleted), "SubOrchestrationCompleted")]
+[JsonDerivedType(typeof(SubOrchestrationFailed), "SubOrchestrationFailed")]
+[JsonDerivedType(typeof(TimerCreated), "TimerCreated")]
+[JsonDerivedType(typeof(TimerFired), "TimerFired")]
+[JsonDerivedType(typeof(ExecutionCompleted), "ExecutionCompleted")]
 public abstract record HistoryEvent;
 
 /// <summary>The instance began, with its name and input.</summary>

@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PaDeLLM.Activities.Corpus;
+
+/// <summary>One document of a corpus: its id (given, or the line number) and text.</summary>
+public sealed record CorpusDocument(string Id, string Text);
+
+/// <summary>A line that could not be read as a document, named by line and problem.</summary>
+public sealed record CorpusProblem(int Line, string Problem);
+
+/// <summary>
+/// Reads a corpus blob, one document per line (JSON Lines), each line one of:
+/// <c>{"id": "…", "text": "…"}</c> (id optional), a JSON string, or a line of the paper's data
+/// files (<c>["text", [start, end, "mention", "LABEL"], …]</c>, gold ignored). Blank lines are
+/// skipped; the id defaults to the line number. Bad lines are reported, never thrown, so one
+/// broken line does not lose the rest of the corpus.
+/// </summary>
+public static class CorpusDocuments
+{
+    public const int MaxTextChars = 100_000;
+
+    public static (List<CorpusDocument> Documents, List<CorpusProblem> Problems) Parse(ReadOnlySpan<byte> content)
+    {
+        var documents = new List<CorpusDocument>();
+        var problems = new List<CorpusProblem>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        string all;
+        try
+        {
+            all = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content);
+        }
+        catch (DecoderFallbackException)
+        {
+            problems.Add(new CorpusProblem(0, "the corpus is not valid UTF-8"));
+            return (documents, problems);
+        }
+
+        string[] lines = all.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].TrimEnd('\r').TrimStart('\uFEFF');
+            int number = i + 1;
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            (string? id, string? text, string? problem) = ParseLine(line);
+            id ??= number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (problem is null && text!.Trim().Length == 0)
+            {
+                problem = "text is empty";
+            }
+            else if (problem is null && text!.Length > MaxTextChars)
+            {
+                problem = $"text has {text.Length:N0} characters, more than the {MaxTextChars:N0} allowed";
+            }
+            else if (problem is null && !ids.Add(id))
+            {
+                problem = $"id '{id}' appears twice";
+            }
+
+            if (problem is null)
+            {
+                documents.Add(new CorpusDocument(id, text!));
+            }
+            else
+            {
+                problems.Add(new CorpusProblem(number, problem));
+            }
+        }
+
+        return (documents, problems);
+    }
+
+    public static JsonObject ToJson(List<CorpusDocument> documents, List<CorpusProblem> problems, string source) => new()
+    {
+        ["documents"] = new JsonArray(documents.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["text"] = d.Text }).ToArray()),
+        ["problems"] = new JsonArray(problems.Select(p => (JsonNode)new JsonObject { ["id"] = null, ["line"] = p.Line, ["error"] = $"{source}:{p.Line}: {p.Problem}" }).ToArray()),
+    };
+
+    private static (string? Id, string? Text, string? Problem) ParseLine(string line)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            return (null, null, $"not JSON: {e.Message}");
+        }
+
+        switch (node)
+        {
+            case JsonValue v when v.TryGetValue(out string? s):
+                return (null, s, null);
+            case JsonArray a when a.Count > 0 && a[0] is JsonValue first && first.TryGetValue(out string? s):
+                return (null, s, null);
+            case JsonObject o:
+                string? id = o["id"] switch
+                {
+                    null => null,
+                    JsonValue idv when idv.TryGetValue(out string? ids) => ids,
+                    JsonValue idv when idv.TryGetValue(out long idn) => idn.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    _ => "",
+                };
+                if (id is { Length: 0 })
+                {
+                    return (null, null, "field 'id' must be a non-empty string or an integer");
+                }
+
+                return o["text"] is JsonValue tv && tv.TryGetValue(out string? text)
+                    ? (id, text, null)
+                    : (id, null, "field 'text' is missing or not a string");
+            default:
+                return (null, null, "expected {\"id\", \"text\"}, a JSON string, or [\"text\", …]");
+        }
+    }
+}

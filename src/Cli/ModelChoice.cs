@@ -1,0 +1,102 @@
+using System.CommandLine;
+using PaDeLLM.Ner.Data;
+using PaDeLLM.Ner.Labels;
+
+namespace PaDeLLM.Cli;
+
+/// <summary>
+/// The options that pick a model and a label schema, shared by extract, corpus, serve and ingest.
+/// Without --model the model shipped in the checkout (<c>models/conll03-en</c>) is used; without
+/// a schema option the model's own <c>labels.json</c>, else CoNLL-2003's labels.
+/// </summary>
+internal sealed class ModelChoice
+{
+    public const string ShippedModel = "models/conll03-en";
+
+    public Option<string?> Model { get; } = new("--model") { Description = $"model directory in HF layout with its tokenizer (default: $PADELLM_MODEL, else the shipped {ShippedModel})" };
+
+    public Option<string?> Tokenizer { get; } = new("--tokenizer") { Description = "tokenizer directory or file, when not in the model directory" };
+
+    public Option<string?> Labels { get; } = new("--labels") { Description = "comma-separated labels (prompt name = label), e.g. PER,LOC" };
+
+    public Option<string> Language { get; } = new("--language") { Description = "en or zh, with --labels", DefaultValueFactory = _ => "en" };
+
+    public Option<string?> Dataset { get; } = new("--dataset") { Description = "use a dataset's label schema" };
+
+    public Option<string?> SchemaFile { get; } = new("--schema") { Description = "a label schema JSON file" };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { Model, Tokenizer, Labels, Language, Dataset, SchemaFile })
+        {
+            command.Options.Add(o);
+        }
+    }
+
+    public string ModelDirectory(ParseResult r)
+    {
+        if (r.GetValue(Model) is string explicitDir)
+        {
+            return Directory.Exists(explicitDir) ? explicitDir : throw new UsageException($"--model: directory '{explicitDir}' not found");
+        }
+
+        if (Environment.GetEnvironmentVariable("PADELLM_MODEL") is { Length: > 0 } env)
+        {
+            return Directory.Exists(env) ? env : throw new UsageException($"PADELLM_MODEL: directory '{env}' not found");
+        }
+
+        return FindShipped() ?? throw new UsageException($"no model given and the shipped {ShippedModel} was not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}: pass --model DIR");
+    }
+
+    public string TokenizerPath(ParseResult r, string modelDir) => r.GetValue(Tokenizer) ?? modelDir;
+
+    public LabelSchema Schema(ParseResult r, string modelDir)
+    {
+        string? labels = r.GetValue(Labels), dataset = r.GetValue(Dataset), schemaFile = r.GetValue(SchemaFile);
+        if (new[] { labels, dataset, schemaFile }.Count(x => x is not null) > 1)
+        {
+            throw new UsageException("give at most one of --labels, --dataset and --schema");
+        }
+
+        if (labels is not null)
+        {
+            string[] keys = labels.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return keys.Length == 0
+                ? throw new UsageException("--labels: no labels given")
+                : new LabelSchema("labels", PromptLanguageNames.Parse(r.GetValue(Language)!, "--language"), keys.Select(k => new EntityLabel(k, k)));
+        }
+
+        if (schemaFile is not null)
+        {
+            return LabelSchemaFile.Load(schemaFile);
+        }
+
+        if (dataset is not null)
+        {
+            return DatasetCatalog.Get(dataset).Schema;
+        }
+
+        string own = Path.Combine(modelDir, "labels.json");
+        return File.Exists(own) ? LabelSchemaFile.Load(own) : DatasetCatalog.Get("conll03").Schema;
+    }
+
+    /// <summary>The model's name for results: its directory's name.</summary>
+    public static string NameOf(string modelDir) => new DirectoryInfo(Path.GetFullPath(modelDir)).Name;
+
+    private static string? FindShipped()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, ShippedModel);
+                if (File.Exists(Path.Combine(candidate, "config.json")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}
