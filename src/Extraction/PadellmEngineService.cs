@@ -14,139 +14,243 @@ public sealed record CountAnswer(string Label, int? Count, string? Failure, int 
 public sealed record MentionAnswer(string Label, int K, string? Mention, double LogProbability, string? Failure, int GeneratedTokens);
 
 /// <summary>
-/// The model behind the activities, one call per PaDeLLM step so a durable orchestrator can fan
-/// them out: <see cref="Count"/> decodes every label's count for a text at once and keeps each
-/// label's committed branch in a prefix cache keyed by (text, label); <see cref="Mention"/>
-/// continues from that branch, so a document's mention calls reuse the K/V its count call computed.
-/// Calls are serialised on the model (continuous batching across callers is the GPU host's job).
+/// The model behind the activities and the GPU host, one call per PaDeLLM step so a durable
+/// orchestrator can fan them out. All decoding goes through a <see cref="ContinuousBatcher"/>,
+/// so concurrent callers share decode steps. A prefix cache keyed by text holds each text's
+/// prompt prefix (prefilled once) and, per label, the committed count branch that the label's
+/// mention calls continue from; it is bounded in entries and bytes, least recently used first out.
 /// </summary>
-public sealed class PadellmEngineService(DecoderModel model, ITokenizer tokenizer, int cacheEntries = 256) : IPadellmEngine
+public sealed class PadellmEngineService : IPadellmEngine, IDisposable
 {
+    private readonly DecoderModel _model;
+    private readonly ITokenizer _tokenizer;
+    private readonly ContinuousBatcher _batcher;
+    private readonly bool _ownsBatcher;
+    private readonly HashSet<int> _newlines;
+    private readonly LinkedList<TextEntry> _lru = new();
+    private readonly Dictionary<(string, PromptLanguage), LinkedListNode<TextEntry>> _texts = [];
+    private int _cacheHits, _textsEncoded;
+
+    public PadellmEngineService(DecoderModel model, ITokenizer tokenizer, ContinuousBatcher? batcher = null)
+    {
+        _model = model;
+        _tokenizer = tokenizer;
+        _ownsBatcher = batcher is null;
+        _batcher = batcher ?? new ContinuousBatcher(model);
+        _newlines = OutputReader.NewlineTokens(tokenizer);
+        if (tokenizer.EosId is null)
+        {
+            throw new ArgumentException("the tokenizer has no end-of-sequence token", nameof(tokenizer));
+        }
+    }
+
     public string ModelName { get; init; } = "padellm";
-
-    public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default) =>
-        Task.FromResult(Count(text, schema));
-
-    public Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, string label, int count, int k, CancellationToken cancel = default) =>
-        Task.FromResult(Mention(text, schema, label, count, k));
-
-    private readonly object _gate = new();
-    private readonly LinkedList<CacheEntry> _lru = new();
-    private readonly Dictionary<(string, PromptLanguage), (KvNode, int[])> _texts = [];
-    private readonly HashSet<int> _newlines = OutputReader.NewlineTokens(tokenizer);
 
     public int MaxCountTokens { get; init; } = 4;
 
-    /// <summary>Mention calls served from a cached label branch.</summary>
-    public int CacheHits { get; private set; }
-
     public int MaxMentionTokens { get; init; } = 32;
 
-    public IReadOnlyList<CountAnswer> Count(string text, LabelSchema schema)
-    {
-        lock (_gate)
-        {
-            int eos = tokenizer.EosId!.Value;
-            var generator = new GreedyGenerator(model);
-            string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
-            (KvNode textNode, int[] textTokens) = TextPrefix(text, schema.Language);
-            var results = generator.Generate(prompts.Select(p =>
-            {
-                int[] full = tokenizer.Encode(p);
-                return TokenPath.Remainder(full, textTokens) is int[] rest
-                    ? new GenerationRequest(textNode, rest, MaxCountTokens, new HashSet<int>(_newlines) { eos })
-                    : new GenerationRequest(model.NewCache().CreateRoot(), full, MaxCountTokens, new HashSet<int>(_newlines) { eos });
-            }).ToList());
-            var answers = new List<CountAnswer>();
-            var toCommit = new List<(int Index, string Output)>();
-            for (int i = 0; i < results.Count; i++)
-            {
-                (string output, Parsed<int> count) = OutputReader.Count(results[i], tokenizer, eos, CountOutputParser.DefaultMaxCount);
-                answers.Add(new CountAnswer(schema.Labels[i].Key, count.Ok ? count.Value : null, count.Failure?.ToString(), results[i].Tokens.Length));
-                if (count.Ok && count.Value > 0)
-                {
-                    toCommit.Add((i, output));
-                }
-            }
+    /// <summary>Most texts kept in the prefix cache.</summary>
+    public int CacheEntries { get; init; } = 256;
 
-            IReadOnlyList<KvNode> nodes = generator.CommitLastTokens(toCommit.Select(c => results[c.Index]).ToList());
+    /// <summary>Most K/V bytes the cached texts may hold.</summary>
+    public long CacheBytes { get; init; } = 512L << 20;
+
+    public ContinuousBatcher Batcher => _batcher;
+
+    /// <summary>Mention calls served from a cached label branch.</summary>
+    public int CacheHits => Volatile.Read(ref _cacheHits);
+
+    /// <summary>Texts whose shared prompt prefix had to be encoded (each once while cached).</summary>
+    public int TextPrefixesEncoded => Volatile.Read(ref _textsEncoded);
+
+    public int CachedTexts
+    {
+        get
+        {
+            lock (_lru)
+            {
+                return _lru.Count;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default)
+    {
+        int eos = _tokenizer.EosId!.Value;
+        TextEntry entry = Entry(text, schema.Language);
+        (KvNode textNode, int[] textTokens) = await entry.Prefix(this, cancel);
+        string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
+        var stops = new HashSet<int>(_newlines) { eos };
+        var requests = prompts.Select(p =>
+        {
+            int[] full = _tokenizer.Encode(p);
+            return TokenPath.Remainder(full, textTokens) is int[] rest
+                ? new GenerationRequest(textNode, rest, MaxCountTokens, stops)
+                : new GenerationRequest(_model.NewCache().CreateRoot(), full, MaxCountTokens, stops);
+        }).ToList();
+        IReadOnlyList<GenerationResult> results = await _batcher.GenerateAsync(requests, cancel);
+
+        var answers = new List<CountAnswer>();
+        var toCommit = new List<(int Index, string Output)>();
+        for (int i = 0; i < results.Count; i++)
+        {
+            (string output, Parsed<int> count) = OutputReader.Count(results[i], _tokenizer, eos, CountOutputParser.DefaultMaxCount);
+            answers.Add(new CountAnswer(schema.Labels[i].Key, count.Ok ? count.Value : null, count.Failure?.ToString(), results[i].Tokens.Length));
+            if (count.Ok && count.Value > 0)
+            {
+                toCommit.Add((i, output));
+            }
+        }
+
+        // Cache each positive count's last token too, so the label's mention calls branch from here.
+        if (toCommit.Count > 0)
+        {
+            IReadOnlyList<GenerationResult> committed = await _batcher.GenerateAsync(
+                toCommit.Select(c => new GenerationRequest(results[c.Index].Node, [results[c.Index].Tokens[^1]], 0, GenerationRequest.NoStop)).ToList(), cancel);
             for (int j = 0; j < toCommit.Count; j++)
             {
                 (int i, string output) = toCommit[j];
-                Remember(new CacheEntry(text, schema.Labels[i].Key, nodes[j], [.. nodes[j].AllTokens()], prompts[i] + output));
+                KvNode node = committed[j].Node;
+                entry.Remember(schema.Labels[i].Key, new LabelBranch(node, [.. node.AllTokens()], prompts[i] + output));
             }
+        }
 
-            return answers;
+        Evict();
+        return answers;
+    }
+
+    public async Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, string label, int count, int k, CancellationToken cancel = default)
+    {
+        int eos = _tokenizer.EosId!.Value;
+        EntityLabel entity = schema.Get(label);
+        string marker = PromptTemplate.For(schema.Language).MentionMarker(k);
+        GenerationRequest request;
+        LabelBranch? hit = Peek(text, schema.Language)?.Branch(label);
+        if (hit is not null && TokenPath.Remainder(_tokenizer.Encode(hit.Context + marker), hit.Tokens) is int[] rest)
+        {
+            Interlocked.Increment(ref _cacheHits);
+            request = new GenerationRequest(hit.Node, rest, MaxMentionTokens, new HashSet<int> { eos });
+        }
+        else
+        {
+            // Cache miss (evicted, or another process counted): the full prompt from scratch.
+            string prompt = MentionPrompt.Build(text, entity, schema.Language, count, k);
+            request = new GenerationRequest(_model.NewCache().CreateRoot(), _tokenizer.Encode(prompt), MaxMentionTokens, new HashSet<int> { eos });
+        }
+
+        GenerationResult r = (await _batcher.GenerateAsync([request], cancel))[0];
+        Parsed<string> mention = OutputReader.Mention(r, _tokenizer);
+        return new MentionAnswer(label, k, mention.Value, r.ContentLogProbability, mention.Failure?.ToString(), r.Tokens.Length);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsBatcher)
+        {
+            _batcher.Dispose();
         }
     }
 
-    public MentionAnswer Mention(string text, LabelSchema schema, string label, int count, int k)
+    private TextEntry Entry(string text, PromptLanguage language)
     {
-        lock (_gate)
+        lock (_lru)
         {
-            int eos = tokenizer.EosId!.Value;
-            EntityLabel entity = schema.Get(label);
-            string marker = PromptTemplate.For(schema.Language).MentionMarker(k);
-            GenerationRequest request;
-            CacheEntry? hit = _lru.FirstOrDefault(e => e.Text == text && e.Label == label);
-            if (hit is not null && TokenPath.Remainder(tokenizer.Encode(hit.Context + marker), hit.Tokens) is int[] rest)
+            if (_texts.TryGetValue((text, language), out var node))
             {
-                CacheHits++;
-                request = new GenerationRequest(hit.Node, rest, MaxMentionTokens, new HashSet<int> { eos });
+                _lru.Remove(node);
+                _lru.AddFirst(node);
+                return node.Value;
             }
-            else
+
+            var entry = new TextEntry(text, language, _model.NewCache());
+            _texts[(text, language)] = _lru.AddFirst(entry);
+            return entry;
+        }
+    }
+
+    private TextEntry? Peek(string text, PromptLanguage language)
+    {
+        lock (_lru)
+        {
+            if (!_texts.TryGetValue((text, language), out var node))
             {
-                // Cache miss (evicted, or another process counted): the full prompt from scratch.
-                string prompt = MentionPrompt.Build(text, entity, schema.Language, count, k);
-                request = new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), MaxMentionTokens, new HashSet<int> { eos });
+                return null;
             }
 
-            GenerationResult r = new GreedyGenerator(model).Generate([request])[0];
-            Parsed<string> mention = OutputReader.Mention(r, tokenizer);
-            return new MentionAnswer(label, k, mention.Value, r.ContentLogProbability, mention.Failure?.ToString(), r.Tokens.Length);
+            _lru.Remove(node);
+            _lru.AddFirst(node);
+            return node.Value;
         }
     }
 
-    /// <summary>Texts whose shared prompt prefix had to be encoded (each once while cached).</summary>
-    public int TextPrefixesEncoded { get; private set; }
-
-    // The tokens every count prompt of a text starts with ("text:\n{TEXT}\nentity type:\n"), prefilled once per text.
-    private (KvNode Node, int[] Tokens) TextPrefix(string text, PromptLanguage language)
+    private void Evict()
     {
-        if (_texts.TryGetValue((text, language), out var cached))
+        lock (_lru)
         {
-            return cached;
-        }
-
-        PromptTemplate t = PromptTemplate.For(language);
-        int[] tokens = tokenizer.Encode(t.TextHeader + text + t.LabelHeader);
-        KvNode root = model.NewCache().CreateRoot();
-        new GreedyGenerator(model).Prefill([new Segment(root, tokens)]);
-        TextPrefixesEncoded++;
-        if (_texts.Count >= cacheEntries)
-        {
-            _texts.Clear(); // coarse eviction keeps the bound; label branches hold their own references
-        }
-
-        _texts[(text, language)] = (root, tokens);
-        return (root, tokens);
-    }
-
-    private void Remember(CacheEntry entry)
-    {
-        CacheEntry? existing = _lru.FirstOrDefault(e => e.Text == entry.Text && e.Label == entry.Label);
-        if (existing is not null)
-        {
-            _lru.Remove(existing);
-        }
-
-        _lru.AddFirst(entry);
-        while (_lru.Count > cacheEntries)
-        {
-            _lru.RemoveLast();
+            long bytes = _lru.Sum(e => e.Cache.AllocatedBytes);
+            while (_lru.Count > 1 && (_lru.Count > CacheEntries || bytes > CacheBytes))
+            {
+                TextEntry last = _lru.Last!.Value;
+                bytes -= last.Cache.AllocatedBytes;
+                _lru.RemoveLast();
+                _texts.Remove((last.Text, last.Language));
+            }
         }
     }
 
     /// <summary>A label's committed count branch for one text: its node, the tokens on its path and the text they spell.</summary>
-    private sealed record CacheEntry(string Text, string Label, KvNode Node, int[] Tokens, string Context);
+    private sealed record LabelBranch(KvNode Node, int[] Tokens, string Context);
+
+    /// <summary>One cached text: its own K/V cache (so evicting it frees everything), its prefix, its label branches.</summary>
+    private sealed class TextEntry(string text, PromptLanguage language, KvCache cache)
+    {
+        private readonly Dictionary<string, LabelBranch> _branches = new(StringComparer.Ordinal);
+        private Task<(KvNode, int[])>? _prefix;
+
+        public string Text { get; } = text;
+
+        public PromptLanguage Language { get; } = language;
+
+        public KvCache Cache { get; } = cache;
+
+        // The tokens every count prompt of the text starts with ("text:\n{TEXT}\nentity type:\n"), prefilled once.
+        public Task<(KvNode Node, int[] Tokens)> Prefix(PadellmEngineService owner, CancellationToken cancel)
+        {
+            lock (_branches)
+            {
+                if (_prefix is null || _prefix.IsFaulted || _prefix.IsCanceled)
+                {
+                    _prefix = Encode(owner, cancel);
+                }
+
+                return _prefix;
+            }
+        }
+
+        public LabelBranch? Branch(string label)
+        {
+            lock (_branches)
+            {
+                return _branches.GetValueOrDefault(label);
+            }
+        }
+
+        public void Remember(string label, LabelBranch branch)
+        {
+            lock (_branches)
+            {
+                _branches[label] = branch;
+            }
+        }
+
+        private async Task<(KvNode, int[])> Encode(PadellmEngineService owner, CancellationToken cancel)
+        {
+            PromptTemplate t = PromptTemplate.For(Language);
+            int[] tokens = owner._tokenizer.Encode(t.TextHeader + Text + t.LabelHeader);
+            GenerationResult r = (await owner._batcher.GenerateAsync([new GenerationRequest(Cache.CreateRoot(), tokens, 0, GenerationRequest.NoStop)], cancel))[0];
+            Interlocked.Increment(ref owner._textsEncoded);
+            return (r.Node, tokens);
+        }
+    }
 }

@@ -27,7 +27,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         using var dir = new TempDir();
         using var model = DecoderModel.Load(trained.Directory);
         var tokenizer = HfTokenizer.Load(Path.Combine(trained.Directory, "tokenizer.json"));
-        var engine = new CountingEngine(new PadellmEngineService(model, tokenizer) { ModelName = "synthetic" });
+        using var service = new PadellmEngineService(model, tokenizer) { ModelName = "synthetic" };
+        var engine = new CountingEngine(service);
         List<Sentence> sentences = SyntheticNer.Generate(24, 5);
         var corpus = new LocalDirectoryContainer(Path.Combine(dir.Path, "in"));
         var results = new LocalDirectoryContainer(Path.Combine(dir.Path, "out"));
@@ -76,7 +77,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         using var dir = new TempDir();
         using var model = DecoderModel.Load(trained.Directory);
         var tokenizer = HfTokenizer.Load(Path.Combine(trained.Directory, "tokenizer.json"));
-        var engine = new CountingEngine(new PadellmEngineService(model, tokenizer));
+        using var service = new PadellmEngineService(model, tokenizer);
+        var engine = new CountingEngine(service);
         List<Sentence> sentences = SyntheticNer.Generate(30, 9);
         var corpus = new LocalDirectoryContainer(Path.Combine(dir.Path, "in"));
         var results = new WriteCountingContainer(new LocalDirectoryContainer(Path.Combine(dir.Path, "out")));
@@ -124,7 +126,7 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         using var dir = new TempDir();
         using var model = DecoderModel.Load(trained.Directory);
         var tokenizer = HfTokenizer.Load(Path.Combine(trained.Directory, "tokenizer.json"));
-        var engine = new PadellmEngineService(model, tokenizer);
+        using var engine = new PadellmEngineService(model, tokenizer);
         byte[] lines = Encoding.UTF8.GetBytes(string.Join("\n", SyntheticNer.Generate(10, 11).Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
 
         var localIn = new LocalDirectoryContainer(Path.Combine(dir.Path, "in"));

@@ -62,7 +62,7 @@ public class SyntheticEndToEndTests(SyntheticModelFixture trained, ITestOutputHe
         // The durable pipeline: ExtractDocument fans out a count activity per label, then a mention
         // activity per (label, k), over the engine service; same entities, same probabilities. Each
         // document's text is encoded once, and every mention call continues a cached count branch.
-        var service = new PadellmEngineService(engine, tokenizer);
+        using var service = new PadellmEngineService(engine, tokenizer);
         var backend = new PaDeLLM.Orchestrations.Runtime.InProcessOrchestrationBackend().AddPadellm(service);
         int mentionCalls = 0;
         foreach ((Sentence s, int i) in test.Take(10).Select((s, i) => (s, i)))

@@ -57,7 +57,7 @@ internal static class CorpusCommand
             LabelSchema schema = choice.Schema(r, modelDir);
             ITokenizer tokenizer = TokenizerLoader.Load(choice.TokenizerPath(r, modelDir));
             using DecoderModel decoder = DecoderModel.Load(modelDir);
-            var engine = new PadellmEngineService(decoder, tokenizer) { ModelName = ModelChoice.NameOf(modelDir) };
+            using var engine = new PadellmEngineService(decoder, tokenizer) { ModelName = ModelChoice.NameOf(modelDir) };
             string stateDir = r.GetValue(state) ?? (to.Container is LocalDirectoryContainer local
                 ? Path.Combine(local.Directory, ".padellm", "history")
                 : Path.Combine(Directory.GetCurrentDirectory(), ".padellm", "history"));

@@ -1,0 +1,97 @@
+using PaDeLLM.Model.Decoder;
+using PaDeLLM.Model.Inference;
+using PaDeLLM.Tests;
+using Xunit;
+
+namespace PaDeLLM.Model.Tests;
+
+/// <summary>
+/// Continuous batching must not change what any caller gets: many concurrent callers, joining
+/// at different steps, each receive exactly the tokens their requests give when decoded alone,
+/// while the model runs fewer, larger steps.
+/// </summary>
+public sealed class ContinuousBatcherTests
+{
+    [SharedDataFact]
+    public async Task Concurrent_callers_get_what_each_would_get_alone_in_fewer_steps()
+    {
+        using var model = DecoderModel.Load(Golden.ModelDir("llama-tiny"));
+        var rng = new Random(5);
+        KvNode shared = model.NewCache().CreateRoot();
+        new GreedyGenerator(model).Prefill([new Segment(shared, [1, 17, 42, 99, 3])]);
+
+        // 24 jobs of 1-4 requests: fresh roots and continuations of one shared prefix, varied lengths and stops.
+        var jobs = Enumerable.Range(0, 24).Select(j => Enumerable.Range(0, 1 + rng.Next(4)).Select(_ => (
+            FromShared: rng.Next(2) == 0,
+            Prompt: Enumerable.Range(0, 1 + rng.Next(6)).Select(_ => 4 + rng.Next(290)).ToArray(),
+            MaxNew: rng.Next(0, 12),
+            Stop: 4 + rng.Next(290))).ToList()).ToList();
+
+        GenerationRequest Request((bool FromShared, int[] Prompt, int MaxNew, int Stop) r) =>
+            new(r.FromShared ? shared : model.NewCache().CreateRoot(), r.Prompt, r.MaxNew, new HashSet<int> { r.Stop });
+
+        var alone = jobs.Select(job => job.Select(r => new GreedyGenerator(model).Generate([Request(r)])[0]).ToList()).ToList();
+
+        using var batcher = new ContinuousBatcher(model);
+        var tasks = jobs.Select(async (job, j) =>
+        {
+            await Task.Delay(j % 6 * 3); // arrive at different steps
+            return await batcher.GenerateAsync(job.Select(Request).ToList());
+        }).ToList();
+        var together = await Task.WhenAll(tasks);
+
+        for (int j = 0; j < jobs.Count; j++)
+        {
+            for (int i = 0; i < jobs[j].Count; i++)
+            {
+                Assert.Equal(alone[j][i].Tokens, together[j][i].Tokens);
+                Assert.Equal(alone[j][i].Stopped, together[j][i].Stopped);
+                for (int t = 0; t < alone[j][i].Tokens.Length; t++)
+                {
+                    Assert.Equal(alone[j][i].LogProbabilities[t], together[j][i].LogProbabilities[t], 4);
+                }
+
+                // The node holds the prompt and every generated token but the last, as GreedyGenerator's does.
+                Assert.Equal(alone[j][i].Node.AllTokens(), together[j][i].Node.AllTokens());
+            }
+        }
+
+        int sequences = jobs.Sum(j => j.Count);
+        Assert.True(batcher.Metrics.Steps < sequences, $"{batcher.Metrics.Steps} steps for {sequences} sequences: nothing was batched");
+        Assert.True(batcher.Metrics.BatchSizeSum > batcher.Metrics.Steps);
+    }
+
+    [SharedDataFact]
+    public async Task A_full_queue_refuses_at_once_and_a_cancelled_job_leaves_the_batch()
+    {
+        using var model = DecoderModel.Load(Golden.ModelDir("llama-tiny"));
+        using var batcher = new ContinuousBatcher(model, maxQueuedJobs: 2);
+        GenerationRequest Long() => new(model.NewCache().CreateRoot(), [5, 6, 7], 200, GenerationRequest.NoStop);
+        using var cancel = new CancellationTokenSource();
+        var running = batcher.GenerateAsync([Long()], cancel.Token);
+        var refusals = 0;
+        var accepted = new List<Task<IReadOnlyList<GenerationResult>>>();
+        for (int i = 0; i < 50; i++)
+        {
+            try
+            {
+                accepted.Add(batcher.GenerateAsync([Long()]));
+            }
+            catch (BatcherFullException)
+            {
+                refusals++;
+            }
+        }
+
+        Assert.True(refusals > 0, "50 jobs against a queue of 2 were all accepted");
+        Assert.Equal(refusals, batcher.Metrics.RejectedJobs);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        foreach (var t in accepted)
+        {
+            Assert.Equal(200, (await t)[0].Tokens.Length);
+        }
+
+        await Assert.ThrowsAsync<ArgumentException>(() => batcher.GenerateAsync([new GenerationRequest(model.NewCache().CreateRoot(), [], 1, GenerationRequest.NoStop)]));
+    }
+}
