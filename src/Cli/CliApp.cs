@@ -10,6 +10,7 @@ public static class CliApp
     {
         ExtractCommand.Create(ctx),
         CorpusCommand.Create(ctx),
+        ServeCommand.Create(ctx),
         TrainCommand.Create(ctx),
         EvalCommand.Create(ctx),
         ScoreCommand.Create(ctx),

@@ -1,0 +1,154 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using PaDeLLM.Ner.Labels;
+using PaDeLLM.Orchestrations.Extraction;
+
+namespace PaDeLLM.GpuHost;
+
+/// <summary>Reads and validates request bodies, naming the field at fault in every refusal.</summary>
+public sealed class RequestReader(GpuHostOptions options)
+{
+    public async Task<JsonObject> BodyAsync(HttpRequest request)
+    {
+        string? type = request.ContentType;
+        if (type is null || !type.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"send the body as application/json (got '{type ?? "none"}')", "Content-Type");
+        }
+
+        if (request.ContentLength > options.MaxBodyBytes)
+        {
+            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the body has {request.ContentLength} bytes, more than the {options.MaxBodyBytes} allowed", "body");
+        }
+
+        // Read at most the limit (+1 to notice more), whatever Content-Length claimed.
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int n;
+        while ((n = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > options.MaxBodyBytes)
+            {
+                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the body is more than the {options.MaxBodyBytes} bytes allowed", "body");
+            }
+        }
+
+        try
+        {
+            return JsonNode.Parse(buffer.ToArray()) as JsonObject ?? throw ProblemException.BadRequest("body", "the body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw ProblemException.BadRequest("body", $"malformed JSON: {e.Message}");
+        }
+    }
+
+    public string Text(JsonObject body)
+    {
+        string text = String(body, "text");
+        if (text.Trim().Length == 0)
+        {
+            throw ProblemException.BadRequest("text", "text is empty");
+        }
+
+        if (text.Length > options.MaxTextChars)
+        {
+            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"text has {text.Length} characters, more than the {options.MaxTextChars} allowed", "text");
+        }
+
+        if (!IsWellFormed(text))
+        {
+            throw ProblemException.BadRequest("text", "text contains an unpaired surrogate");
+        }
+
+        return text;
+    }
+
+    /// <summary>The schema: "schema" (a full schema), "labels" (a subset of the default's keys), or the default.</summary>
+    public LabelSchema Schema(JsonObject body)
+    {
+        if (body["schema"] is not null && body["labels"] is not null)
+        {
+            throw ProblemException.BadRequest("labels", "give either labels or schema, not both");
+        }
+
+        if (body["schema"] is JsonNode schema)
+        {
+            try
+            {
+                return LabelSchemaFile.Parse(schema.ToJsonString(), "schema");
+            }
+            catch (FormatException e)
+            {
+                throw ProblemException.BadRequest("schema", e.Message);
+            }
+        }
+
+        if (body["labels"] is null)
+        {
+            return options.DefaultSchema;
+        }
+
+        if (body["labels"] is not JsonArray labels || labels.Count == 0 || labels.Any(l => l is not JsonValue v || !v.TryGetValue(out string? _)))
+        {
+            throw ProblemException.BadRequest("labels", "labels must be a non-empty array of label names");
+        }
+
+        var keys = labels.Select(l => (string)l!).ToList();
+        foreach (string key in keys)
+        {
+            if (!options.DefaultSchema.Contains(key))
+            {
+                throw ProblemException.BadRequest("labels", $"unknown label '{key}': this model knows {string.Join(", ", options.DefaultSchema.Keys)} (or send a schema)");
+            }
+        }
+
+        if (keys.Distinct(StringComparer.Ordinal).Count() != keys.Count)
+        {
+            throw ProblemException.BadRequest("labels", "a label is named twice");
+        }
+
+        return options.DefaultSchema.Subset(keys);
+    }
+
+    public static string String(JsonObject body, string field)
+    {
+        try
+        {
+            return body[field] is JsonValue v && v.TryGetValue(out string? s) ? s : throw ProblemException.BadRequest(field, $"{field} is missing or not a string");
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses escapes that decode to unpaired surrogates.
+            throw ProblemException.BadRequest(field, $"{field} is not valid Unicode (an unpaired surrogate)");
+        }
+    }
+
+    public static int Int(JsonObject body, string field, int min, int max)
+    {
+        if (body[field] is not JsonValue v || !v.TryGetValue(out int value))
+        {
+            throw ProblemException.BadRequest(field, $"{field} is missing or not an integer");
+        }
+
+        return value >= min && value <= max ? value : throw ProblemException.BadRequest(field, $"{field} = {value} is out of range [{min}, {max}]");
+    }
+
+    public static JsonObject SchemaJsonOf(LabelSchema schema) => SchemaJson.Write(schema);
+
+    private static bool IsWellFormed(string text)
+    {
+        try
+        {
+            _ = new UTF8Encoding(false, true).GetByteCount(text);
+            return true;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+    }
+}

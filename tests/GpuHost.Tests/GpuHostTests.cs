@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using PaDeLLM.Activities;
+using PaDeLLM.Activities.Remote;
+using PaDeLLM.Extraction;
+using PaDeLLM.Model.Decoder;
+using PaDeLLM.Model.Inference;
+using PaDeLLM.Orchestrations.Extraction;
+using PaDeLLM.Orchestrations.Runtime;
+using PaDeLLM.Tests;
+using PaDeLLM.Tokenizers.HuggingFace;
+using Xunit;
+
+namespace PaDeLLM.GpuHost.Tests;
+
+/// <summary>The GPU host through real Kestrel on a loopback port, on the synthetic model trained here.</summary>
+[Collection(SyntheticModelCollection.Name)]
+public sealed class GpuHostTests(SyntheticModelFixture trained)
+{
+    [Fact]
+    public async Task The_endpoints_answer_what_the_engine_answers_and_the_pipeline_api_follows_durables_pattern()
+    {
+        await using var host = await Host.StartAsync(trained.Directory);
+        string text = "Greta met Kofi in Hanoi .";
+
+        using var localBatcher = new ContinuousBatcher(host.Model);
+        using var local = new PadellmEngineService(host.Model, host.Tokenizer, localBatcher);
+        var expectedCounts = await local.CountAsync(text, SyntheticNer.Schema);
+        JsonNode counts = await host.PostOk("/v1/count", new JsonObject { ["text"] = text });
+        Assert.Equal(expectedCounts.Select(c => (c.Label, c.Count)), counts["counts"]!.AsArray().Select(c => ((string)c!["label"]!, (int?)c["count"])));
+        Assert.Equal(2, (int)counts["counts"]![0]!["count"]!); // PER: Greta, Kofi
+
+        JsonNode mention = await host.PostOk("/v1/mention", new JsonObject { ["text"] = text, ["label"] = "PER", ["count"] = 2, ["k"] = 2 });
+        var expectedMention = await local.MentionAsync(text, SyntheticNer.Schema, "PER", 2, 2);
+        Assert.Equal(expectedMention.Mention, (string?)mention["mention"]);
+        Assert.Equal(expectedMention.LogProbability, (double)mention["logprob"]!, 4);
+
+        JsonNode doc = await host.PostOk("/v1/extract", new JsonObject { ["text"] = text, ["labels"] = new JsonArray("LOC") });
+        Assert.Equal([("LOC", "Hanoi", 18, 23)], doc["entities"]!.AsArray().Select(e => ((string)e!["label"]!, (string)e["text"]!, (int)e["start"]!, (int)e["end"]!)));
+
+        // The pipeline API: 202 + a status URL, polled to completion; ?wait=true answers at once.
+        using HttpResponseMessage accepted = await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        JsonNode start = JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!;
+        Assert.Equal(accepted.Headers.Location!.ToString(), (string)start["statusQueryGetUri"]!);
+        JsonNode status;
+        do
+        {
+            await Task.Delay(20);
+            status = JsonNode.Parse(await host.Client.GetStringAsync((string)start["statusQueryGetUri"]!))!;
+        }
+        while ((string)status["runtimeStatus"]! == "Running");
+        Assert.Equal("Completed", (string)status["runtimeStatus"]!);
+        Assert.Equal(3, status["output"]!["entities"]!.AsArray().Count);
+        JsonNode waited = await host.PostOk("/api/extract?wait=true", new JsonObject { ["text"] = text });
+        Assert.Equal(status["output"]!["entities"]!.ToJsonString(), waited["output"]!["entities"]!.ToJsonString());
+        await host.Problem(await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text }), 409, "id");
+
+        string metrics = await host.Client.GetStringAsync("/metrics");
+        Assert.Contains("padellm_requests_total{endpoint=\"/v1/count\",status=\"200\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"padellm_decode_steps_total [1-9]", metrics);
+        Assert.Contains("padellm_batch_size_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("\"ready\"", await host.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_problem_naming_the_field_and_the_host_stays_up()
+    {
+        await using var host = await Host.StartAsync(trained.Directory, maxText: 100);
+        var ok = new JsonObject { ["text"] = "Anna flew to Rome ." };
+        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = "   " }), 400, "text");
+        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = new string('x', 101) }), 413, "text");
+        await host.Problem(await host.Post("/v1/count", new JsonObject { ["nope"] = 1 }), 400, "text");
+        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = "a", ["labels"] = new JsonArray("PER", "ORG") }), 400, "labels");
+        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = "a", ["labels"] = new JsonArray() }), 400, "labels");
+        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = "a", ["schema"] = new JsonObject { ["labels"] = 5 } }), 400, "schema");
+        await host.Problem(await host.PostRaw("/v1/count", "{\"text\": \"unterminated", "application/json"), 400, "body");
+        await host.Problem(await host.PostRaw("/v1/count", "[1,2]", "application/json"), 400, "body");
+        await host.Problem(await host.PostRaw("/v1/count", "text=hello", "application/x-www-form-urlencoded"), 415, "Content-Type");
+        await host.Problem(await host.PostRaw("/v1/count", new string(' ', 300 * 1024), "application/json"), 413, "body");
+        await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = 2, ["k"] = 3 }), 400, "k");
+        await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = 0, ["k"] = 1 }), 400, "count");
+        await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "DATE", ["count"] = 1, ["k"] = 1 }), 400, "label");
+        await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = "two", ["k"] = 1 }), 400, "count");
+        await host.Problem(await host.PostRaw("/v1/extract", "{\"text\": \"\\ud800 lone surrogate\"}", "application/json"), 400, "text");
+        await host.Problem(await host.Post("/api/extract", new JsonObject { ["text"] = "a", ["id"] = 5 }), 400, "id");
+        await host.Problem(await host.Client.GetAsync("/api/extract/never-started"), 404, "instanceId");
+        await host.Problem(await host.Client.GetAsync("/v1/unknown"), 404, null);
+        await host.Problem(await host.Client.GetAsync("/v1/count"), 405, null);
+        Assert.Equal(HttpStatusCode.OK, (await host.Post("/v1/count", ok)).StatusCode);
+        Assert.Equal("ok\n", await host.Client.GetStringAsync("/healthz"));
+    }
+
+    [Fact]
+    public async Task An_api_key_guards_every_call_but_the_probes()
+    {
+        await using var host = await Host.StartAsync(trained.Directory, apiKey: "s3cret-for-this-test");
+        var body = new JsonObject { ["text"] = "Anna flew to Rome ." };
+        await host.Problem(await host.Post("/v1/count", body), 401, "x-api-key");
+        host.Client.DefaultRequestHeaders.Add("x-api-key", "wrong");
+        await host.Problem(await host.Post("/v1/count", body), 401, "x-api-key");
+        host.Client.DefaultRequestHeaders.Remove("x-api-key");
+        host.Client.DefaultRequestHeaders.Add("x-api-key", "s3cret-for-this-test");
+        Assert.Equal(HttpStatusCode.OK, (await host.Post("/v1/count", body)).StatusCode);
+        host.Client.DefaultRequestHeaders.Remove("x-api-key");
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_429_with_retry_after_and_the_http_engine_retries_through_it()
+    {
+        await using var host = await Host.StartAsync(trained.Directory, maxQueue: 1);
+        var texts = SyntheticNer.Generate(48, 21).Select(s => s.Text).ToList();
+        var answers = await Task.WhenAll(texts.Select(t => host.Post("/v1/count", new JsonObject { ["text"] = t })));
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter!.Delta));
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
+
+        // The activities' HTTP engine retries 429s (with jitter, honouring Retry-After) until every call lands.
+        var remote = new HttpPadellmEngine(host.Client, host.Client.BaseAddress!) { FirstBackoff = TimeSpan.FromMilliseconds(20), MaxAttempts = 20 };
+        var counts = await Task.WhenAll(texts.Take(16).Select(t => remote.CountAsync(t, SyntheticNer.Schema)));
+        Assert.All(counts, c => Assert.Equal(2, c.Count));
+        Assert.True(remote.Retries > 0, "no call was retried, so the 429 path was not exercised");
+        Assert.Equal("synthetic-model", remote.ModelName);
+    }
+
+    [Fact]
+    public async Task ExtractDocument_over_the_http_engine_equals_the_in_process_pipeline()
+    {
+        await using var host = await Host.StartAsync(trained.Directory);
+        using var batcher = new ContinuousBatcher(host.Model);
+        using var local = new PadellmEngineService(host.Model, host.Tokenizer, batcher);
+        var remote = new HttpPadellmEngine(host.Client, host.Client.BaseAddress!);
+        foreach ((var sentence, int i) in SyntheticNer.Generate(6, 33).Select((s, i) => (s, i)))
+        {
+            var input = new JsonObject { ["id"] = $"d{i}", ["text"] = sentence.Text, ["schema"] = SchemaJson.Write(SyntheticNer.Schema) };
+            var (viaHttp, _) = await new InProcessOrchestrationBackend().AddPadellm(remote).RunAsync(ExtractDocumentOrchestrator.Name, $"d{i}", input.DeepClone());
+            var (inProcess, _) = await new InProcessOrchestrationBackend().AddPadellm(local).RunAsync(ExtractDocumentOrchestrator.Name, $"d{i}", input.DeepClone());
+            Assert.Equal(inProcess.Output!["entities"]!.ToJsonString(), viaHttp.Output!["entities"]!.ToJsonString());
+        }
+    }
+
+    /// <summary>A GPU host on a free loopback port with a client pointed at it.</summary>
+    private sealed class Host : IAsyncDisposable
+    {
+        private WebApplication _app = null!;
+        private PadellmEngineService _engine = null!;
+        private ContinuousBatcher _batcher = null!;
+
+        public DecoderModel Model { get; private set; } = null!;
+
+        public HfTokenizer Tokenizer { get; private set; } = null!;
+
+        public HttpClient Client { get; private set; } = null!;
+
+        public static async Task<Host> StartAsync(string modelDir, int maxText = 8192, int maxQueue = 1024, string? apiKey = null)
+        {
+            var h = new Host { Model = DecoderModel.Load(modelDir), Tokenizer = HfTokenizer.Load(Path.Combine(modelDir, "tokenizer.json")) };
+            h._batcher = new ContinuousBatcher(h.Model, maxQueuedJobs: maxQueue);
+            h._engine = new PadellmEngineService(h.Model, h.Tokenizer, h._batcher) { ModelName = "synthetic-model" };
+            h._app = GpuHostApp.Build(new GpuHostOptions { Urls = "http://127.0.0.1:0", MaxTextChars = maxText, MaxQueuedJobs = maxQueue, ApiKey = apiKey, DefaultSchema = SyntheticNer.Schema }, h._engine);
+            await h._app.StartAsync();
+            h.Client = new HttpClient { BaseAddress = new Uri(h._app.Urls.First()) };
+            return h;
+        }
+
+        public Task<HttpResponseMessage> Post(string path, JsonNode body) => PostRaw(path, body.ToJsonString(), "application/json");
+
+        public Task<HttpResponseMessage> PostRaw(string path, string body, string contentType)
+        {
+            var content = new StringContent(body, Encoding.UTF8);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+
+            // Expect: 100-continue lets the host refuse an oversized body before it is sent, as real clients do.
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+            request.Headers.ExpectContinue = true;
+            return Client.SendAsync(request);
+        }
+
+        public async Task<JsonNode> PostOk(string path, JsonNode body)
+        {
+            using HttpResponseMessage r = await Post(path, body);
+            string text = await r.Content.ReadAsStringAsync();
+            Assert.True(r.IsSuccessStatusCode, $"{path}: {(int)r.StatusCode} {text}");
+            return JsonNode.Parse(text)!;
+        }
+
+        public async Task Problem(HttpResponseMessage r, int status, string? field)
+        {
+            Assert.NotNull(_app); // the host answered it
+            await ProblemOf(r, status, field);
+        }
+
+        private static async Task ProblemOf(HttpResponseMessage r, int status, string? field)
+        {
+            string text = await r.Content.ReadAsStringAsync();
+            Assert.True((int)r.StatusCode == status, $"expected {status}, got {(int)r.StatusCode}: {text}");
+            Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+            JsonNode problem = JsonNode.Parse(text)!;
+            Assert.Equal(status, (int)problem["status"]!);
+            Assert.False(string.IsNullOrWhiteSpace((string?)problem["detail"]));
+            Assert.Equal(field, (string?)problem["field"]);
+            r.Dispose();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _engine.Dispose();
+            _batcher.Dispose();
+            Model.Dispose();
+        }
+    }
+}
