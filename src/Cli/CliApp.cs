@@ -11,6 +11,7 @@ public static class CliApp
         ExtractCommand.Create(ctx),
         CorpusCommand.Create(ctx),
         ServeCommand.Create(ctx),
+        IngestCommand.Create(ctx),
         TrainCommand.Create(ctx),
         EvalCommand.Create(ctx),
         ScoreCommand.Create(ctx),
@@ -29,7 +30,7 @@ public static class CliApp
         {
             return parsed.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is FormatException or UsageException or IOException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException)
+        catch (Exception e) when (e is FormatException or UsageException or IOException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException or HttpRequestException or Storage.Azure.StorageRequestFailedException)
         {
             ctx.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -150,6 +150,63 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         }
     }
 
+    [AzuriteFact]
+    public async Task Documents_through_an_Azurite_queue_give_the_corpus_results_and_bad_messages_go_to_the_poison_queue()
+    {
+        using var azurite = new Azurite();
+        using var http = new HttpClient();
+        using var dir = new TempDir();
+        using var model = DecoderModel.Load(trained.Directory);
+        var tokenizer = HfTokenizer.Load(Path.Combine(trained.Directory, "tokenizer.json"));
+        using var service = new PadellmEngineService(model, tokenizer);
+        var engine = new FailingEngine(service, "FAIL");
+        List<Sentence> sentences = SyntheticNer.Generate(8, 13);
+
+        var localIn = new LocalDirectoryContainer(Path.Combine(dir.Path, "in"));
+        var localOut = new LocalDirectoryContainer(Path.Combine(dir.Path, "out"));
+        await localIn.CreateIfNotExistsAsync();
+        await localIn.PutAsync("docs.jsonl", Encoding.UTF8.GetBytes(string.Join("\n", sentences.Select((s, i) => new JsonObject { ["id"] = $"q{i}", ["text"] = s.Text }.ToJsonString()))));
+        await RunCorpus(engine, localIn, localOut, new InMemoryHistoryStore(), "local");
+
+        var queue = new AzureQueue(http, azurite.Account, "ingest");
+        var poison = new AzureQueue(http, azurite.Account, "ingest-poison");
+        await queue.CreateAsync();
+        await poison.CreateAsync();
+        foreach ((Sentence s, int i) in sentences.Select((s, i) => (s, i)))
+        {
+            await queue.SendAsync(new JsonObject { ["id"] = $"q{i}", ["text"] = s.Text }.ToJsonString());
+        }
+
+        await queue.SendAsync("not json at all");
+        await queue.SendAsync("{\"id\": \"always-fails\", \"text\": \"FAIL every time\"}");
+        var results = new AzureBlobContainer(http, azurite.Account, "results");
+        await results.CreateIfNotExistsAsync();
+        var backend = new InProcessOrchestrationBackend().AddPadellm(engine, BlobContainers.Of(new Dictionary<string, IBlobContainer> { ["results"] = results }));
+        var ingestor = new Activities.Ingestion.QueueIngestor(queue, poison, backend, SchemaJson.Write(SyntheticNer.Schema)) { VisibilityTimeout = TimeSpan.FromSeconds(1) };
+
+        // Pump until the failing message has been handed out more than five times and poisoned.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (ingestor.Poisoned < 2 && DateTime.UtcNow < deadline)
+        {
+            if (await ingestor.PumpOnceAsync() == 0)
+            {
+                await Task.Delay(300);
+            }
+        }
+
+        Assert.Equal(8, ingestor.Processed);
+        Assert.Equal(2, ingestor.Poisoned);
+        var poisoned = (await poison.ReceiveAsync(32, TimeSpan.FromSeconds(30))).Select(m => JsonNode.Parse(m.Text)!).ToDictionary(p => (string)p["text"]!);
+        Assert.Equal(6, (int)poisoned["{\"id\": \"always-fails\", \"text\": \"FAIL every time\"}"]["dequeue_count"]!);
+        Assert.Contains("not JSON", (string)poisoned["not json at all"]["reason"]!, StringComparison.Ordinal);
+        Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(1)));
+
+        for (int i = 0; i < sentences.Count; i++)
+        {
+            Assert.Equal(WithoutTimings(await localOut.GetAsync($"docs/q{i}.json")), WithoutTimings(await results.GetAsync($"ingest/q{i}.json")));
+        }
+    }
+
     internal static async Task<JsonNode> RunCorpus(IPadellmEngine engine, IBlobContainer corpus, IBlobContainer results, IHistoryStore history, string instance, Action? onDocument = null, CancellationToken cancel = default)
     {
         var backend = new InProcessOrchestrationBackend { History = history }
@@ -177,6 +234,7 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
     {
         JsonObject o = JsonNode.Parse(json!)!.AsObject();
         o.Remove("timings");
+        o.Remove("id");
         return o.ToJsonString();
     }
 
@@ -200,6 +258,18 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
             Interlocked.Increment(ref _calls);
             return inner.MentionAsync(text, schema, label, count, k, cancel);
         }
+    }
+
+    /// <summary>Fails every call on a text containing a marker, as a model host that keeps crashing on one input would.</summary>
+    private sealed class FailingEngine(IPadellmEngine inner, string marker) : IPadellmEngine
+    {
+        public string ModelName => inner.ModelName;
+
+        public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default) =>
+            text.Contains(marker, StringComparison.Ordinal) ? throw new InvalidOperationException("the model host crashed") : inner.CountAsync(text, schema, cancel);
+
+        public Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, string label, int count, int k, CancellationToken cancel = default) =>
+            inner.MentionAsync(text, schema, label, count, k, cancel);
     }
 
     /// <summary>Records every blob written.</summary>

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using PaDeLLM.Activities;
+using PaDeLLM.Activities.Corpus;
+using PaDeLLM.Activities.Ingestion;
+using PaDeLLM.Extraction;
+using PaDeLLM.Model.Decoder;
+using PaDeLLM.Orchestrations.Extraction;
+using PaDeLLM.Orchestrations.Runtime;
+using PaDeLLM.Storage.Azure;
+using PaDeLLM.Storage.Blobs;
+using PaDeLLM.Tokenizers;
+
+namespace PaDeLLM.Cli.Commands;
+
+/// <summary>
+/// <c>padellm ingest --queue NAME --out DIR|azure:C</c>: the queue-driven path, locally: take
+/// documents from an Azure Storage queue (Azurite by default), write one result each, delete the
+/// message, poison what cannot be done. <c>--enqueue FILE.jsonl</c> puts a corpus on the queue.
+/// </summary>
+internal static class IngestCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var choice = new ModelChoice();
+        var queueName = new Option<string>("--queue") { Description = "the queue (3-63 lowercase letters, digits, hyphens)", Required = true };
+        var output = new Option<string?>("--out") { Description = "results directory or azure:CONTAINER (required unless --enqueue)" };
+        var connection = new Option<string?>("--connection") { Description = "storage connection string (default: $PADELLM_STORAGE, $AzureWebJobsStorage, else Azurite's UseDevelopmentStorage=true)" };
+        var enqueue = new Option<string?>("--enqueue") { Description = "put every document of this JSON-lines file on the queue, then stop" };
+        var untilEmpty = new Option<bool>("--until-empty") { Description = "stop when the queue is empty (default: keep listening until Ctrl-C)" };
+        var command = new Command("ingest", "Extract entities from documents arriving on a storage queue (poison queue after 5 tries)") { queueName, output, connection, enqueue, untilEmpty };
+        choice.AddTo(command);
+        command.SetAction(async (r, cancel) =>
+        {
+            string conn = r.GetValue(connection) ?? Environment.GetEnvironmentVariable("PADELLM_STORAGE") ?? Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true";
+            using var http = new HttpClient();
+            StorageAccount account = StorageAccount.Parse(conn);
+            AzureQueue queue, poison;
+            try
+            {
+                queue = new AzureQueue(http, account, r.GetValue(queueName)!);
+                poison = new AzureQueue(http, account, queue.Name + "-poison");
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--queue: {e.Message}");
+            }
+
+            await queue.CreateAsync(cancel);
+            await poison.CreateAsync(cancel);
+            if (r.GetValue(enqueue) is string file)
+            {
+                var (documents, problems) = CorpusDocuments.Parse(File.ReadAllBytes(file));
+                foreach (CorpusProblem p in problems)
+                {
+                    ctx.Error.WriteLine($"{file}:{p.Line}: {p.Problem} (skipped)");
+                }
+
+                foreach (CorpusDocument d in documents)
+                {
+                    await queue.SendAsync(new JsonObject { ["id"] = d.Id, ["text"] = d.Text }.ToJsonString(), cancel);
+                }
+
+                ctx.Error.WriteLine($"{documents.Count} documents -> queue {queue.Name}");
+                return problems.Count == 0 ? 0 : 2;
+            }
+
+            string outSpec = r.GetValue(output) ?? throw new UsageException("--out is required (where the results go)");
+            StorageLocation to = StorageLocation.Parse(outSpec, conn, http, "--out");
+            await to.Container.CreateIfNotExistsAsync(cancel);
+            string modelDir = choice.ModelDirectory(r);
+            ITokenizer tokenizer = TokenizerLoader.Load(choice.TokenizerPath(r, modelDir));
+            using DecoderModel decoder = DecoderModel.Load(modelDir);
+            using var engine = new PadellmEngineService(decoder, tokenizer) { ModelName = ModelChoice.NameOf(modelDir) };
+            var backend = new InProcessOrchestrationBackend().AddPadellm(engine, BlobContainers.Of(new Dictionary<string, IBlobContainer> { ["results"] = to.Container }));
+            var ingestor = new QueueIngestor(queue, poison, backend, SchemaJson.Write(choice.Schema(r, modelDir)));
+            ctx.Error.WriteLine($"padellm ingest: {queue.Name} at {account.QueueEndpoint} -> {to.Container.Location}; Ctrl-C stops");
+            try
+            {
+                await ingestor.RunAsync(r.GetValue(untilEmpty), TimeSpan.FromSeconds(1), cancel);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            ctx.Error.WriteLine($"padellm ingest: {ingestor.Processed} documents done, {ingestor.Poisoned} poisoned (to {poison.Name})");
+            return 0;
+        });
+        return command;
+    }
+}
