@@ -19,11 +19,12 @@ return command switch
     "decode-profile" => DecodeProfile.Run(),
     "tokenizer" => TokenizerBenchmark.Run(outDir),
     "packing" => PackingBenchmark.Run(outDir),
+    "serve-load" => await ServingLoadBenchmark.Run(args, outDir),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PaDeLLM.Bench engine|tokenizer|packing|gemm|decode-profile [--out DIR]");
+    Console.Error.WriteLine("usage: PaDeLLM.Bench engine|tokenizer|packing|gemm|decode-profile|serve-load [--model DIR --seconds S --clients N] [--out DIR]");
     return 2;
 }
