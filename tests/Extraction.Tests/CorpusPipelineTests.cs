@@ -57,6 +57,14 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         }
 
         Assert.NotNull(await results.GetAsync("batch/27.json")); // the paper-format line, id = its line number
+        await foreach (BlobItem blob in results.ListAsync("batch/"))
+        {
+            if (!blob.Name.EndsWith("manifest.json", StringComparison.Ordinal))
+            {
+                ResultSchema.AssertConforms(JsonNode.Parse((await results.GetAsync(blob.Name))!)!.AsObject(), blob.Name);
+            }
+        }
+
         Assert.NotNull(await results.GetAsync("batch/manifest.json"));
         int firstRunCalls = engine.Calls;
         Assert.True(firstRunCalls >= 25 * 2, $"{firstRunCalls} engine calls");
@@ -236,6 +244,28 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         o.Remove("timings");
         o.Remove("id");
         return o.ToJsonString();
+    }
+
+    /// <summary>Checks a result against docs/result.schema.json: required and allowed properties, and the entities' fields.</summary>
+    private static class ResultSchema
+    {
+        private static readonly JsonNode Schema = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedData.RepoRoot, "docs", "result.schema.json")))!;
+
+        public static void AssertConforms(JsonObject result, string name)
+        {
+            var allowed = Schema["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
+            Assert.All(Schema["required"]!.AsArray(), r => Assert.True(result.ContainsKey((string)r!), $"{name}: missing {(string)r!}"));
+            Assert.All(result, p => Assert.True(allowed.Contains(p.Key), $"{name}: {p.Key} is not in the schema"));
+            JsonNode entity = Schema["properties"]!["entities"]!["items"]!;
+            var entityFields = entity["properties"]!.AsObject().Select(p => p.Key).Order().ToList();
+            foreach (JsonNode? e in result["entities"]!.AsArray())
+            {
+                Assert.Equal(entityFields, e!.AsObject().Select(p => p.Key).Order());
+                string text = (string)result["text"]!;
+                Assert.Equal((string)e["text"]!, text[(int)e["start"]!..(int)e["end"]!]);
+                Assert.InRange((double)e["probability"]!, 0, 1);
+            }
+        }
     }
 
     /// <summary>Counts the calls that reach the model.</summary>

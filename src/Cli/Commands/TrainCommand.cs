@@ -60,6 +60,9 @@ internal static class TrainCommand
         }
 
         HfTokenizer tokenizer = HfTokenizer.Load(tokenizerPath);
+
+        // The model's own label schema, so extract/serve/corpus use it without being told.
+        File.WriteAllText(Path.Combine(outDir, "labels.json"), Orchestrations.Extraction.SchemaJson.Write(info.Schema).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         var rows = new List<TrainingSequence>();
         for (int i = 0; i < train.Count; i++)
         {
@@ -133,7 +136,7 @@ internal static class TrainCommand
             ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dev ({evaluator.Sentences} sentences): paper micro-F1 {100 * evaluator.Paper.Micro.F1:F2}, span F1 {100 * evaluator.Span.Micro.F1:F2}"));
         }
 
-        ctx.Error.WriteLine($"model -> {outDir} (config.json, model.safetensors, tokenizer.json, train_log.jsonl)");
+        ctx.Error.WriteLine($"model -> {outDir} (config.json, model.safetensors, tokenizer.json, labels.json, train_log.jsonl)");
         return 0;
     }
 }

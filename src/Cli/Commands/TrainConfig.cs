@@ -65,7 +65,9 @@ internal sealed record TrainConfig
                 MaxPositions = I("model", "max_positions", 512),
                 VocabSize = I("tokenizer", "vocab_size", 8000),
                 CheckpointEvery = I("train", "checkpoint_every", 500),
-                DevSentences = I("eval", "dev_sentences", 200),
+                DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds && ds.ValueKind == JsonValueKind.Number && ds.TryGetInt32(out int devCount) && devCount >= 0
+                    ? devCount
+                    : Get(r, "eval", "dev_sentences") is null ? 200 : throw new UsageException($"{path}: eval.dev_sentences must be a non-negative integer"),
                 Train = new TrainerOptions
                 {
                     Steps = I("train", "steps", defaults.Steps),
