@@ -1,6 +1,9 @@
 // The function app: Linux, the custom handler runtime (FUNCTIONS_WORKER_RUNTIME=custom), the
 // identity-based AzureWebJobsStorage connection (Durable's task hub, triggers) and the GPU
-// host's internal URL. Flex Consumption (FC1) by default; Elastic Premium as a parameter.
+// host's internal URL. Flex Consumption (FC1) by default; Elastic Premium as a parameter. Note:
+// Elastic Premium also wants a content file share (WEBSITE_CONTENTAZUREFILECONNECTIONSTRING), which
+// needs shared-key access on the storage account; storage.bicep disables shared keys, so an EP
+// deployment must enable them and add that setting (Flex Consumption needs neither).
 param location string
 param name string
 param planSku string
@@ -66,7 +69,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       }
     } : null
     siteConfig: {
-      linuxFxVersion: flex ? null : 'custom'
+      // The custom handler stack's Linux setting is an empty linuxFxVersion (Flex sets the runtime above instead).
+      linuxFxVersion: flex ? null : ''
       minTlsVersion: '1.2'
       appSettings: flex ? settings : concat(settings, [
         { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
