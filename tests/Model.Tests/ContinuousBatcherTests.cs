@@ -95,3 +95,23 @@ public sealed class ContinuousBatcherTests
         await Assert.ThrowsAsync<ArgumentException>(() => batcher.GenerateAsync([new GenerationRequest(model.NewCache().CreateRoot(), [], 1, GenerationRequest.NoStop)]));
     }
 }
+
+public sealed class ContinuousBatcherShutdownTests
+{
+    [SharedDataFact]
+    public async Task Draining_finishes_accepted_work_and_refuses_new_work()
+    {
+        using var model = DecoderModel.Load(Golden.ModelDir("llama-tiny"));
+        var batcher = new ContinuousBatcher(model);
+        var accepted = Enumerable.Range(0, 6).Select(i => batcher.GenerateAsync([new GenerationRequest(model.NewCache().CreateRoot(), [5 + i, 6], 40, GenerationRequest.NoStop)])).ToList();
+        Task drained = batcher.DrainAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => batcher.GenerateAsync([new GenerationRequest(model.NewCache().CreateRoot(), [5], 1, GenerationRequest.NoStop)]));
+        await drained;
+        foreach (var t in accepted)
+        {
+            Assert.Equal(40, (await t)[0].Tokens.Length);
+        }
+
+        batcher.Dispose();
+    }
+}

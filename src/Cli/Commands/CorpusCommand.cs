@@ -67,16 +67,17 @@ internal static class CorpusCommand
             var done = new HashSet<string>(StringComparer.Ordinal);
             do
             {
-                List<string> names = from.IsLocalFile
-                    ? [from.Path]
+                // A blob is (re)processed when its name or content version is new: an edited corpus is run again.
+                List<(string Name, string Version)> names = from.IsLocalFile
+                    ? [(from.Path, File.GetLastWriteTimeUtc(Path.Combine(((LocalDirectoryContainer)from.Container).Directory, from.Path)).Ticks.ToString(CultureInfo.InvariantCulture))]
                     : await from.Container.ListAsync(from.Path, cancel)
                         .Where(b => b.Name.EndsWith(".jsonl", StringComparison.Ordinal) || b.Name.EndsWith(".json", StringComparison.Ordinal))
                         .Where(b => !b.Name.StartsWith(".padellm/", StringComparison.Ordinal))
-                        .Select(b => b.Name).ToListAsync(cancel);
-                foreach (string name in names.Where(n => !done.Contains(n)))
+                        .Select(b => (b.Name, b.ETag)).ToListAsync(cancel);
+                foreach ((string name, string version) in names.Where(n => !done.Contains($"{n.Name}|{n.Version}")))
                 {
                     JsonNode manifest = await runner.RunAsync(name, ctx, cancel);
-                    done.Add(name);
+                    done.Add($"{name}|{version}");
                     ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{name}: {(int)manifest["documents"]!} documents, {(int)manifest["succeeded"]! - (int)manifest["reused"]!} extracted, {(int)manifest["reused"]!} reused, {(int)manifest["failed"]!} failed, {(int)manifest["entities"]!} entities -> {to.Container.Location}/{to.Path}{CorpusRunner.Stem(name)}/"));
                 }
