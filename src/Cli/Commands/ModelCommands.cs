@@ -10,7 +10,42 @@ namespace PaDeLLM.Cli.Commands;
 /// <summary><c>padellm model logits</c> and <c>padellm model generate</c> on any HF-layout checkpoint directory.</summary>
 internal static class ModelCommands
 {
-    public static Command Create(CliContext ctx) => new("model", "Run a Llama/Qwen2/Mistral checkpoint directly on token ids") { Logits(ctx), Generate(ctx) };
+    public static Command Create(CliContext ctx) => new("model", "Run a Llama/Qwen2/Mistral checkpoint directly on token ids; export one") { Logits(ctx), Generate(ctx), Export(ctx) };
+
+    /// <summary><c>padellm model export --model DIR --out DIR [--dtype bf16|f32]</c>: a model directory for shipping (weights, config, tokenizer, labels).</summary>
+    private static Command Export(CliContext ctx)
+    {
+        var model = ModelOption();
+        var output = new Option<string>("--out") { Description = "directory to write", Required = true };
+        var dtype = new Option<string>("--dtype") { Description = "bf16 (half the size) or f32", DefaultValueFactory = _ => "bf16" }.AcceptOnlyFromAmong("bf16", "f32");
+        var command = new Command("export", "Write a model directory with the weights in BF16 or F32, its tokenizer and labels (no optimizer state)") { model, output, dtype };
+        command.SetAction(r =>
+        {
+            string from = r.GetValue(model)!, to = r.GetValue(output)!;
+            if (Path.GetFullPath(from) == Path.GetFullPath(to))
+            {
+                throw new UsageException("--out must differ from --model");
+            }
+
+            bool bf16 = r.GetValue(dtype) == "bf16";
+            Training.TrainableDecoder decoder = Training.TrainableDecoder.Load(from);
+            JsonNode config = JsonNode.Parse(File.ReadAllText(Path.Combine(from, "config.json")))!;
+            config["torch_dtype"] = bf16 ? "bfloat16" : "float32";
+            decoder.Save(to, bf16 ? Model.Numerics.DType.BF16 : Model.Numerics.DType.F32, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            foreach (string file in new[] { "tokenizer.json", "tokenizer.model", "tokenizer_config.json", "labels.json" })
+            {
+                if (File.Exists(Path.Combine(from, file)))
+                {
+                    File.Copy(Path.Combine(from, file), Path.Combine(to, file), overwrite: true);
+                }
+            }
+
+            long bytes = new FileInfo(Path.Combine(to, "model.safetensors")).Length;
+            ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{decoder.Parameters.Values.Sum(p => (long)p.Length) / 1e6:F1}M parameters -> {to} ({(bf16 ? "BF16" : "F32")}, {bytes / 1e6:F1} MB)"));
+            return 0;
+        });
+        return command;
+    }
 
     private static Option<string> ModelOption() => new("--model") { Description = "checkpoint directory (config.json + model.safetensors)", Required = true };
 

@@ -56,14 +56,15 @@ public sealed class GreedyGenerator(DecoderModel model)
 
         float[] logits = Run(segments);
         int vocab = Model.Config.VocabSize;
-        var order = Enumerable.Range(0, n).ToArray();
+        bool prefillStep = true; // the first pass has a row per request; later passes a row per active sequence, in order
         while (true)
         {
             var next = new List<int>(active.Count);
             segments.Clear();
-            foreach (int i in active)
+            for (int a = 0; a < active.Count; a++)
             {
-                int row = Array.IndexOf(order, i);
+                int i = active[a];
+                int row = prefillStep ? i : a;
                 ReadOnlySpan<float> l = logits.AsSpan(row * vocab, vocab);
                 int token = Sampling.Argmax(l);
                 tokens[i].Add(token);
@@ -85,7 +86,7 @@ public sealed class GreedyGenerator(DecoderModel model)
             }
 
             active = next;
-            order = [.. next];
+            prefillStep = false;
             logits = Run(segments);
         }
 
