@@ -60,14 +60,19 @@ public static class PadellmActivities
         return content is null ? null : JsonNode.Parse(content);
     }
 
-    /// <summary>{"container", "name", "content"} → writes content as indented JSON (overwriting: the same document gives the same bytes).</summary>
+    /// <summary>
+    /// {"container", "name", "content", "overwrite"?} → writes content as indented JSON. Without
+    /// "overwrite": true the write is create-only, so an activity re-run after a crash (Durable's
+    /// at-least-once) finds the blob and leaves it: each result is written exactly once.
+    /// </summary>
     public static async Task<JsonNode?> WriteBlobAsync(BlobContainers containers, JsonNode input, CancellationToken cancel)
     {
         IBlobContainer container = containers[(string)input["container"]!];
         await container.CreateIfNotExistsAsync(cancel);
         byte[] bytes = Encoding.UTF8.GetBytes(input["content"]!.ToJsonString(Indented) + "\n");
-        await container.PutAsync((string)input["name"]!, bytes, "application/json", overwrite: true, cancel);
-        return new JsonObject { ["bytes"] = bytes.Length };
+        bool overwrite = (bool?)input["overwrite"] == true;
+        bool written = await container.PutAsync((string)input["name"]!, bytes, "application/json", overwrite, cancel);
+        return new JsonObject { ["bytes"] = bytes.Length, ["written"] = written };
     }
 
     /// <summary>{"container", "name"} → {"documents": [{id, text}], "problems": [{line, error}]}.</summary>

@@ -313,10 +313,15 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
 
         public Task CreateIfNotExistsAsync(CancellationToken cancel = default) => inner.CreateIfNotExistsAsync(cancel);
 
-        public Task<bool> PutAsync(string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream", bool overwrite = true, CancellationToken cancel = default)
+        public async Task<bool> PutAsync(string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream", bool overwrite = true, CancellationToken cancel = default)
         {
-            Writes.Enqueue(name);
-            return inner.PutAsync(name, content, contentType, overwrite, cancel);
+            bool written = await inner.PutAsync(name, content, contentType, overwrite, cancel);
+            if (written)
+            {
+                Writes.Enqueue(name);
+            }
+
+            return written;
         }
 
         public Task<byte[]?> GetAsync(string name, CancellationToken cancel = default) => inner.GetAsync(name, cancel);

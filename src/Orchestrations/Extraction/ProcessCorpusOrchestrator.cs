@@ -92,6 +92,7 @@ public static class ProcessCorpusOrchestrator
             ["container"] = container,
             ["name"] = $"{prefix}manifest.json",
             ["content"] = manifest.DeepClone(),
+            ["overwrite"] = true, // each run's manifest replaces the last
         }, retry);
         return manifest;
     }
