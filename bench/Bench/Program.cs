@@ -21,11 +21,12 @@ return command switch
     "packing" => PackingBenchmark.Run(outDir),
     "serve-load" => await ServingLoadBenchmark.Run(args, outDir),
     "plot-loss" => LossCurvePlot.Run(args, outDir),
+    "plot-latency" => LatencyCdfPlot.Run(args, outDir),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PaDeLLM.Bench engine|tokenizer|packing|gemm|decode-profile|serve-load|plot-loss [--model DIR --seconds S --clients N] [--out DIR]");
+    Console.Error.WriteLine("usage: PaDeLLM.Bench engine|tokenizer|packing|gemm|decode-profile|serve-load|plot-loss|plot-latency [--model DIR --seconds S --clients N] [--out DIR]");
     return 2;
 }

@@ -9,7 +9,7 @@ internal static class SvgLineChart
 {
     private static readonly string[] Colors = ["#4C78A8", "#F58518", "#54A24B", "#E45756"];
 
-    public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<(string Name, IReadOnlyList<(double X, double Y)> Points)> series)
+    public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<(string Name, IReadOnlyList<(double X, double Y)> Points)> series, bool legendLeft = false)
     {
         const int width = 760, height = 420, left = 70, right = 20, top = 50, bottom = 50;
         var all = series.SelectMany(s => s.Points).ToList();
@@ -36,8 +36,9 @@ internal static class SvgLineChart
             string color = Colors[s % Colors.Length];
             string points = string.Join(" ", series[s].Points.Select(p => string.Create(ci, $"{X(p.X):F1},{Y(p.Y):F1}")));
             sb.Append(ci, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\" points=\"{points}\"/>\n");
-            sb.Append(ci, $"<rect x=\"{width - right - 200}\" y=\"{top + (s * 18)}\" width=\"12\" height=\"12\" fill=\"{color}\"/>\n");
-            sb.Append(ci, $"<text x=\"{width - right - 182}\" y=\"{top + (s * 18) + 10}\">{SecurityElement.Escape(series[s].Name)}</text>\n");
+            int legendX = legendLeft ? left + 20 : width - right - 330;
+            sb.Append(ci, $"<rect x=\"{legendX}\" y=\"{top + (s * 18)}\" width=\"12\" height=\"12\" fill=\"{color}\"/>\n");
+            sb.Append(ci, $"<text x=\"{legendX + 18}\" y=\"{top + (s * 18) + 10}\">{SecurityElement.Escape(series[s].Name)}</text>\n");
         }
 
         sb.Append("</svg>\n");
