@@ -160,7 +160,7 @@ public static class GpuHostApp
             var input = new JsonObject { ["id"] = id, ["text"] = reader.Text(body), ["schema"] = SchemaJson.Write(reader.Schema(body)) };
             if (writeResults)
             {
-                input["output"] = new JsonObject { ["container"] = "results", ["name"] = $"api/{ProcessCorpusOrchestrator.BlobSafe(id)}.json" };
+                input["output"] = ExtractDocumentOrchestrator.ResultOutput("results", "api/", id);
             }
 
             string instanceId = $"api-{id}";

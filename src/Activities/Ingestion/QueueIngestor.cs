@@ -72,7 +72,7 @@ public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, InP
             ["id"] = id,
             ["text"] = text,
             ["schema"] = schema.DeepClone(),
-            ["output"] = new JsonObject { ["container"] = resultsContainer, ["name"] = $"{queue.Name}/{ProcessCorpusOrchestrator.BlobSafe(id)}.json" },
+            ["output"] = ExtractDocumentOrchestrator.ResultOutput(resultsContainer, $"{queue.Name}/", id),
             ["return"] = "summary",
         };
         try

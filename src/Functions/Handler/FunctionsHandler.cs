@@ -137,7 +137,7 @@ public static class FunctionsHandler
             ["id"] = docId,
             ["text"] = body["text"]!.DeepClone(),
             ["schema"] = SchemaJson.Write(s.Schema),
-            ["output"] = new JsonObject { ["container"] = FunctionCatalog.ResultsContainer, ["name"] = $"api/{ProcessCorpusOrchestrator.BlobSafe(docId)}.json" },
+            ["output"] = ExtractDocumentOrchestrator.ResultOutput(FunctionCatalog.ResultsContainer, "api/", docId),
         };
         var client = new DurableClient(Starter(invocation), s.Http);
         var (status, management) = await client.StartNewAsync(ExtractDocumentOrchestrator.Name, $"api-{docId}", input, cancel);
@@ -189,7 +189,7 @@ public static class FunctionsHandler
             ["id"] = id,
             ["text"] = text,
             ["schema"] = SchemaJson.Write(s.Schema),
-            ["output"] = new JsonObject { ["container"] = FunctionCatalog.ResultsContainer, ["name"] = $"{FunctionCatalog.IngestQueueName}/{ProcessCorpusOrchestrator.BlobSafe(id)}.json" },
+            ["output"] = ExtractDocumentOrchestrator.ResultOutput(FunctionCatalog.ResultsContainer, $"{FunctionCatalog.IngestQueueName}/", id),
         };
         var (status, _) = await new DurableClient(Starter(invocation), s.Http).StartNewAsync(ExtractDocumentOrchestrator.Name, $"queue|{FunctionCatalog.IngestQueueName}|{id}", input, cancel);
         result.Logs.Add($"queue message {id}: {ExtractDocumentOrchestrator.Name} ({(int)status})");

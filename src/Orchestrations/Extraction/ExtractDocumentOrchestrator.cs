@@ -22,6 +22,10 @@ public static class ExtractDocumentOrchestrator
     public const string ReadBlobActivity = "ReadBlob";
     public const string WriteBlobActivity = "WriteBlob";
 
+    /// <summary>The "output" of a document's result: <c>{prefix}{escaped id}.json</c> in the container.</summary>
+    public static JsonObject ResultOutput(string container, string prefix, string documentId) =>
+        new() { ["container"] = container, ["name"] = $"{prefix}{SafeName.Escape(documentId)}.json" };
+
     public static async Task<JsonNode?> RunAsync(IOrchestrationContext ctx)
     {
         JsonNode input = ctx.Input ?? throw new ArgumentException("ExtractDocument needs an input");

@@ -49,7 +49,7 @@ public static class ProcessCorpusOrchestrator
                     ["id"] = id,
                     ["text"] = doc["text"]!.DeepClone(),
                     ["schema"] = input["schema"]!.DeepClone(),
-                    ["output"] = new JsonObject { ["container"] = container, ["name"] = $"{prefix}{BlobSafe(id)}.json" },
+                    ["output"] = ExtractDocumentOrchestrator.ResultOutput(container, prefix, id),
                     ["return"] = "summary",
                 };
                 inFlight[ctx.CallSubOrchestratorAsync(ExtractDocumentOrchestrator.Name, docInput, $"{ctx.InstanceId}|{id}")] = id;
@@ -95,18 +95,5 @@ public static class ProcessCorpusOrchestrator
             ["overwrite"] = true, // each run's manifest replaces the last
         }, retry);
         return manifest;
-    }
-
-    /// <summary>A document id as one blob-name segment: letters, digits, '-', '_' and '.' kept, anything else %XX-escaped.</summary>
-    public static string BlobSafe(string id)
-    {
-        var sb = new System.Text.StringBuilder();
-        foreach (byte b in System.Text.Encoding.UTF8.GetBytes(id))
-        {
-            char c = (char)b;
-            sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c == '.' && sb.Length > 0) ? c.ToString() : $"%{b:X2}");
-        }
-
-        return sb.ToString();
     }
 }

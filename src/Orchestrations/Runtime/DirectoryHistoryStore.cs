@@ -82,23 +82,6 @@ public sealed class DirectoryHistoryStore : IHistoryStore
         }
     }
 
-    /// <summary>Instance ids become file names: letters, digits, '-', '_' and '.' kept, everything else %XX-escaped (UTF-8).</summary>
-    public string PathOf(string instanceId)
-    {
-        var sb = new StringBuilder();
-        foreach (byte b in Encoding.UTF8.GetBytes(instanceId))
-        {
-            char c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c == '.' && sb.Length > 0))
-            {
-                sb.Append(c);
-            }
-            else
-            {
-                sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        return Path.Combine(Directory, sb + ".jsonl");
-    }
+    /// <summary>The instance's file: its id escaped by <see cref="SafeName"/>, then ".jsonl".</summary>
+    public string PathOf(string instanceId) => Path.Combine(Directory, SafeName.Escape(instanceId) + ".jsonl");
 }
