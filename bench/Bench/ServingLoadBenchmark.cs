@@ -35,7 +35,7 @@ internal static class ServingLoadBenchmark
         using var batcher = new ContinuousBatcher(decoder, maxQueuedJobs: 4096);
         // No cross-request cache hits between runs: each run sees texts the other did not.
         using var engine = new PadellmEngineService(decoder, tokenizer, batcher) { ModelName = Path.GetFileName(Path.GetFullPath(model)) };
-        LabelSchema schema = File.Exists(Path.Combine(model, "labels.json")) ? LabelSchemaFile.Load(Path.Combine(model, "labels.json")) : DatasetCatalog.Get("conll03").Schema;
+        LabelSchema schema = LabelSchemaFile.ForModel(model) ?? DatasetCatalog.Get("conll03").Schema;
         await using WebApplication app = GpuHostApp.Build(new GpuHostOptions { Urls = "http://127.0.0.1:0", DefaultSchema = schema, MaxQueuedJobs = 4096 }, engine);
         await app.StartAsync();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4 }) { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(2) };

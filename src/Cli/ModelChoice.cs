@@ -76,8 +76,7 @@ internal sealed class ModelChoice
             return DatasetCatalog.Get(dataset).Schema;
         }
 
-        string own = Path.Combine(modelDir, "labels.json");
-        return File.Exists(own) ? LabelSchemaFile.Load(own) : DatasetCatalog.Get("conll03").Schema;
+        return LabelSchemaFile.ForModel(modelDir) ?? DatasetCatalog.Get("conll03").Schema;
     }
 
     /// <summary>The model's name for results: its directory's name.</summary>

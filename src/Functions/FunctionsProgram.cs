@@ -64,8 +64,7 @@ public static class FunctionsProgram
 
         LabelSchema schema = Environment.GetEnvironmentVariable("PADELLM_LABELS") is { Length: > 0 } labels
             ? new LabelSchema("labels", PromptLanguage.English, labels.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(k => new EntityLabel(k, k)))
-            : modelDir is not null && File.Exists(Path.Combine(modelDir, "labels.json")) ? LabelSchemaFile.Load(Path.Combine(modelDir, "labels.json"))
-            : DatasetCatalog.Get("conll03").Schema;
+            : (modelDir is null ? null : LabelSchemaFile.ForModel(modelDir)) ?? DatasetCatalog.Get("conll03").Schema;
         return new FunctionsSettings(engine, containers, schema, http);
     }
 }

@@ -9,6 +9,16 @@ namespace PaDeLLM.Ner.Labels;
 /// </summary>
 public static class LabelSchemaFile
 {
+    /// <summary>The name of a model directory's own schema file (written by <c>padellm train</c>).</summary>
+    public const string ModelFileName = "labels.json";
+
+    /// <summary>The schema a model directory carries in its labels.json, or null when it has none.</summary>
+    public static LabelSchema? ForModel(string modelDirectory)
+    {
+        string path = Path.Combine(modelDirectory, ModelFileName);
+        return File.Exists(path) ? Load(path) : null;
+    }
+
     public static LabelSchema Load(string path)
     {
         string json;
