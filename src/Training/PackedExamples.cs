@@ -29,9 +29,13 @@ public static class PackedExamples
 
     public static TrainingSequence Sentence(Sentence sentence, int index, ITrainingFormat format, ITokenizer tokenizer, bool pack = true)
     {
-        var examples = format.Reformulate(sentence, index).Select(e => Tokenize(e, tokenizer)).ToList();
+        var examples = format.Reformulate(sentence, index).ToList();
         return pack || examples.Count == 1
-            ? PrefixTreePacker.Pack(examples)
+            ? Pack(examples, tokenizer)
             : throw new ArgumentException("unpacked sentences give several rows; call Tokenize per example", nameof(pack));
     }
+
+    /// <summary>One sentence's examples (already reformulated) as one prefix-tree row.</summary>
+    public static TrainingSequence Pack(IEnumerable<TrainingExample> examples, ITokenizer tokenizer) =>
+        PrefixTreePacker.Pack(examples.Select(e => Tokenize(e, tokenizer)));
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using PaDeLLM.Extraction;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Ner.Data;
+using PaDeLLM.Ner.Labels;
 using PaDeLLM.Ner.Metrics;
 using PaDeLLM.Ner.Training;
 using PaDeLLM.Tokenizers;
@@ -46,6 +47,9 @@ internal static class TrainCommand
         }
 
         ITrainingFormat format = TrainingFormats.Create(formatName, info.Schema);
+
+        // Each sentence's examples, reformulated once: the tokenizer's corpus and the training rows.
+        List<List<TrainingExample>> examples = train.Select((s, i) => format.Reformulate(s, i).ToList()).ToList();
         Directory.CreateDirectory(outDir);
         string tokenizerPath = Path.Combine(outDir, "tokenizer.json");
         if (tokenizerDir is not null)
@@ -54,7 +58,7 @@ internal static class TrainCommand
         }
         else if (!(resume && File.Exists(tokenizerPath)))
         {
-            var corpus = train.SelectMany((s, i) => format.Reformulate(s, i)).Select(e => e.Prompt + e.Target).ToList();
+            var corpus = examples.SelectMany(e => e).Select(e => e.Prompt + e.Target).ToList();
             BpeTrainer.Save(BpeTrainer.Train(corpus, new BpeTrainerOptions { VocabSize = cfg.VocabSize }), outDir);
             ctx.Error.WriteLine($"tokenizer: {cfg.VocabSize} pieces trained on {corpus.Count:N0} examples");
         }
@@ -62,17 +66,17 @@ internal static class TrainCommand
         HfTokenizer tokenizer = HfTokenizer.Load(tokenizerPath);
 
         // The model's own label schema, so extract/serve/corpus use it without being told.
-        File.WriteAllText(Path.Combine(outDir, "labels.json"), Orchestrations.Extraction.SchemaJson.Write(info.Schema).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(outDir, LabelSchemaFile.ModelFileName), Orchestrations.Extraction.SchemaJson.Write(info.Schema).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         var rows = new List<TrainingSequence>();
-        for (int i = 0; i < train.Count; i++)
+        foreach (List<TrainingExample> sentence in examples)
         {
             if (format is PadellmFormat)
             {
-                rows.Add(PackedExamples.Sentence(train[i], i, format, tokenizer));
+                rows.Add(PackedExamples.Pack(sentence, tokenizer));
             }
             else
             {
-                rows.AddRange(format.Reformulate(train[i], i).Select(e => PackedExamples.Tokenize(e, tokenizer)).Select(t => TrainingSequence.Causal(t.Tokens, t.PredictNext)));
+                rows.AddRange(sentence.Select(e => PackedExamples.Tokenize(e, tokenizer)).Select(t => TrainingSequence.Causal(t.Tokens, t.PredictNext)));
             }
         }
 

@@ -65,9 +65,7 @@ internal sealed record TrainConfig
                 MaxPositions = I("model", "max_positions", 512),
                 VocabSize = I("tokenizer", "vocab_size", 8000),
                 CheckpointEvery = I("train", "checkpoint_every", 500),
-                DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds && ds.ValueKind == JsonValueKind.Number && ds.TryGetInt32(out int devCount) && devCount >= 0
-                    ? devCount
-                    : Get(r, "eval", "dev_sentences") is null ? 200 : throw new UsageException($"{path}: eval.dev_sentences must be a non-negative integer"),
+                DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
                 Train = new TrainerOptions
                 {
                     Steps = I("train", "steps", defaults.Steps),
@@ -102,6 +100,8 @@ internal sealed record TrainConfig
     private static JsonElement? Get(JsonElement root, string section, string name) =>
         root.TryGetProperty(section, out JsonElement s) && s.ValueKind == JsonValueKind.Object && s.TryGetProperty(name, out JsonElement v) ? v : null;
 
-    private static int Int(JsonElement e, string path, string section, string name) =>
-        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) && v > 0 ? v : throw new UsageException($"{path}: {section}.{name} must be a positive integer");
+    private static int Int(JsonElement e, string path, string section, string name, int min = 1) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) && v >= min
+            ? v
+            : throw new UsageException($"{path}: {section}.{name} must be a {(min > 0 ? "positive" : "non-negative")} integer");
 }
