@@ -152,15 +152,14 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         }
     }
 
+    // The text's cache entry, created if new; either way now the most recently used.
     private TextEntry Entry(string text, PromptLanguage language)
     {
         lock (_lru)
         {
-            if (_texts.TryGetValue((text, language), out var node))
+            if (TouchLocked(text, language) is TextEntry cached)
             {
-                _lru.Remove(node);
-                _lru.AddFirst(node);
-                return node.Value;
+                return cached;
             }
 
             var entry = new TextEntry(text, language, _model.NewCache());
@@ -173,15 +172,21 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     {
         lock (_lru)
         {
-            if (!_texts.TryGetValue((text, language), out var node))
-            {
-                return null;
-            }
-
-            _lru.Remove(node);
-            _lru.AddFirst(node);
-            return node.Value;
+            return TouchLocked(text, language);
         }
+    }
+
+    // Moves a cached text to the front of the LRU list; the caller holds the lock.
+    private TextEntry? TouchLocked(string text, PromptLanguage language)
+    {
+        if (!_texts.TryGetValue((text, language), out var node))
+        {
+            return null;
+        }
+
+        _lru.Remove(node);
+        _lru.AddFirst(node);
+        return node.Value;
     }
 
     private void Evict()
