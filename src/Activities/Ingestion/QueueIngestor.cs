@@ -59,7 +59,7 @@ public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, InP
             return;
         }
 
-        (string? id, string? text, string? problem) = Read(message);
+        (string? id, string? text, string? problem) = IngestMessage.Parse(message.Text);
         if (problem is not null)
         {
             await PoisonAsync(message, problem, cancel);
@@ -97,33 +97,5 @@ public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, InP
         await poison.SendAsync(new JsonObject { ["reason"] = reason, ["message_id"] = message.Id, ["dequeue_count"] = message.DequeueCount, ["text"] = message.Text }.ToJsonString(), cancel);
         await queue.DeleteAsync(message, cancel);
         Poisoned++;
-    }
-
-    private static (string? Id, string? Text, string? Problem) Read(QueueMessage message)
-    {
-        try
-        {
-            if (JsonNode.Parse(message.Text) is not JsonObject o)
-            {
-                return (null, null, "the message is not a JSON object {\"id\"?, \"text\"}");
-            }
-
-            string? id = o["id"] is null ? null : o["id"] is JsonValue iv && iv.TryGetValue(out string? ids) && ids.Length > 0 ? ids : "";
-            if (id is { Length: 0 })
-            {
-                return (null, null, "field 'id' must be a non-empty string");
-            }
-
-            if (o["text"] is not JsonValue tv || !tv.TryGetValue(out string? text) || text.Trim().Length == 0)
-            {
-                return (null, null, "field 'text' is missing, empty or not a string");
-            }
-
-            return (id, text, null);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return (null, null, $"the message is not JSON: {e.Message}");
-        }
     }
 }

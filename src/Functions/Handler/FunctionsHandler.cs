@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using PaDeLLM.Activities;
+using PaDeLLM.Activities.Ingestion;
 using PaDeLLM.Extraction;
 using PaDeLLM.Functions.Durable;
 using PaDeLLM.Ner.Labels;
@@ -178,12 +179,14 @@ public static class FunctionsHandler
     private static async Task IngestQueueAsync(FunctionsSettings s, Invocation invocation, InvocationResult result, CancellationToken cancel)
     {
         // A message that cannot be read fails the invocation: the host retries it and poisons it after maxDequeueCount.
-        if (invocation.Input("message") is not JsonObject message || message["text"] is not JsonValue t || !t.TryGetValue(out string? text) || text.Trim().Length == 0)
+        JsonNode? body = invocation.Input("message");
+        (string? given, string? text, string? problem) = body is JsonValue v && v.TryGetValue(out string? raw) ? IngestMessage.Parse(raw) : IngestMessage.Parse(body?.ToJsonString() ?? "null");
+        if (problem is not null)
         {
-            throw new ArgumentException("queue message must be a JSON object {\"id\"?, \"text\"}");
+            throw new ArgumentException($"queue message must be a JSON object {{\"id\"?, \"text\"}}: {problem}");
         }
 
-        string id = (string?)message["id"] ?? (string?)invocation.Metadata["Id"] ?? Guid.NewGuid().ToString("N");
+        string id = given ?? (string?)invocation.Metadata["Id"] ?? Guid.NewGuid().ToString("N");
         var input = new JsonObject
         {
             ["id"] = id,
