@@ -64,17 +64,6 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     /// <summary>Texts whose shared prompt prefix had to be encoded (each once while cached).</summary>
     public int TextPrefixesEncoded => Volatile.Read(ref _textsEncoded);
 
-    public int CachedTexts
-    {
-        get
-        {
-            lock (_lru)
-            {
-                return _lru.Count;
-            }
-        }
-    }
-
     public async Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default)
     {
         int eos = _tokenizer.EosId!.Value;

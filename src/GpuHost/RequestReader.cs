@@ -137,8 +137,6 @@ public sealed class RequestReader(GpuHostOptions options)
         return value >= min && value <= max ? value : throw ProblemException.BadRequest(field, $"{field} = {value} is out of range [{min}, {max}]");
     }
 
-    public static JsonObject SchemaJsonOf(LabelSchema schema) => SchemaJson.Write(schema);
-
     private static bool IsWellFormed(string text)
     {
         try

@@ -158,7 +158,7 @@ public sealed class ContinuousBatcher : IDisposable
                 }
 
                 float[] logits = Forward(segments);
-                Metrics.Step(rows.Count, segments.Sum(s => s.Tokens.Length), active.Count);
+                Metrics.Step(rows.Count, segments.Sum(s => s.Tokens.Length));
                 int vocab = _model.Config.VocabSize;
                 active.Clear();
                 for (int r = 0; r < rows.Count; r++)
