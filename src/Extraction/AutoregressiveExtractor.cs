@@ -16,21 +16,29 @@ namespace PaDeLLM.Extraction;
 /// </summary>
 public sealed class AutoregressiveExtractor(DecoderModel model, ITokenizer tokenizer, ITrainingFormat format)
 {
-    public int MaxNewTokens { get; init; } = 256;
+    /// <summary>The generation cap; by default whatever the model's context leaves after the prompt, so a long structure is never cut short by us.</summary>
+    public int? MaxNewTokens { get; init; }
 
     public ExtractionOutcome Extract(string text, LabelSchema schema)
     {
         var sw = Stopwatch.StartNew();
         int eos = tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no EOS token");
         string prompt = format.Reformulate(new Ner.Data.Sentence(text, []), 0).First().Prompt;
+        int[] promptTokens = tokenizer.Encode(prompt);
+        int maxNew = MaxNewTokens ?? (model.Config.MaxPositions - promptTokens.Length);
+        if (maxNew < 1)
+        {
+            throw new ArgumentException($"the prompt takes {promptTokens.Length} tokens, leaving none of the model's {model.Config.MaxPositions} positions to generate in", nameof(text));
+        }
+
         var generator = new GreedyGenerator(model);
-        GenerationResult r = generator.Generate([new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), MaxNewTokens, new HashSet<int> { eos })])[0];
+        GenerationResult r = generator.Generate([new GenerationRequest(model.NewCache().CreateRoot(), promptTokens, maxNew, new HashSet<int> { eos })])[0];
         string output = tokenizer.Decode(r.Stopped ? r.Tokens[..^1] : r.Tokens);
         var failures = new List<(string, int, ParseFailure)>();
         var predictions = new List<MentionPrediction>();
         Parsed<List<LabeledMention>> parsed = r.Stopped
             ? format.ParseTargets([new TrainingExample(0, null, prompt, output)])
-            : Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Truncated, $"no EOS within {MaxNewTokens} tokens");
+            : Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Truncated, $"no EOS within {maxNew} tokens");
         if (parsed.Ok)
         {
             predictions.AddRange(parsed.Value.Select((m, i) => new MentionPrediction(m.Label, i + 1, m.Text, r.ContentLogProbability)));

@@ -137,45 +137,57 @@ public sealed class TrainableDecoder
             throw new ArgumentException("the batch has no target in its loss", nameof(batch));
         }
 
-        double loss = 0;
-        foreach (TrainingSequence s in batch)
-        {
-            loss += Run(s, (float)(1 / total));
-        }
-
-        return loss / total;
+        return Run(batch, (float)(1 / total)) / total;
     }
 
     private float[] P(string name) => Parameters[name];
 
     private float[] G(string name) => Gradients[name];
 
-    private double Run(TrainingSequence s, float scale)
+    // The whole batch runs as one [N, ·] tensor (N = the rows' summed length): every projection is
+    // one GEMM over all N rows, so the weight-gradient products get K = N instead of one row's
+    // length (a few dozen), where small-K GEMMs ran at a third of the kernel's speed. Only
+    // attention is per row, each row seeing only itself through its own mask.
+    private double Run(IReadOnlyList<TrainingSequence> batch, float scale)
     {
         ModelConfig c = Config;
-        int T = s.Length, H = c.HiddenSize, QD = c.QDim, KVD = c.KvDim, F = c.IntermediateSize, V = c.VocabSize;
+        int H = c.HiddenSize, QD = c.QDim, KVD = c.KvDim, F = c.IntermediateSize, V = c.VocabSize;
+        int[] offsets = new int[batch.Count];
+        int T = 0;
+        for (int b = 0; b < batch.Count; b++)
+        {
+            offsets[b] = T;
+            T += batch[b].Length;
+        }
+
+        int[] tokens = batch.SelectMany(s => s.Tokens).ToArray();
+        int[] positions = batch.SelectMany(s => s.Positions).ToArray();
         float[] embed = P("model.embed_tokens.weight");
 
         // Forward, keeping each layer's activations.
         float[] x = new float[T * H];
         for (int t = 0; t < T; t++)
         {
-            Array.Copy(embed, s.Tokens[t] * H, x, t * H, H);
+            Array.Copy(embed, tokens[t] * H, x, t * H, H);
         }
 
         var caches = new LayerCache[c.Layers];
         for (int l = 0; l < c.Layers; l++)
         {
             string p = $"model.layers.{l}.";
-            var a = caches[l] = new LayerCache(T, H, QD, KVD, F, c.Heads);
+            var a = caches[l] = new LayerCache(T, H, QD, KVD, F, batch.Select(s => c.Heads * s.Length * s.Length));
             Array.Copy(x, a.X, x.Length);
             RmsNormLayer.Forward(a.N1, a.R1, x, P(p + "input_layernorm.weight"), T, H, c.RmsNormEps);
             Linear.Forward(a.Q, a.N1, P(p + "self_attn.q_proj.weight"), Bias(p + "self_attn.q_proj.bias"), T, H, QD);
             Linear.Forward(a.K, a.N1, P(p + "self_attn.k_proj.weight"), Bias(p + "self_attn.k_proj.bias"), T, H, KVD);
             Linear.Forward(a.V, a.N1, P(p + "self_attn.v_proj.weight"), Bias(p + "self_attn.v_proj.bias"), T, H, KVD);
-            _rope.Forward(a.Q, T, c.Heads, s.Positions);
-            _rope.Forward(a.K, T, c.KvHeads, s.Positions);
-            AttentionLayer.Forward(a.Att, a.Probs, a.Q, a.K, a.V, s.Visible, T, c.Heads, c.KvHeads, c.HeadDim);
+            _rope.Forward(a.Q, T, c.Heads, positions);
+            _rope.Forward(a.K, T, c.KvHeads, positions);
+            for (int b = 0; b < batch.Count; b++)
+            {
+                AttentionLayer.Forward(a.Att, a.Probs[b], a.Q, a.K, a.V, batch[b].Visible, offsets[b], batch[b].Length, c.Heads, c.KvHeads, c.HeadDim);
+            }
+
             float[] o = new float[T * H];
             Linear.Forward(o, a.Att, P(p + "self_attn.o_proj.weight"), null, T, QD, H);
             TensorPrimitives.Add(x, o, x);
@@ -191,14 +203,32 @@ public sealed class TrainableDecoder
 
         float[] nf = new float[T * H], rf = new float[T];
         RmsNormLayer.Forward(nf, rf, x, P("model.norm.weight"), T, H, c.RmsNormEps);
-        float[] logits = new float[T * V];
-        Linear.Forward(logits, nf, P(HeadName), null, T, H, V);
-        float[] dlogits = new float[T * V];
-        double loss = CrossEntropyLayer.ForwardBackward(dlogits, logits, s.Targets, V, scale);
+
+        // The head and the loss only at rows that predict something (the loss starts at the
+        // count token, so most of a row — the text and prompt — needs no logits).
+        (int Target, float Weight)[][] allTargets = batch.SelectMany(s => s.Targets).ToArray();
+        int[] scored = Enumerable.Range(0, T).Where(t => allTargets[t].Length > 0).ToArray();
+        int M = scored.Length;
+        float[] nfScored = new float[M * H];
+        for (int i = 0; i < M; i++)
+        {
+            Array.Copy(nf, scored[i] * H, nfScored, i * H, H);
+        }
+
+        float[] logits = new float[M * V];
+        Linear.Forward(logits, nfScored, P(HeadName), null, M, H, V);
+        float[] dlogits = new float[M * V];
+        double loss = CrossEntropyLayer.ForwardBackward(dlogits, logits, scored.Select(t => allTargets[t]).ToArray(), V, scale);
 
         // Backward.
+        float[] dnfScored = new float[M * H];
+        Linear.Backward(dnfScored, G(HeadName), null, dlogits, nfScored, P(HeadName), M, H, V);
         float[] dnf = new float[T * H];
-        Linear.Backward(dnf, G(HeadName), null, dlogits, nf, P(HeadName), T, H, V);
+        for (int i = 0; i < M; i++)
+        {
+            Array.Copy(dnfScored, i * H, dnf, scored[i] * H, H);
+        }
+
         float[] dx = new float[T * H];
         RmsNormLayer.Backward(dx, G("model.norm.weight"), dnf, x, rf, P("model.norm.weight"), T, H);
         for (int l = c.Layers - 1; l >= 0; l--)
@@ -217,9 +247,13 @@ public sealed class TrainableDecoder
             // Attention block: x_mid = x + o_proj(attend(rope(q), rope(k), v)).
             float[] datt = new float[T * QD], dq = new float[T * QD], dk = new float[T * KVD], dv = new float[T * KVD], dn1 = new float[T * H];
             Linear.Backward(datt, G(p + "self_attn.o_proj.weight"), null, dx, a.Att, P(p + "self_attn.o_proj.weight"), T, QD, H);
-            AttentionLayer.Backward(dq, dk, dv, datt, a.Probs, a.Q, a.K, a.V, T, c.Heads, c.KvHeads, c.HeadDim);
-            _rope.Backward(dq, T, c.Heads, s.Positions);
-            _rope.Backward(dk, T, c.KvHeads, s.Positions);
+            for (int b = 0; b < batch.Count; b++)
+            {
+                AttentionLayer.Backward(dq, dk, dv, datt, a.Probs[b], a.Q, a.K, a.V, offsets[b], batch[b].Length, c.Heads, c.KvHeads, c.HeadDim);
+            }
+
+            _rope.Backward(dq, T, c.Heads, positions);
+            _rope.Backward(dk, T, c.KvHeads, positions);
             Linear.Backward(dn1, G(p + "self_attn.q_proj.weight"), BiasGrad(p + "self_attn.q_proj.bias"), dq, a.N1, P(p + "self_attn.q_proj.weight"), T, H, QD);
             Linear.Backward(dn1, G(p + "self_attn.k_proj.weight"), BiasGrad(p + "self_attn.k_proj.bias"), dk, a.N1, P(p + "self_attn.k_proj.weight"), T, H, KVD);
             Linear.Backward(dn1, G(p + "self_attn.v_proj.weight"), BiasGrad(p + "self_attn.v_proj.bias"), dv, a.N1, P(p + "self_attn.v_proj.weight"), T, H, KVD);
@@ -229,7 +263,7 @@ public sealed class TrainableDecoder
         float[] dembed = G("model.embed_tokens.weight");
         for (int t = 0; t < T; t++)
         {
-            Span<float> row = dembed.AsSpan(s.Tokens[t] * H, H);
+            Span<float> row = dembed.AsSpan(tokens[t] * H, H);
             TensorPrimitives.Add(row, dx.AsSpan(t * H, H), row);
         }
 
@@ -241,7 +275,7 @@ public sealed class TrainableDecoder
     private float[]? BiasGrad(string name) => Gradients.TryGetValue(name, out float[]? g) ? g : null;
 
     /// <summary>What one layer's backward pass reads from its forward pass.</summary>
-    private sealed class LayerCache(int t, int h, int qd, int kvd, int f, int heads)
+    private sealed class LayerCache(int t, int h, int qd, int kvd, int f, IEnumerable<int> probsPerRow)
     {
         public float[] X { get; } = new float[t * h];
 
@@ -255,7 +289,8 @@ public sealed class TrainableDecoder
 
         public float[] V { get; } = new float[t * kvd];
 
-        public float[] Probs { get; } = new float[heads * t * t];
+        /// <summary>Each row's attention probabilities, [heads, length, length].</summary>
+        public float[][] Probs { get; } = probsPerRow.Select(n => new float[n]).ToArray();
 
         public float[] Att { get; } = new float[t * qd];
 

@@ -50,6 +50,32 @@ public class TrainCommandTests
         Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "train_log.jsonl")).Length);
     }
 
+    [SharedDataFact]
+    public void Until_step_leaves_a_checkpoint_and_a_resume_after_a_kill_logs_each_step_once()
+    {
+        using var dir = new TempDir();
+        string config = dir.File("tiny.json", TinyConfig.Replace("\"dev_sentences\": 2", "\"dev_sentences\": 0", StringComparison.Ordinal));
+        string output = Path.Combine(dir.Path, "model");
+        string[] common = ["train", "--dataset", "conll03", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir];
+        var first = CliRunner.Run([.. common, "--until-step", "2"]);
+        Assert.True(first.Exit == 0, first.Err);
+        Assert.Contains("stopped at step 2", first.Err);
+        string log = Path.Combine(output, "train_log.jsonl");
+
+        // A process killed after its step-2 checkpoint had logged step 3 and half of step 4.
+        File.AppendAllText(log, "{\"step\":3,\"loss\":9.9,\"tokens_per_s\":1}\n{\"step\":4,\"lo");
+        var resumed = CliRunner.Run([.. common, "--resume"]);
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Assert.Contains("step 2/4", resumed.Err);
+        int[] steps = File.ReadAllLines(log).Select(l => (int)JsonNode.Parse(l)!["step"]!).ToArray();
+        Assert.Equal([1, 2, 3, 4], steps);
+        Assert.DoesNotContain(File.ReadAllLines(log), l => l.Contains("9.9", StringComparison.Ordinal));
+
+        var bad = CliRunner.Run([.. common, "--until-step", "0"]);
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--until-step", bad.Err);
+    }
+
     [Fact]
     public void A_bad_config_is_a_clear_error()
     {

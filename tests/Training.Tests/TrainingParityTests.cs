@@ -124,6 +124,46 @@ public class PrefixTreePackingTests
         }
     }
 
+    [SharedDataTheory]
+    [InlineData("llama-tiny")]
+    [InlineData("qwen2-tiny-tied-bf16")]
+    public void A_batch_run_as_one_tensor_has_the_loss_and_gradients_of_its_rows_run_alone(string name)
+    {
+        // Rows of different lengths and shapes (a tree and plain sequences): the batched pass
+        // shares every projection's GEMM across rows, and each row must still see only itself.
+        var rng = new Random(11);
+        int[] R(int n) => Enumerable.Range(0, n).Select(_ => rng.Next(3, 300)).ToArray();
+        int[] text = R(9);
+        TrainingSequence tree = PrefixTreePacker.Pack([Example([.. text, 5], [7, 2]), Example([.. text, 6], [11, 13, 60, 61, 2]), Example([.. text, 6], [11, 13, 60, 62, 9, 2])]);
+        TrainingSequence[] rows = [TrainingSequence.Causal(R(23), [.. Enumerable.Range(0, 23).Select(t => t >= 5 && t < 22)]), tree, TrainingSequence.Causal(R(4), [true, true, true, false])];
+        string dir = Path.Combine(SharedData.Fixtures, "models", name);
+
+        TrainableDecoder batched = TrainableDecoder.Load(dir);
+        double batchLoss = batched.ForwardBackward(rows);
+        double total = rows.Sum(r => r.TotalWeight), summed = 0;
+        var expected = batched.Gradients.ToDictionary(g => g.Key, g => new double[g.Value.Length]);
+        foreach (TrainingSequence row in rows)
+        {
+            TrainableDecoder alone = TrainableDecoder.Load(dir);
+            summed += alone.ForwardBackward([row]) * row.TotalWeight;
+            foreach ((string param, float[] g) in alone.Gradients)
+            {
+                for (int i = 0; i < g.Length; i++)
+                {
+                    expected[param][i] += g[i] * row.TotalWeight / total; // each row's mean loss, re-weighted to the batch mean
+                }
+            }
+        }
+
+        Assert.Equal(summed / total, batchLoss, 5);
+        foreach ((string param, double[] g) in expected)
+        {
+            float[] actual = batched.Gradients[param];
+            double max = g.Max(Math.Abs), worst = g.Zip(actual).Max(x => Math.Abs(x.First - x.Second));
+            Assert.True(worst <= 1e-4 * Math.Max(max, 1e-6), $"{param}: {worst:E2} vs max {max:E2}");
+        }
+    }
+
     // prompt + target; the loss covers the target (from the last prompt token, which predicts its first token).
     private static (int[], bool[]) Example(int[] prompt, int[] target)
     {

@@ -31,19 +31,25 @@ internal static class TrainCommand
         var tokenizerDir = new Option<string?>("--tokenizer") { Description = "use this tokenizer instead of training one" };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint in --out" };
         var maxSentences = new Option<int?>("--max-sentences") { Description = "use only the first N training sentences" };
+        var untilStep = new Option<int?>("--until-step") { Description = "stop after this step with a resumable checkpoint (the schedule still runs to the config's steps)" };
         var data = DataDirectory.Option();
-        var command = new Command("train", "Train a PaDeLLM (or autoregressive baseline) model from scratch") { dataset, format, config, output, tokenizerDir, resume, maxSentences, data };
-        command.SetAction(r => Run(ctx, r.GetValue(dataset)!, r.GetValue(format)!, TrainConfig.Load(r.GetValue(config)), r.GetValue(output)!, r.GetValue(tokenizerDir), r.GetValue(resume), r.GetValue(maxSentences), DataDirectory.Resolve(r.GetValue(data)!)));
+        var command = new Command("train", "Train a PaDeLLM (or autoregressive baseline) model from scratch") { dataset, format, config, output, tokenizerDir, resume, maxSentences, untilStep, data };
+        command.SetAction(r => Run(ctx, r.GetValue(dataset)!, r.GetValue(format)!, TrainConfig.Load(r.GetValue(config)), r.GetValue(output)!, r.GetValue(tokenizerDir), r.GetValue(resume), r.GetValue(maxSentences), r.GetValue(untilStep), DataDirectory.Resolve(r.GetValue(data)!)));
         return command;
     }
 
-    private static int Run(CliContext ctx, string datasetName, string formatName, TrainConfig cfg, string outDir, string? tokenizerDir, bool resume, int? maxSentences, string dataDir)
+    private static int Run(CliContext ctx, string datasetName, string formatName, TrainConfig cfg, string outDir, string? tokenizerDir, bool resume, int? maxSentences, int? untilStep, string dataDir)
     {
         DatasetInfo info = DatasetCatalog.Get(datasetName);
         List<Sentence> train = info.Read(dataDir, DatasetSplit.Train);
         if (maxSentences is int n)
         {
             train = train.Take(n).ToList();
+        }
+
+        if (untilStep is <= 0)
+        {
+            throw new UsageException($"--until-step must be a positive step number, not {untilStep}");
         }
 
         ITrainingFormat format = TrainingFormats.Create(formatName, info.Schema);
@@ -93,6 +99,11 @@ internal static class TrainCommand
         };
         Console.CancelKeyPress += onCancel;
         string logPath = Path.Combine(outDir, "train_log.jsonl");
+        if (resume)
+        {
+            TrainLog.TrimAfter(logPath, trainer.Step);
+        }
+
         try
         {
             ctx.Console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(p =>
@@ -101,7 +112,8 @@ internal static class TrainCommand
                 task.Value = trainer.Step;
                 using var log = new StreamWriter(logPath, append: resume);
                 double smoothed = double.NaN;
-                while (!trainer.Done && !cancel.IsCancellationRequested)
+                int stopAt = Math.Min(cfg.Train.Steps, untilStep ?? int.MaxValue);
+                while (trainer.Step < stopAt && !cancel.IsCancellationRequested)
                 {
                     (double loss, long tokens, double seconds) = trainer.TrainStep();
                     smoothed = double.IsNaN(smoothed) ? loss : (0.9 * smoothed) + (0.1 * loss);
@@ -111,6 +123,7 @@ internal static class TrainCommand
                     if (trainer.Step % cfg.CheckpointEvery == 0)
                     {
                         trainer.SaveCheckpoint(outDir);
+                        log.Flush(); // the log on disk reaches at least the checkpoint a resume starts from
                     }
                 }
             });

@@ -15,14 +15,15 @@ namespace PaDeLLM.Training.Layers;
 public static unsafe class AttentionLayer
 {
     /// <param name="visible">visible[i · T + j]: token i may attend to token j.</param>
-    public static void Forward(float[] output, float[] probs, float[] q, float[] k, float[] v, bool[] visible, int tokens, int heads, int kvHeads, int headDim)
+    /// <param name="offset">The row's first token in q, k, v and output, which may hold a whole batch of rows one after another.</param>
+    public static void Forward(float[] output, float[] probs, float[] q, float[] k, float[] v, bool[] visible, int offset, int tokens, int heads, int kvHeads, int headDim)
     {
         int T = tokens, d = headDim, group = heads / kvHeads;
         float scale = 1f / MathF.Sqrt(d);
         for (int h = 0; h < heads; h++)
         {
             int kv = h / group;
-            float[] qh = Gather(q, T, heads, h, d), kh = Gather(k, T, kvHeads, kv, d), vhT = GatherTransposed(v, T, kvHeads, kv, d);
+            float[] qh = Gather(q, offset, T, heads, h, d), kh = Gather(k, offset, T, kvHeads, kv, d), vhT = GatherTransposed(v, offset, T, kvHeads, kv, d);
             float[] p = new float[T * T];
             Gemm(p, qh, kh, T, d, T);                 // S = Q·Kᵀ
             for (int i = 0; i < T; i++)
@@ -43,11 +44,12 @@ public static unsafe class AttentionLayer
             p.CopyTo(probs, h * T * T);
             float[] oh = new float[T * d];
             Gemm(oh, p, vhT, T, T, d);                // O = P·V = P·(Vᵀ)ᵀ
-            Scatter(oh, output, T, heads, h, d);
+            Scatter(oh, output, offset, T, heads, h, d);
         }
     }
 
-    public static void Backward(float[] dq, float[] dk, float[] dv, float[] dOutput, float[] probs, float[] q, float[] k, float[] v, int tokens, int heads, int kvHeads, int headDim)
+    /// <param name="offset">As in <see cref="Forward"/>; the row's gradients are added at the same rows of dq, dk, dv.</param>
+    public static void Backward(float[] dq, float[] dk, float[] dv, float[] dOutput, float[] probs, float[] q, float[] k, float[] v, int offset, int tokens, int heads, int kvHeads, int headDim)
     {
         int T = tokens, d = headDim, group = heads / kvHeads;
         float scale = 1f / MathF.Sqrt(d);
@@ -55,7 +57,7 @@ public static unsafe class AttentionLayer
         {
             int kv = h / group;
             float[] p = probs.AsSpan(h * T * T, T * T).ToArray();
-            float[] doh = Gather(dOutput, T, heads, h, d), vh = Gather(v, T, kvHeads, kv, d);
+            float[] doh = Gather(dOutput, offset, T, heads, h, d), vh = Gather(v, offset, T, kvHeads, kv, d);
             float[] dp = new float[T * T];
             Gemm(dp, doh, vh, T, d, T);               // dP = dO·Vᵀ
             for (int i = 0; i < T; i++)
@@ -67,15 +69,15 @@ public static unsafe class AttentionLayer
                 TensorPrimitives.Multiply(dpr, scale, dpr); // dp now holds dS/√d
             }
 
-            float[] khT = GatherTransposed(k, T, kvHeads, kv, d), qhT = GatherTransposed(q, T, heads, h, d);
-            float[] dsT = Transpose(dp, T, T), pT = Transpose(p, T, T), dohT = GatherTransposed(dOutput, T, heads, h, d);
+            float[] khT = GatherTransposed(k, offset, T, kvHeads, kv, d), qhT = GatherTransposed(q, offset, T, heads, h, d);
+            float[] dsT = Transpose(dp, T, T), pT = Transpose(p, T, T), dohT = GatherTransposed(dOutput, offset, T, heads, h, d);
             float[] dqh = new float[T * d], dkh = new float[T * d], dvh = new float[T * d];
             Gemm(dqh, dp, khT, T, T, d);              // dQ = dS·K
             Gemm(dkh, dsT, qhT, T, T, d);             // dK = dSᵀ·Q
             Gemm(dvh, pT, dohT, T, T, d);             // dV = Pᵀ·dO
-            ScatterAdd(dqh, dq, T, heads, h, d);
-            ScatterAdd(dkh, dk, T, kvHeads, kv, d);
-            ScatterAdd(dvh, dv, T, kvHeads, kv, d);
+            ScatterAdd(dqh, dq, offset, T, heads, h, d);
+            ScatterAdd(dkh, dk, offset, T, kvHeads, kv, d);
+            ScatterAdd(dvh, dv, offset, T, kvHeads, kv, d);
         }
     }
 
@@ -103,46 +105,46 @@ public static unsafe class AttentionLayer
         }
     }
 
-    // Head h of a [T, heads·d] tensor as a contiguous [T, d] block.
-    private static float[] Gather(float[] x, int T, int heads, int h, int d)
+    // Head h of rows offset … offset+T−1 of a [·, heads·d] tensor as a contiguous [T, d] block.
+    private static float[] Gather(float[] x, int offset, int T, int heads, int h, int d)
     {
         var r = new float[T * d];
         for (int t = 0; t < T; t++)
         {
-            Array.Copy(x, (t * heads * d) + (h * d), r, t * d, d);
+            Array.Copy(x, ((offset + t) * heads * d) + (h * d), r, t * d, d);
         }
 
         return r;
     }
 
     // Head h as [d, T].
-    private static float[] GatherTransposed(float[] x, int T, int heads, int h, int d)
+    private static float[] GatherTransposed(float[] x, int offset, int T, int heads, int h, int d)
     {
         var r = new float[d * T];
         for (int t = 0; t < T; t++)
         {
             for (int i = 0; i < d; i++)
             {
-                r[(i * T) + t] = x[(t * heads * d) + (h * d) + i];
+                r[(i * T) + t] = x[((offset + t) * heads * d) + (h * d) + i];
             }
         }
 
         return r;
     }
 
-    private static void Scatter(float[] block, float[] x, int T, int heads, int h, int d)
+    private static void Scatter(float[] block, float[] x, int offset, int T, int heads, int h, int d)
     {
         for (int t = 0; t < T; t++)
         {
-            Array.Copy(block, t * d, x, (t * heads * d) + (h * d), d);
+            Array.Copy(block, t * d, x, ((offset + t) * heads * d) + (h * d), d);
         }
     }
 
-    private static void ScatterAdd(float[] block, float[] x, int T, int heads, int h, int d)
+    private static void ScatterAdd(float[] block, float[] x, int offset, int T, int heads, int h, int d)
     {
         for (int t = 0; t < T; t++)
         {
-            Span<float> target = x.AsSpan((t * heads * d) + (h * d), d);
+            Span<float> target = x.AsSpan(((offset + t) * heads * d) + (h * d), d);
             TensorPrimitives.Add(target, block.AsSpan(t * d, d), target);
         }
     }
