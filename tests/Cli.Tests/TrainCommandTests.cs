@@ -24,8 +24,15 @@ public class TrainCommandTests
             Assert.True(File.Exists(Path.Combine(output, f)), f);
         }
 
-        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "train_log.jsonl")).Length);
-        Assert.Contains("dev (2 sentences): paper micro-F1", stderr);
+        // One line per step, then the dev evaluation through the inference engine.
+        string[] log = File.ReadAllLines(Path.Combine(output, "train_log.jsonl"));
+        Assert.Equal(5, log.Length);
+        Assert.All(log[..4], l => Assert.NotNull(JsonNode.Parse(l)!["loss"]));
+        JsonNode dev = JsonNode.Parse(log[4])!;
+        Assert.Equal(4, (int)dev["step"]!);
+        Assert.Equal(2, (int)dev["dev_sentences"]!);
+        Assert.InRange((double)dev["dev_paper_f1"]!, 0, 1);
+        Assert.Contains("dev (2 sentences, batch): paper micro-F1", stderr);
 
         // The checkpoint is a model directory: extract runs on it (an untrained model may find nothing, but it answers).
         var extract = CliRunner.Run("extract", "--model", output, "--text", "EU rejects German call .");
@@ -47,7 +54,7 @@ public class TrainCommandTests
         var again = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir, "--resume");
         Assert.True(again.Exit == 0, again.Err);
         Assert.Contains("step 4/4", again.Err);
-        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "train_log.jsonl")).Length);
+        Assert.Equal(log, File.ReadAllLines(Path.Combine(output, "train_log.jsonl")));
     }
 
     [SharedDataFact]
@@ -74,6 +81,19 @@ public class TrainCommandTests
         var bad = CliRunner.Run([.. common, "--until-step", "0"]);
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--until-step", bad.Err);
+    }
+
+    [SharedDataFact]
+    public void A_baseline_is_evaluated_on_dev_every_n_steps_with_its_own_decoder()
+    {
+        using var dir = new TempDir();
+        string config = dir.File("tiny.json", TinyConfig.Replace("\"dev_sentences\": 2}", "\"dev_sentences\": 2, \"every\": 2}", StringComparison.Ordinal));
+        string output = Path.Combine(dir.Path, "model");
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--format", "struct", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir);
+        Assert.True(exit == 0, stderr);
+        var devLines = File.ReadAllLines(Path.Combine(output, "train_log.jsonl")).Select(l => JsonNode.Parse(l)!).Where(l => l["dev_paper_f1"] is not null).ToList();
+        Assert.Equal([2, 4], devLines.Select(l => (int)l["step"]!));
+        Assert.Contains("dev (2 sentences, autoreg)", stderr);
     }
 
     [Fact]

@@ -44,22 +44,7 @@ internal static class EvalCommand
             ITokenizer tokenizer = TokenizerLoader.Load(modelDir);
             using DecoderModel decoder = DecoderModel.Load(modelDir);
             string m = r.GetValue(mode)!;
-            Func<string, (ExtractionOutcome Outcome, int Sequences)> extract;
-            if (m == "autoreg")
-            {
-                var auto = new AutoregressiveExtractor(decoder, tokenizer, TrainingFormats.Create(r.GetValue(format)!, info.Schema));
-                extract = text => (auto.Extract(text, info.Schema), 1);
-            }
-            else
-            {
-                var padellm = new PadellmExtractor(decoder, tokenizer) { Mode = m == "multi" ? DecodingMode.Multi : DecodingMode.Batch };
-                extract = text =>
-                {
-                    ExtractionOutcome o = padellm.Extract(text, info.Schema);
-                    return (o, padellm.Sequences);
-                };
-            }
-
+            Func<string, (ExtractionOutcome Outcome, int Sequences)> extract = DatasetExtraction.For(decoder, tokenizer, info.Schema, m, r.GetValue(format)!);
             var evaluator = new NerEvaluator();
             var latencies = new List<double>();
             long generated = 0, sequences = 0, failures = 0;

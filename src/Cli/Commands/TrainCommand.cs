@@ -91,6 +91,23 @@ internal static class TrainCommand
             : new Trainer(TrainableDecoder.Random(cfg.Model(tokenizer.VocabSize, tokenizer.BosId, tokenizer.EosId!.Value), (int)cfg.Train.Seed), rows, cfg.Train);
         ctx.Error.WriteLine($"{info.Name}/{format.Name}: {train.Count:N0} sentences -> {rows.Count:N0} rows, {rows.Sum(x => (long)x.Length):N0} tokens; {trainer.Model.Parameters.Values.Sum(p => (long)p.Length) / 1e6:F1}M parameters; step {trainer.Step}/{cfg.Train.Steps}");
 
+        // The weights as they stand, through the inference engine, on the first dev sentences.
+        List<Sentence>? devSentences = null;
+        JsonObject EvaluateDev()
+        {
+            trainer.SaveCheckpoint(outDir);
+            devSentences ??= info.Read(dataDir, DatasetSplit.Dev).Take(cfg.DevSentences).ToList();
+            using DecoderModel model = DecoderModel.Load(outDir);
+            var extract = DatasetExtraction.For(model, tokenizer, info.Schema, DatasetExtraction.ModeFor(format), format.Name);
+            var evaluator = new NerEvaluator();
+            foreach (Sentence s in devSentences)
+            {
+                evaluator.Add(s, extract(s.Text).Outcome.Result);
+            }
+
+            return new JsonObject { ["step"] = trainer.Step, ["dev_sentences"] = devSentences.Count, ["dev_paper_f1"] = evaluator.Paper.Micro.F1, ["dev_span_f1"] = evaluator.Span.Micro.F1 };
+        }
+
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -99,6 +116,7 @@ internal static class TrainCommand
         };
         Console.CancelKeyPress += onCancel;
         string logPath = Path.Combine(outDir, "train_log.jsonl");
+        int startStep = trainer.Step;
         if (resume)
         {
             TrainLog.TrimAfter(logPath, trainer.Step);
@@ -125,6 +143,13 @@ internal static class TrainCommand
                         trainer.SaveCheckpoint(outDir);
                         log.Flush(); // the log on disk reaches at least the checkpoint a resume starts from
                     }
+
+                    if (cfg.EvalEvery > 0 && trainer.Step % cfg.EvalEvery == 0 && !trainer.Done)
+                    {
+                        task.Description = $"step {trainer.Step}: dev evaluation";
+                        log.WriteLine(EvaluateDev().ToJsonString());
+                        log.Flush();
+                    }
                 }
             });
         }
@@ -140,17 +165,11 @@ internal static class TrainCommand
             return 0;
         }
 
-        if (format is PadellmFormat && cfg.DevSentences > 0)
+        if (cfg.DevSentences > 0 && trainer.Step > startStep)
         {
-            using DecoderModel model = DecoderModel.Load(outDir);
-            var extractor = new PadellmExtractor(model, tokenizer);
-            var evaluator = new NerEvaluator();
-            foreach (Sentence s in info.Read(dataDir, DatasetSplit.Dev).Take(cfg.DevSentences))
-            {
-                evaluator.Add(s, extractor.Extract(s.Text, info.Schema).Result);
-            }
-
-            ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dev ({evaluator.Sentences} sentences): paper micro-F1 {100 * evaluator.Paper.Micro.F1:F2}, span F1 {100 * evaluator.Span.Micro.F1:F2}"));
+            JsonObject dev = EvaluateDev();
+            File.AppendAllText(logPath, dev.ToJsonString() + Environment.NewLine);
+            ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dev ({cfg.DevSentences} sentences, {DatasetExtraction.ModeFor(format)}): paper micro-F1 {100 * (double)dev["dev_paper_f1"]!:F2}, span F1 {100 * (double)dev["dev_span_f1"]!:F2}"));
         }
 
         ctx.Error.WriteLine($"model -> {outDir} (config.json, model.safetensors, tokenizer.json, labels.json, train_log.jsonl)");

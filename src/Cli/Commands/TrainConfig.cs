@@ -8,7 +8,8 @@ namespace PaDeLLM.Cli.Commands;
 /// A training configuration file (JSON), every field optional:
 /// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
 /// "tokenizer": {"vocab_size"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay", "clip", "seed", "checkpoint_every"},
-/// "eval": {"dev_sentences"}}</c>.
+/// "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on the first dev_sentences dev
+/// sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
 /// </summary>
 internal sealed record TrainConfig
 {
@@ -31,6 +32,8 @@ internal sealed record TrainConfig
     public int CheckpointEvery { get; init; } = 500;
 
     public int DevSentences { get; init; } = 200;
+
+    public int EvalEvery { get; init; }
 
     public static TrainConfig Load(string? path)
     {
@@ -66,6 +69,7 @@ internal sealed record TrainConfig
                 VocabSize = I("tokenizer", "vocab_size", 8000),
                 CheckpointEvery = I("train", "checkpoint_every", 500),
                 DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
+                EvalEvery = Get(r, "eval", "every") is JsonElement ev ? Int(ev, path, "eval", "every", min: 0) : 0,
                 Train = new TrainerOptions
                 {
                     Steps = I("train", "steps", defaults.Steps),
