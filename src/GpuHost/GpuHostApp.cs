@@ -138,7 +138,7 @@ public static class GpuHostApp
         app.MapPost("/v1/extract", async (HttpContext http) =>
         {
             JsonObject body = await reader.BodyAsync(http.Request);
-            var input = new JsonObject { ["id"] = body["id"]?.DeepClone(), ["text"] = reader.Text(body), ["schema"] = SchemaJson.Write(reader.Schema(body)) };
+            var input = new JsonObject { ["id"] = RequestReader.Id(body), ["text"] = reader.Text(body), ["schema"] = SchemaJson.Write(reader.Schema(body)) };
             var (result, _) = await backend.RunAsync(ExtractDocumentOrchestrator.Name, $"v1-{Guid.NewGuid():N}", input, http.RequestAborted);
             return result.Failure is null ? Results.Json(result.Output) : Results.Problem(statusCode: 500, title: "Extraction failed", detail: result.Failure);
         });
@@ -156,7 +156,7 @@ public static class GpuHostApp
         app.MapPost("/api/extract", async (HttpContext http) =>
         {
             JsonObject body = await reader.BodyAsync(http.Request);
-            string id = body["id"] is JsonNode given ? (given is JsonValue v && v.TryGetValue(out string? s) && s.Length is > 0 and <= 200 ? s : throw ProblemException.BadRequest("id", "id must be a string of 1-200 characters")) : Guid.NewGuid().ToString("N");
+            string id = RequestReader.Id(body) ?? Guid.NewGuid().ToString("N");
             var input = new JsonObject { ["id"] = id, ["text"] = reader.Text(body), ["schema"] = SchemaJson.Write(reader.Schema(body)) };
             if (writeResults)
             {

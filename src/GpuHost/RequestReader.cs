@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using PaDeLLM.Activities;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Orchestrations.Extraction;
 
@@ -46,26 +46,23 @@ public sealed class RequestReader(GpuHostOptions options)
         }
     }
 
+    /// <summary>The text field, by the rules every way in shares (<see cref="DocumentFields"/>), within this host's limit.</summary>
     public string Text(JsonObject body)
     {
-        string text = String(body, "text");
-        if (text.Trim().Length == 0)
-        {
-            throw ProblemException.BadRequest("text", "text is empty");
-        }
-
-        if (text.Length > options.MaxTextChars)
-        {
-            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"text has {text.Length} characters, more than the {options.MaxTextChars} allowed", "text");
-        }
-
-        if (!IsWellFormed(text))
-        {
-            throw ProblemException.BadRequest("text", "text contains an unpaired surrogate");
-        }
-
-        return text;
+        (string? text, DocumentProblem? problem) = DocumentFields.Text(body, options.MaxTextChars);
+        return text ?? throw Refusal(problem!);
     }
+
+    /// <summary>The optional id (null when absent).</summary>
+    public static string? Id(JsonObject body)
+    {
+        (string? id, DocumentProblem? problem) = DocumentFields.Id(body);
+        return problem is null ? id : throw Refusal(problem);
+    }
+
+    private static ProblemException Refusal(DocumentProblem p) => p.TooLarge
+        ? new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", p.Detail, p.Field)
+        : ProblemException.BadRequest(p.Field, p.Detail);
 
     /// <summary>The schema: "schema" (a full schema), "labels" (a subset of the default's keys), or the default.</summary>
     public LabelSchema Schema(JsonObject body)
@@ -135,18 +132,5 @@ public sealed class RequestReader(GpuHostOptions options)
         }
 
         return value >= min && value <= max ? value : throw ProblemException.BadRequest(field, $"{field} = {value} is out of range [{min}, {max}]");
-    }
-
-    private static bool IsWellFormed(string text)
-    {
-        try
-        {
-            _ = new UTF8Encoding(false, true).GetByteCount(text);
-            return true;
-        }
-        catch (EncoderFallbackException)
-        {
-            return false;
-        }
     }
 }

@@ -49,13 +49,9 @@ public static class CorpusDocuments
 
             (string? id, string? text, string? problem) = ParseLine(line);
             id ??= number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (problem is null && text!.Trim().Length == 0)
+            if (problem is null && DocumentFields.CheckText(text!, MaxTextChars) is DocumentProblem bad)
             {
-                problem = "text is empty";
-            }
-            else if (problem is null && text!.Length > MaxTextChars)
-            {
-                problem = $"text has {text.Length:N0} characters, more than the {MaxTextChars:N0} allowed";
+                problem = bad.Detail;
             }
             else if (problem is null && !ids.Add(id))
             {
@@ -93,6 +89,18 @@ public static class CorpusDocuments
             return (null, null, $"not JSON: {e.Message}");
         }
 
+        try
+        {
+            return Document(node);
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, null, "text contains an unpaired surrogate"); // System.Text.Json will not decode it to a string
+        }
+    }
+
+    private static (string? Id, string? Text, string? Problem) Document(JsonNode? node)
+    {
         switch (node)
         {
             case JsonValue v when v.TryGetValue(out string? s):
@@ -100,21 +108,14 @@ public static class CorpusDocuments
             case JsonArray a when a.Count > 0 && a[0] is JsonValue first && first.TryGetValue(out string? s):
                 return (null, s, null);
             case JsonObject o:
-                string? id = o["id"] switch
+                (string? id, DocumentProblem? idProblem) = DocumentFields.Id(o, allowInteger: true);
+                if (idProblem is not null)
                 {
-                    null => null,
-                    JsonValue idv when idv.TryGetValue(out string? ids) => ids,
-                    JsonValue idv when idv.TryGetValue(out long idn) => idn.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    _ => "",
-                };
-                if (id is { Length: 0 })
-                {
-                    return (null, null, "field 'id' must be a non-empty string or an integer");
+                    return (null, null, idProblem.Detail);
                 }
 
-                return o["text"] is JsonValue tv && tv.TryGetValue(out string? text)
-                    ? (id, text, null)
-                    : (id, null, "field 'text' is missing or not a string");
+                (string? text, DocumentProblem? textProblem) = DocumentFields.Text(o, MaxTextChars);
+                return (id, text, textProblem?.Detail);
             default:
                 return (null, null, "expected {\"id\", \"text\"}, a JSON string, or [\"text\", …]");
         }

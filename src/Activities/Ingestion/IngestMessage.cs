@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 namespace PaDeLLM.Activities.Ingestion;
 
 /// <summary>
-/// A document on the ingestion queue: <c>{"id"?, "text"}</c>, the id a non-empty string when
-/// given, the text non-empty. Read the same way by <c>padellm ingest</c> and the Functions queue trigger.
+/// A document on the ingestion queue: <c>{"id"?, "text"}</c> under the rules of
+/// <see cref="DocumentFields"/>. Read the same way by <c>padellm ingest</c> and the Functions queue trigger.
 /// </summary>
 public static class IngestMessage
 {
@@ -19,15 +19,11 @@ public static class IngestMessage
                 return (null, null, "the message is not a JSON object {\"id\"?, \"text\"}");
             }
 
-            string? id = o["id"] is null ? null : o["id"] is JsonValue iv && iv.TryGetValue(out string? ids) && ids.Length > 0 ? ids : "";
-            if (id is { Length: 0 })
+            (string? id, DocumentProblem? idProblem) = DocumentFields.Id(o);
+            (string? text, DocumentProblem? textProblem) = DocumentFields.Text(o, Corpus.CorpusDocuments.MaxTextChars);
+            if ((idProblem ?? textProblem) is DocumentProblem problem)
             {
-                return (null, null, "field 'id' must be a non-empty string");
-            }
-
-            if (o["text"] is not JsonValue tv || !tv.TryGetValue(out string? text) || text.Trim().Length == 0)
-            {
-                return (null, null, "field 'text' is missing, empty or not a string");
+                return (null, null, problem.Detail);
             }
 
             return (id, text, null);

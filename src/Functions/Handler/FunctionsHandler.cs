@@ -121,22 +121,21 @@ public static class FunctionsHandler
         {
         }
 
-        string? problem = body is null ? "the body must be a JSON object {\"text\", \"id\"?}"
-            : body["text"] is not JsonValue t || !t.TryGetValue(out string? text) || text.Trim().Length == 0 ? "text is missing or empty"
-            : text.Length > s.MaxTextChars ? $"text has {text.Length} characters, more than the {s.MaxTextChars} allowed"
-            : body["id"] is JsonNode id && (id is not JsonValue iv || !iv.TryGetValue(out string? _)) ? "id must be a string"
-            : null;
+        (string? givenId, DocumentProblem? idProblem) = body is null ? (null, null) : DocumentFields.Id(body);
+        (string? text, DocumentProblem? textProblem) = body is null ? (null, null) : DocumentFields.Text(body, s.MaxTextChars);
+        DocumentProblem? problem = body is null ? new DocumentProblem("body", "the body must be a JSON object {\"text\", \"id\"?}") : idProblem ?? textProblem;
         if (problem is not null)
         {
-            result.Outputs["res"] = InvocationResult.Http(problem.StartsWith("text has", StringComparison.Ordinal) ? 413 : 400, new JsonObject { ["title"] = "Invalid request", ["status"] = 400, ["detail"] = problem });
+            int code = problem.TooLarge ? 413 : 400;
+            result.Outputs["res"] = InvocationResult.Http(code, new JsonObject { ["title"] = "Invalid request", ["status"] = code, ["detail"] = problem.Detail, ["field"] = problem.Field });
             return;
         }
 
-        string docId = (string?)body!["id"] ?? Guid.NewGuid().ToString("N");
+        string docId = givenId ?? Guid.NewGuid().ToString("N");
         var input = new JsonObject
         {
             ["id"] = docId,
-            ["text"] = body["text"]!.DeepClone(),
+            ["text"] = text,
             ["schema"] = SchemaJson.Write(s.Schema),
             ["output"] = ExtractDocumentOrchestrator.ResultOutput(FunctionCatalog.ResultsContainer, "api/", docId),
         };

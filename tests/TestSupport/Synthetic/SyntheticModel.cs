@@ -68,7 +68,7 @@ public static class SyntheticNer
     }
 
     /// <summary>
-    /// Trains the tokenizer and a 2-layer, 64-wide Llama (300 steps of 8 packed sentences) and
+    /// Trains the tokenizer and a 2-layer, 64-wide Llama (400 steps of 8 packed sentences) and
     /// saves an HF-layout model directory with its tokenizer and labels.json; returns the losses.
     /// </summary>
     public static List<double> TrainInto(string dir)
@@ -96,7 +96,7 @@ public static class SyntheticNer
         };
         TrainableDecoder model = TrainableDecoder.Random(config, seed: 7);
         var rows = train.Select((s, i) => PackedExamples.Sentence(s, i, format, tokenizer)).ToList();
-        const int steps = 300, batch = 8;
+        const int steps = 400, batch = 8;
         var schedule = new LearningRateSchedule(1e-2, WarmupSteps: 20, TotalSteps: steps);
         var optimizer = new AdamW(weightDecay: 0.0);
         var rng = new Random(3);
