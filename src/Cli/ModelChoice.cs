@@ -1,6 +1,8 @@
 using System.CommandLine;
+using PaDeLLM.Model.Decoder;
 using PaDeLLM.Ner.Data;
 using PaDeLLM.Ner.Labels;
+using PaDeLLM.Tokenizers;
 
 namespace PaDeLLM.Cli;
 
@@ -50,6 +52,13 @@ internal sealed class ModelChoice
 
     public string TokenizerPath(ParseResult r, string modelDir) => r.GetValue(Tokenizer) ?? modelDir;
 
+    /// <summary>The chosen model opened: its directory, tokenizer, decoder and name.</summary>
+    public OpenModel Open(ParseResult r)
+    {
+        string dir = ModelDirectory(r);
+        return new OpenModel(dir, TokenizerLoader.Load(TokenizerPath(r, dir)), DecoderModel.Load(dir));
+    }
+
     public LabelSchema Schema(ParseResult r, string modelDir)
     {
         string? labels = r.GetValue(Labels), dataset = r.GetValue(Dataset), schemaFile = r.GetValue(SchemaFile);
@@ -98,4 +107,13 @@ internal sealed class ModelChoice
 
         return null;
     }
+}
+
+/// <summary>A model opened for extraction; disposing it releases the decoder's weights.</summary>
+internal sealed record OpenModel(string Directory, ITokenizer Tokenizer, DecoderModel Decoder) : IDisposable
+{
+    /// <summary>The model's name for results: its directory's name.</summary>
+    public string Name => ModelChoice.NameOf(Directory);
+
+    public void Dispose() => Decoder.Dispose();
 }

@@ -53,11 +53,9 @@ internal static class CorpusCommand
                 throw new UsageException($"--out {r.GetValue(output)}: is a file; give a directory");
             }
 
-            string modelDir = choice.ModelDirectory(r);
-            LabelSchema schema = choice.Schema(r, modelDir);
-            ITokenizer tokenizer = TokenizerLoader.Load(choice.TokenizerPath(r, modelDir));
-            using DecoderModel decoder = DecoderModel.Load(modelDir);
-            using var engine = new PadellmEngineService(decoder, tokenizer) { ModelName = ModelChoice.NameOf(modelDir) };
+            using OpenModel model = choice.Open(r);
+            LabelSchema schema = choice.Schema(r, model.Directory);
+            using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
             string stateDir = r.GetValue(state) ?? (to.Container is LocalDirectoryContainer local
                 ? Path.Combine(local.Directory, ".padellm", "history")
                 : Path.Combine(Directory.GetCurrentDirectory(), ".padellm", "history"));

@@ -25,13 +25,11 @@ internal static class ExtractCommand
         choice.AddTo(command);
         command.SetAction(r =>
         {
-            string modelDir = choice.ModelDirectory(r);
-            LabelSchema schema = choice.Schema(r, modelDir);
-            ITokenizer tokenizer = TokenizerLoader.Load(choice.TokenizerPath(r, modelDir));
-            using DecoderModel decoder = DecoderModel.Load(modelDir);
-            var extractor = new PadellmExtractor(decoder, tokenizer) { Dedup = DedupPolicyNames.Parse(r.GetValue(dedup)!) };
+            using OpenModel model = choice.Open(r);
+            LabelSchema schema = choice.Schema(r, model.Directory);
+            var extractor = new PadellmExtractor(model.Decoder, model.Tokenizer) { Dedup = DedupPolicyNames.Parse(r.GetValue(dedup)!) };
             ExtractionOutcome outcome = extractor.Extract(r.GetValue(text)!, schema);
-            ctx.Out.WriteLine(ToJson(outcome, modelDir).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            ctx.Out.WriteLine(ToJson(outcome, model.Directory).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             return 0;
         });
         return command;

@@ -68,12 +68,10 @@ internal static class IngestCommand
             string outSpec = r.GetValue(output) ?? throw new UsageException("--out is required (where the results go)");
             StorageLocation to = StorageLocation.Parse(outSpec, conn, http, "--out");
             await to.Container.CreateIfNotExistsAsync(cancel);
-            string modelDir = choice.ModelDirectory(r);
-            ITokenizer tokenizer = TokenizerLoader.Load(choice.TokenizerPath(r, modelDir));
-            using DecoderModel decoder = DecoderModel.Load(modelDir);
-            using var engine = new PadellmEngineService(decoder, tokenizer) { ModelName = ModelChoice.NameOf(modelDir) };
+            using OpenModel model = choice.Open(r);
+            using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
             var backend = new InProcessOrchestrationBackend().AddPadellm(engine, BlobContainers.Of(new Dictionary<string, IBlobContainer> { ["results"] = to.Container }));
-            var ingestor = new QueueIngestor(queue, poison, backend, SchemaJson.Write(choice.Schema(r, modelDir)));
+            var ingestor = new QueueIngestor(queue, poison, backend, SchemaJson.Write(choice.Schema(r, model.Directory)));
             ctx.Error.WriteLine($"padellm ingest: {queue.Name} at {account.QueueEndpoint} -> {to.Container.Location}; Ctrl-C stops");
             try
             {

@@ -30,11 +30,9 @@ internal static class ServeCommand
         choice.AddTo(command);
         command.SetAction(async (r, cancel) =>
         {
-            string modelDir = choice.ModelDirectory(r);
-            ITokenizer tokenizer = TokenizerLoader.Load(choice.TokenizerPath(r, modelDir));
-            using DecoderModel decoder = DecoderModel.Load(modelDir);
-            using var batcher = new ContinuousBatcher(decoder, maxQueuedJobs: Math.Max(1, r.GetValue(maxQueue)));
-            using var engine = new PadellmEngineService(decoder, tokenizer, batcher) { ModelName = ModelChoice.NameOf(modelDir) };
+            using OpenModel model = choice.Open(r);
+            using var batcher = new ContinuousBatcher(model.Decoder, maxQueuedJobs: Math.Max(1, r.GetValue(maxQueue)));
+            using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer, batcher) { ModelName = model.Name };
             using var http = new HttpClient();
             BlobContainers? results = null;
             if (r.GetValue(output) is string outSpec)
@@ -50,7 +48,7 @@ internal static class ServeCommand
                 ApiKey = r.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("PADELLM_API_KEY"),
                 MaxQueuedJobs = r.GetValue(maxQueue),
                 MaxTextChars = Math.Max(1, r.GetValue(maxText)),
-                DefaultSchema = choice.Schema(r, modelDir),
+                DefaultSchema = choice.Schema(r, model.Directory),
             };
             await using WebApplication app = GpuHostApp.Build(options, engine, results);
             await app.StartAsync(cancel);
