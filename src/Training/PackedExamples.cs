@@ -11,7 +11,12 @@ namespace PaDeLLM.Training;
 /// </summary>
 public static class PackedExamples
 {
-    public static (int[] Tokens, bool[] PredictNext) Tokenize(TrainingExample example, ITokenizer tokenizer)
+    /// <summary>
+    /// The example's tokens and, for each token, the weight of predicting the next one: 1 from the
+    /// target's loss start on, <paramref name="promptWeight"/> before it (0: the paper's loss, on
+    /// the target alone), 0 at the last token.
+    /// </summary>
+    public static (int[] Tokens, float[] Weights) Tokenize(TrainingExample example, ITokenizer tokenizer, float promptWeight = 0)
     {
         int eos = tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no EOS token");
         string lossFree = example.Prompt + example.Target[..example.LossStart];
@@ -23,8 +28,8 @@ public static class PackedExamples
         }
 
         int[] tokens = example.AppendEos ? [.. full, eos] : full;
-        bool[] predict = tokens.Select((_, t) => t >= prefix.Length - 1 && t < tokens.Length - 1).ToArray();
-        return (tokens, predict);
+        float[] weights = tokens.Select((_, t) => t >= tokens.Length - 1 ? 0f : t >= prefix.Length - 1 ? 1f : promptWeight).ToArray();
+        return (tokens, weights);
     }
 
     public static TrainingSequence Sentence(Sentence sentence, int index, ITrainingFormat format, ITokenizer tokenizer, bool pack = true)
@@ -35,7 +40,14 @@ public static class PackedExamples
             : throw new ArgumentException("unpacked sentences give several rows; call Tokenize per example", nameof(pack));
     }
 
-    /// <summary>One sentence's examples (already reformulated) as one prefix-tree row.</summary>
-    public static TrainingSequence Pack(IEnumerable<TrainingExample> examples, ITokenizer tokenizer) =>
-        PrefixTreePacker.Pack(examples.Select(e => Tokenize(e, tokenizer)));
+    /// <summary>
+    /// One sentence's examples (already reformulated) as one prefix-tree row. A prompt weight is
+    /// the sentence's: each of its n examples carries 1/n of it, so the shared text, which packs
+    /// into one copy, predicts its next tokens with the weight given (as a struct or aug row's does).
+    /// </summary>
+    public static TrainingSequence Pack(IEnumerable<TrainingExample> examples, ITokenizer tokenizer, float promptWeight = 0)
+    {
+        List<TrainingExample> all = examples.ToList();
+        return PrefixTreePacker.Pack(all.Select(e => Tokenize(e, tokenizer, promptWeight / all.Count)));
+    }
 }

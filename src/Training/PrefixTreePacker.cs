@@ -8,7 +8,12 @@ namespace PaDeLLM.Training;
 /// </summary>
 public static class PrefixTreePacker
 {
-    public static TrainingSequence Pack(IEnumerable<(int[] Tokens, bool[] PredictNext)> examples)
+    /// <summary>Examples whose marked tokens each predict their next token with weight 1.</summary>
+    public static TrainingSequence Pack(IEnumerable<(int[] Tokens, bool[] PredictNext)> examples) =>
+        Pack(examples.Select(e => (e.Tokens, e.PredictNext.Select(p => p ? 1f : 0f).ToArray())));
+
+    /// <summary>Examples whose token t predicts token t+1 with weight[t] (0: no loss there); a shared token sums its examples' weights.</summary>
+    public static TrainingSequence Pack(IEnumerable<(int[] Tokens, float[] Weights)> examples)
     {
         var tokens = new List<int>();
         var parents = new List<int>();
@@ -17,7 +22,7 @@ public static class PrefixTreePacker
         var targets = new List<Dictionary<int, float>>();
         var roots = new Dictionary<int, int>();
 
-        foreach ((int[] seq, bool[] predict) in examples)
+        foreach ((int[] seq, float[] weight) in examples)
         {
             int node = -1;
             for (int t = 0; t < seq.Length; t++)
@@ -35,9 +40,9 @@ public static class PrefixTreePacker
                 }
 
                 node = child;
-                if (t + 1 < seq.Length && predict[t])
+                if (t + 1 < seq.Length && weight[t] > 0)
                 {
-                    targets[node][seq[t + 1]] = targets[node].GetValueOrDefault(seq[t + 1]) + 1f;
+                    targets[node][seq[t + 1]] = targets[node].GetValueOrDefault(seq[t + 1]) + weight[t];
                 }
             }
         }

@@ -14,13 +14,16 @@ public sealed record TrainingSequence(int[] Tokens, int[] Positions, bool[] Visi
     public double TotalWeight => Targets.Sum(t => t.Sum(x => (double)x.Weight));
 
     /// <summary>A plain sequence: token t predicts token t+1 where <paramref name="predictNext"/>[t].</summary>
-    public static TrainingSequence Causal(int[] tokens, bool[] predictNext)
+    public static TrainingSequence Causal(int[] tokens, bool[] predictNext) => Causal(tokens, predictNext.Select(p => p ? 1f : 0f).ToArray());
+
+    /// <summary>A plain sequence: token t predicts token t+1 with weight <paramref name="weights"/>[t] (0: no loss there).</summary>
+    public static TrainingSequence Causal(int[] tokens, float[] weights)
     {
         int n = tokens.Length;
         var targets = new (int, float)[n][];
         for (int t = 0; t < n; t++)
         {
-            targets[t] = t + 1 < n && predictNext[t] ? [(tokens[t + 1], 1f)] : [];
+            targets[t] = t + 1 < n && weights[t] > 0 ? [(tokens[t + 1], weights[t])] : [];
         }
 
         return new TrainingSequence(tokens, Enumerable.Range(0, n).ToArray(), Layers.AttentionLayer.Causal(n), targets);

@@ -79,9 +79,10 @@ public class TrainingParityTests
 public class PrefixTreePackingTests
 {
     [SharedDataTheory]
-    [InlineData("llama-tiny")]
-    [InlineData("qwen2-tiny-tied-bf16")]
-    public void A_packed_padellm_tree_has_the_loss_and_gradients_of_its_examples(string name)
+    [InlineData("llama-tiny", 0.0)]
+    [InlineData("qwen2-tiny-tied-bf16", 0.0)]
+    [InlineData("llama-tiny", 0.5)]
+    public void A_packed_padellm_tree_has_the_loss_and_gradients_of_its_examples(string name, double promptWeight)
     {
         // One sentence's PaDeLLM examples: shared text, a branch per label, and for labels with
         // mentions a shared count then a branch per mention; loss from the count token on.
@@ -105,10 +106,19 @@ public class PrefixTreePackingTests
             }
         }
 
+        // With a prompt loss, each example's prompt tokens predict their next token with 1/n of the
+        // sentence's weight (PackedExamples.Pack), which the packed tree sums back on the shared text.
+        var weighted = examples.Select(e =>
+        {
+            int targetStart = Array.IndexOf(e.Item2, true);
+            return (e.Item1, e.Item2.Select((p, t) => p ? 1f : t < targetStart ? (float)promptWeight / examples.Count : 0f).ToArray());
+        }).ToList();
         TrainableDecoder unpacked = TrainableDecoder.Load(Path.Combine(SharedData.Fixtures, "models", name));
-        double lossUnpacked = unpacked.ForwardBackward(examples.Select(e => TrainingSequence.Causal(e.Item1, e.Item2)).ToList());
+        double lossUnpacked = unpacked.ForwardBackward(weighted.Select(e => TrainingSequence.Causal(e.Item1, e.Item2)).ToList());
         TrainableDecoder packed = TrainableDecoder.Load(Path.Combine(SharedData.Fixtures, "models", name));
-        TrainingSequence tree = PrefixTreePacker.Pack(examples);
+        TrainingSequence tree = PrefixTreePacker.Pack(weighted);
+        int[] textNodes = Enumerable.Range(0, text.Length).ToArray(); // the shared text packs first, one node per token
+        Assert.All(textNodes[..^1], t => Assert.Equal(promptWeight, tree.Targets[t].Sum(x => x.Weight), 5));
         double lossPacked = packed.ForwardBackward([tree]);
 
         // One packed token per distinct prefix of the examples (here 67 tokens for 169 unpacked).

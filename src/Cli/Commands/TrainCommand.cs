@@ -78,11 +78,11 @@ internal static class TrainCommand
         {
             if (format is PadellmFormat)
             {
-                rows.Add(PackedExamples.Pack(sentence, tokenizer));
+                rows.Add(PackedExamples.Pack(sentence, tokenizer, cfg.PromptLossWeight));
             }
             else
             {
-                rows.AddRange(sentence.Select(e => PackedExamples.Tokenize(e, tokenizer)).Select(t => TrainingSequence.Causal(t.Tokens, t.PredictNext)));
+                rows.AddRange(sentence.Select(e => PackedExamples.Tokenize(e, tokenizer, cfg.PromptLossWeight)).Select(t => TrainingSequence.Causal(t.Tokens, t.Weights)));
             }
         }
 

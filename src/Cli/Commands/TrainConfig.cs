@@ -7,7 +7,7 @@ namespace PaDeLLM.Cli.Commands;
 /// <summary>
 /// A training configuration file (JSON), every field optional:
 /// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
-/// "tokenizer": {"vocab_size"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay", "clip", "seed", "checkpoint_every"},
+/// "tokenizer": {"vocab_size"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay", "clip", "seed", "checkpoint_every", "prompt_loss_weight"},
 /// "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on the first dev_sentences dev
 /// sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
 /// </summary>
@@ -34,6 +34,13 @@ internal sealed record TrainConfig
     public int DevSentences { get; init; } = 200;
 
     public int EvalEvery { get; init; }
+
+    /// <summary>
+    /// Weight of next-token loss on each sentence's prompt (its text and instruction), beside the
+    /// targets' weight 1. The paper trains on targets only, from a pretrained LM; from scratch this
+    /// is the language-model signal that a pretrained model would have brought.
+    /// </summary>
+    public float PromptLossWeight { get; init; }
 
     public static TrainConfig Load(string? path)
     {
@@ -68,6 +75,7 @@ internal sealed record TrainConfig
                 MaxPositions = I("model", "max_positions", 512),
                 VocabSize = I("tokenizer", "vocab_size", 8000),
                 CheckpointEvery = I("train", "checkpoint_every", 500),
+                PromptLossWeight = D("train", "prompt_loss_weight", 0) is double w && w >= 0 && w <= 1 ? (float)w : throw new UsageException($"{path}: train.prompt_loss_weight must be between 0 and 1"),
                 DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
                 EvalEvery = Get(r, "eval", "every") is JsonElement ev ? Int(ev, path, "eval", "every", min: 0) : 0,
                 Train = new TrainerOptions
