@@ -65,7 +65,7 @@ internal static class TrainCommand
         else if (!(resume && File.Exists(tokenizerPath)))
         {
             var corpus = examples.SelectMany(e => e).Select(e => e.Prompt + e.Target).ToList();
-            BpeTrainer.Save(BpeTrainer.Train(corpus, new BpeTrainerOptions { VocabSize = cfg.VocabSize }), outDir);
+            BpeTrainer.Save(BpeTrainer.Train(corpus, new BpeTrainerOptions { VocabSize = cfg.VocabSize, CopyAligned = cfg.CopyAligned }), outDir);
             ctx.Error.WriteLine($"tokenizer: {cfg.VocabSize} pieces trained on {corpus.Count:N0} examples");
         }
 

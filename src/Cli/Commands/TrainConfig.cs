@@ -7,7 +7,7 @@ namespace PaDeLLM.Cli.Commands;
 /// <summary>
 /// A training configuration file (JSON), every field optional:
 /// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
-/// "tokenizer": {"vocab_size"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay", "clip", "seed", "checkpoint_every", "prompt_loss_weight"},
+/// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay", "clip", "seed", "checkpoint_every", "prompt_loss_weight"},
 /// "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on the first dev_sentences dev
 /// sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
 /// </summary>
@@ -26,6 +26,8 @@ internal sealed record TrainConfig
     public int MaxPositions { get; init; } = 512;
 
     public int VocabSize { get; init; } = 8000;
+
+    public bool CopyAligned { get; init; }
 
     public TrainerOptions Train { get; init; } = new();
 
@@ -74,6 +76,7 @@ internal sealed record TrainConfig
                 Intermediate = I("model", "intermediate_size", 688),
                 MaxPositions = I("model", "max_positions", 512),
                 VocabSize = I("tokenizer", "vocab_size", 8000),
+                CopyAligned = Bool(r, path, "tokenizer", "copy_aligned"),
                 CheckpointEvery = I("train", "checkpoint_every", 500),
                 PromptLossWeight = D("train", "prompt_loss_weight", 0) is double w && w >= 0 && w <= 1 ? (float)w : throw new UsageException($"{path}: train.prompt_loss_weight must be between 0 and 1"),
                 DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
@@ -111,6 +114,14 @@ internal sealed record TrainConfig
 
     private static JsonElement? Get(JsonElement root, string section, string name) =>
         root.TryGetProperty(section, out JsonElement s) && s.ValueKind == JsonValueKind.Object && s.TryGetProperty(name, out JsonElement v) ? v : null;
+
+    private static bool Bool(JsonElement root, string path, string section, string name) => Get(root, section, name) switch
+    {
+        null => false,
+        JsonElement { ValueKind: JsonValueKind.True } => true,
+        JsonElement { ValueKind: JsonValueKind.False } => false,
+        _ => throw new UsageException($"{path}: {section}.{name} must be true or false"),
+    };
 
     private static int Int(JsonElement e, string path, string section, string name, int min = 1) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) && v >= min

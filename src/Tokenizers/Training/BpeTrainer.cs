@@ -28,7 +28,7 @@ public static class BpeTrainer
         {
             foreach (string segment in SplitOutMarkers(text, markers))
             {
-                foreach (string word in Words(segment.Replace(' ', Space)))
+                foreach (string word in Words(segment.Replace(' ', Space), options.CopyAligned))
                 {
                     words[word] = words.GetValueOrDefault(word) + 1;
                 }
@@ -112,13 +112,18 @@ public static class BpeTrainer
         File.WriteAllText(Path.Combine(directory, "tokenizer.json"), tokenizer.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
-    /// <summary>Each ▁ starts a new word: "a▁b▁▁c" → a, ▁b, ▁, ▁c.</summary>
-    internal static IEnumerable<string> Words(string escaped)
+    /// <summary>
+    /// The words merges stay within. Each ▁ starts a new word: "a▁b▁▁c" → a, ▁b, ▁, ▁c; with
+    /// <paramref name="copyAligned"/> each ▁, punctuation mark, symbol and CJK character is a
+    /// word alone: "a▁b,c" → a, ▁, b, ",", c.
+    /// </summary>
+    internal static IEnumerable<string> Words(string escaped, bool copyAligned = false)
     {
+        bool Alone(char c) => copyAligned && (c == Space || char.IsPunctuation(c) || char.IsSymbol(c) || IsCjk(c));
         int start = 0;
         for (int i = 1; i <= escaped.Length; i++)
         {
-            if (i == escaped.Length || escaped[i] == Space)
+            if (i == escaped.Length || escaped[i] == Space || Alone(escaped[i]) || Alone(escaped[i - 1]))
             {
                 if (i > start)
                 {
@@ -129,6 +134,10 @@ public static class BpeTrainer
             }
         }
     }
+
+    /// <summary>Han ideographs (and extension A, compatibility), CJK punctuation and full-width forms.</summary>
+    internal static bool IsCjk(char c) =>
+        c is (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF') or (>= '\u3000' and <= '\u303F') or (>= '\uFF00' and <= '\uFFEF');
 
     private static IEnumerable<string> SplitOutMarkers(string text, string[] markers)
     {

@@ -11,6 +11,15 @@ public sealed record BpeTrainerOptions
     /// <summary>Longest piece, in characters.</summary>
     public int MaxPieceLength { get; init; } = 16;
 
+    /// <summary>
+    /// Spaces (▁), punctuation and CJK characters are pieces of their own, never merged with
+    /// their neighbours. A mention then has the same pieces alone (as a target) as inside its
+    /// sentence, so copying it is copying token ids: without this, " Cuttitta" in a sentence is
+    /// ▁C·ut·… while the mention "Cuttitta" is C·ut·…, a first piece the model must learn to map,
+    /// and Chinese merges can cross a mention's edges. Costs about one token per space.
+    /// </summary>
+    public bool CopyAligned { get; init; }
+
     /// <summary>Whole pieces matched in text before BPE and never split: PaDeLLM's markers and the newline.</summary>
     public IReadOnlyList<string> UserDefined { get; init; } = PadellmMarkers(32);
 
