@@ -18,14 +18,12 @@ one() { DOTNET_PROCESSOR_COUNT=1 "$P" "$@"; }
 
 train_conll03() {
   # The same config (3.7M-parameter Llama, 2,000-piece tokenizer trained on the PaDeLLM
-  # examples, 4,500 steps x 16 rows, cosine schedule) for all three formats; each is also
-  # kept at step 2,000 (same schedule, stopped there) as a second, smaller budget.
+  # examples, cosine schedule planned for 4,500 steps of 16 rows) for all three formats, each
+  # stopped at step 2,000 (about 2.3 epochs): the budget this machine allowed for six runs.
   local cfg=$C/conll03-padellm-v2k.json
-  for f in padellm struct aug; do
-    local tok=(); [ "$f" = padellm ] || tok=(--tokenizer "$R/conll03-padellm-v2k-step2000")
-    one train --dataset conll03 --format "$f" --config "$cfg" "${tok[@]}" --out "$R/conll03-$f-v2k" --until-step 2000 --resume
-    rm -rf "$R/conll03-$f-v2k-step2000" && cp -r "$R/conll03-$f-v2k" "$R/conll03-$f-v2k-step2000"
-    one train --dataset conll03 --format "$f" --config "$cfg" "${tok[@]}" --out "$R/conll03-$f-v2k" --resume
+  one train --dataset conll03 --format padellm --config "$cfg" --out "$R/conll03-padellm-v2k" --until-step 2000 --resume
+  for f in struct aug; do
+    one train --dataset conll03 --format "$f" --config "$cfg" --tokenizer "$R/conll03-padellm-v2k" --out "$R/conll03-$f-v2k" --until-step 2000 --resume
   done
 }
 
@@ -47,32 +45,24 @@ ev() {
 
 evaluate() {
   # Latency is measured here with nothing else running and both cores available to the engine.
-  for step in step2000 final; do
-    local sfx=; [ $step = final ] || sfx=-$step
-    local out=(); local outm=(); local outs=(); local outa=()
-    if [ $step = final ]; then
-      out=(--out docs/results/conll03-padellm-dev-batch.json); outm=(--out docs/results/conll03-padellm-dev-multi.json)
-      outs=(--out docs/results/conll03-struct-dev.json); outa=(--out docs/results/conll03-aug-dev.json)
-    fi
-    ev conll03 "$R/conll03-padellm-v2k$sfx" "conll03-padellm-$step-batch" batch "${out[@]}"
-    ev conll03 "$R/conll03-padellm-v2k$sfx" "conll03-padellm-$step-multi" multi "${outm[@]}"
-    ev conll03 "$R/conll03-struct-v2k$sfx" "conll03-struct-$step" autoreg struct "${outs[@]}"
-    ev conll03 "$R/conll03-aug-v2k$sfx" "conll03-aug-$step" autoreg aug "${outa[@]}"
-  done
-  ev resume "$R/resume-padellm-v3k" resume-padellm-batch batch --out docs/results/resume-padellm-dev-batch.json
-  ev resume "$R/resume-padellm-v3k" resume-padellm-multi multi --out docs/results/resume-padellm-dev-multi.json
-  ev resume "$R/resume-struct-v3k" resume-struct autoreg struct --out docs/results/resume-struct-dev.json
-  ev resume "$R/resume-aug-v3k" resume-aug autoreg aug --out docs/results/resume-aug-dev.json
+  ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-batch batch --out docs/results/conll03-v2k-padellm-batch-dev.json
+  ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-multi multi --out docs/results/conll03-v2k-padellm-multi-dev.json
+  ev conll03 "$R/conll03-struct-v2k" conll03-struct autoreg struct --out docs/results/conll03-v2k-struct-dev.json
+  ev conll03 "$R/conll03-aug-v2k" conll03-aug autoreg aug --out docs/results/conll03-v2k-aug-dev.json
+  ev resume "$R/resume-padellm-v3k" resume-padellm-batch batch --out docs/results/resume-v3k-padellm-batch-dev.json
+  ev resume "$R/resume-padellm-v3k" resume-padellm-multi multi --out docs/results/resume-v3k-padellm-multi-dev.json
+  ev resume "$R/resume-struct-v3k" resume-struct autoreg struct --out docs/results/resume-v3k-struct-dev.json
+  ev resume "$R/resume-aug-v3k" resume-aug autoreg aug --out docs/results/resume-v3k-aug-dev.json
 }
 
 plots() {
   for ds in conll03:v2k resume:v3k; do
     local d=${ds%%:*} v=${ds##*:}
-    for f in padellm struct aug; do cp "$R/$d-$f-$v/train_log.jsonl" "docs/results/$d-$f-train_log.jsonl"; done
-    "$B" plot-loss "PaDeLLM=docs/results/$d-padellm-train_log.jsonl" "AutoReg_Struct=docs/results/$d-struct-train_log.jsonl" "AutoReg_Aug=docs/results/$d-aug-train_log.jsonl" --out "docs/results/$d-loss.svg"
+    for f in padellm struct aug; do cp "$R/$d-$f-$v/train_log.jsonl" "docs/results/$d-$v-$f-train_log.jsonl"; done
+    "$B" plot-loss "PaDeLLM=docs/results/$d-$v-padellm-train_log.jsonl" "AutoReg_Struct=docs/results/$d-$v-struct-train_log.jsonl" "AutoReg_Aug=docs/results/$d-$v-aug-train_log.jsonl" --out "docs/results/$d-$v-loss.svg"
   done
-  "$B" plot-latency "PaDeLLM batch=docs/results/conll03-padellm-dev-batch.json" "PaDeLLM multi=docs/results/conll03-padellm-dev-multi.json" "AutoReg_Struct=docs/results/conll03-struct-dev.json" "AutoReg_Aug=docs/results/conll03-aug-dev.json" --out docs/results/conll03-latency.svg
-  "$B" plot-latency "PaDeLLM batch=docs/results/resume-padellm-dev-batch.json" "PaDeLLM multi=docs/results/resume-padellm-dev-multi.json" "AutoReg_Struct=docs/results/resume-struct-dev.json" "AutoReg_Aug=docs/results/resume-aug-dev.json" --out docs/results/resume-latency.svg
+  "$B" plot-latency "PaDeLLM batch=docs/results/conll03-v2k-padellm-batch-dev.json" "PaDeLLM multi=docs/results/conll03-v2k-padellm-multi-dev.json" "AutoReg_Struct=docs/results/conll03-v2k-struct-dev.json" "AutoReg_Aug=docs/results/conll03-v2k-aug-dev.json" --out docs/results/conll03-v2k-latency.svg
+  "$B" plot-latency "PaDeLLM batch=docs/results/resume-v3k-padellm-batch-dev.json" "PaDeLLM multi=docs/results/resume-v3k-padellm-multi-dev.json" "AutoReg_Struct=docs/results/resume-v3k-struct-dev.json" "AutoReg_Aug=docs/results/resume-v3k-aug-dev.json" --out docs/results/resume-v3k-latency.svg
 }
 
 case "${1:-all}" in
