@@ -26,7 +26,7 @@ public static class DocumentFields
             case null:
                 return (null, null);
             case JsonValue v when TryString(v, out string? s):
-                return s is { Length: > 0 and <= MaxIdChars } && CheckText(s, MaxIdChars) is null ? (s, null) : (null, new DocumentProblem("id", rule));
+                return s is not null && CheckText(s, MaxIdChars) is null ? (s, null) : (null, new DocumentProblem("id", rule));
             case JsonValue v when allowInteger && v.TryGetValue(out long n):
                 return (n.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
             default:

@@ -49,11 +49,7 @@ public static class CorpusDocuments
 
             (string? id, string? text, string? problem) = ParseLine(line);
             id ??= number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (problem is null && DocumentFields.CheckText(text!, MaxTextChars) is DocumentProblem bad)
-            {
-                problem = bad.Detail;
-            }
-            else if (problem is null && !ids.Add(id))
+            if (problem is null && !ids.Add(id))
             {
                 problem = $"id '{id}' appears twice";
             }
@@ -104,9 +100,9 @@ public static class CorpusDocuments
         switch (node)
         {
             case JsonValue v when v.TryGetValue(out string? s):
-                return (null, s, null);
+                return (null, s, DocumentFields.CheckText(s, MaxTextChars)?.Detail);
             case JsonArray a when a.Count > 0 && a[0] is JsonValue first && first.TryGetValue(out string? s):
-                return (null, s, null);
+                return (null, s, DocumentFields.CheckText(s, MaxTextChars)?.Detail);
             case JsonObject o:
                 (string? id, DocumentProblem? idProblem) = DocumentFields.Id(o, allowInteger: true);
                 if (idProblem is not null)
