@@ -91,11 +91,23 @@ internal static class TrainCommand
             : new Trainer(TrainableDecoder.Random(cfg.Model(tokenizer.VocabSize, tokenizer.BosId, tokenizer.EosId!.Value), (int)cfg.Train.Seed), rows, cfg.Train);
         ctx.Error.WriteLine($"{info.Name}/{format.Name}: {train.Count:N0} sentences -> {rows.Count:N0} rows, {rows.Sum(x => (long)x.Length):N0} tokens; {trainer.Model.Parameters.Values.Sum(p => (long)p.Length) / 1e6:F1}M parameters; step {trainer.Step}/{cfg.Train.Steps}");
 
+        // A checkpoint per step at most: dev evaluation reads the weights from it, and would
+        // otherwise write one again after a periodic or the final save (weights and moments).
+        int savedStep = -1;
+        void Checkpoint()
+        {
+            if (savedStep != trainer.Step)
+            {
+                trainer.SaveCheckpoint(outDir);
+                savedStep = trainer.Step;
+            }
+        }
+
         // The weights as they stand, through the inference engine, on the first dev sentences.
         List<Sentence>? devSentences = null;
         JsonObject EvaluateDev()
         {
-            trainer.SaveCheckpoint(outDir);
+            Checkpoint();
             devSentences ??= info.Read(dataDir, DatasetSplit.Dev).Take(cfg.DevSentences).ToList();
             using DecoderModel model = DecoderModel.Load(outDir);
             var extract = DatasetExtraction.For(model, tokenizer, info.Schema, DatasetExtraction.ModeFor(format), format.Name);
@@ -140,7 +152,7 @@ internal static class TrainCommand
                     log.WriteLine(new JsonObject { ["step"] = trainer.Step, ["loss"] = loss, ["tokens_per_s"] = Math.Round(tokens / seconds) }.ToJsonString());
                     if (trainer.Step % cfg.CheckpointEvery == 0)
                     {
-                        trainer.SaveCheckpoint(outDir);
+                        Checkpoint();
                         log.Flush(); // the log on disk reaches at least the checkpoint a resume starts from
                     }
 
@@ -158,7 +170,7 @@ internal static class TrainCommand
             Console.CancelKeyPress -= onCancel;
         }
 
-        trainer.SaveCheckpoint(outDir);
+        Checkpoint();
         if (!trainer.Done)
         {
             ctx.Error.WriteLine($"stopped at step {trainer.Step}: continue with --resume");
