@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every number in docs/results/README.md.
 #   docs/results/reproduce.sh train   # the six training runs (hours on 2 cores)
+#   docs/results/reproduce.sh levers  # the lever runs (prompt loss, copy-aligned tokenizer) and the shipped model
 #   docs/results/reproduce.sh eval    # dev evaluation of every run -> docs/results/summaries, predictions
 #   docs/results/reproduce.sh plots   # loss curves and latency distributions
 # Runs live in runs/ (ignored by git). Each training run uses one core (DOTNET_PROCESSOR_COUNT=1:
@@ -27,6 +28,19 @@ train_conll03() {
   done
 }
 
+train_levers() {
+  # Prompt loss (next-token loss on the sentence too) for all three formats on Resume, at the
+  # budget of train_resume; on CoNLL-2003 the copy-aligned tokenizer alone (step 2,000, as
+  # train_conll03) and with the prompt loss over the whole 4,500-step schedule (the shipped model).
+  local cfg=$C/resume-v3k-prompt1.json
+  one train --dataset resume --format padellm --config "$cfg" --tokenizer "$R/resume-padellm-v3k" --out "$R/resume-padellm-v3k-prompt1" --resume
+  for f in struct aug; do
+    one train --dataset resume --format "$f" --config "$cfg" --tokenizer "$R/resume-padellm-v3k" --out "$R/resume-$f-v3k-prompt1" --resume
+  done
+  one train --dataset conll03 --format padellm --config "$C/conll03-padellm-v2k-copy.json" --out "$R/conll03-padellm-v2k-copy" --until-step 2000 --resume
+  one train --dataset conll03 --format padellm --config "$C/conll03-padellm-v2k-copy-prompt1.json" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$R/conll03-padellm-v2k-copy-prompt1" --resume
+}
+
 train_resume() {
   local cfg=$C/resume-v3k.json
   one train --dataset resume --format padellm --config "$cfg" --out "$R/resume-padellm-v3k" --resume
@@ -39,12 +53,13 @@ train_resume() {
 ev() {
   local ds=$1 run=$2 name=$3 mode=$4; shift 4
   local fmt=(); if [ "$mode" = autoreg ]; then fmt=(--format "$1"); shift; fi
-  "$P" eval --model "$run" --dataset "$ds" --mode "$mode" "${fmt[@]}" --json "$@" > "$S/$name.json"
+  one eval --model "$run" --dataset "$ds" --mode "$mode" "${fmt[@]}" --json "$@" > "$S/$name.json"
   echo "$name: $(tr -d '\n ' < "$S/$name.json")"
 }
 
 evaluate() {
-  # Latency is measured here with nothing else running and both cores available to the engine.
+  # Every evaluation runs on one core (DOTNET_PROCESSOR_COUNT=1), like the training runs, so the
+  # latencies of all formats are measured alike (and a training may use the other core).
   ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-batch batch --out docs/results/conll03-v2k-padellm-batch-dev.json
   ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-multi multi --out docs/results/conll03-v2k-padellm-multi-dev.json
   ev conll03 "$R/conll03-struct-v2k" conll03-struct autoreg struct --out docs/results/conll03-v2k-struct-dev.json
@@ -53,6 +68,15 @@ evaluate() {
   ev resume "$R/resume-padellm-v3k" resume-padellm-multi multi --out docs/results/resume-v3k-padellm-multi-dev.json
   ev resume "$R/resume-struct-v3k" resume-struct autoreg struct --out docs/results/resume-v3k-struct-dev.json
   ev resume "$R/resume-aug-v3k" resume-aug autoreg aug --out docs/results/resume-v3k-aug-dev.json
+}
+
+evaluate_levers() {
+  ev resume "$R/resume-padellm-v3k-prompt1" resume-prompt1-padellm-batch batch --out docs/results/resume-v3k-prompt1-padellm-batch-dev.json
+  ev resume "$R/resume-struct-v3k-prompt1" resume-prompt1-struct autoreg struct --out docs/results/resume-v3k-prompt1-struct-dev.json
+  ev resume "$R/resume-aug-v3k-prompt1" resume-prompt1-aug autoreg aug --out docs/results/resume-v3k-prompt1-aug-dev.json
+  ev conll03 "$R/conll03-padellm-v2k-copy" conll03-copy-padellm-batch batch --out docs/results/conll03-v2k-copy-padellm-batch-dev.json
+  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1" conll03-copy-prompt1-padellm-batch batch --out docs/results/conll03-v2k-copy-prompt1-padellm-batch-dev.json
+  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1" conll03-copy-prompt1-padellm-multi multi --out docs/results/conll03-v2k-copy-prompt1-padellm-multi-dev.json
 }
 
 plots() {
@@ -67,8 +91,11 @@ plots() {
 
 case "${1:-all}" in
   train) if [ "${JOBS:-2}" = 1 ]; then train_conll03; train_resume; else train_conll03 & train_resume; wait; fi ;;
-  eval) evaluate ;;
+  levers) train_levers ;;
+  eval) evaluate; evaluate_levers ;;
+  eval-base) evaluate ;;
+  eval-levers) evaluate_levers ;;
   plots) plots ;;
-  all) "$0" train; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|eval|plots|all" >&2; exit 2 ;;
+  all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|all" >&2; exit 2 ;;
 esac

@@ -2,15 +2,23 @@ using Spectre.Console;
 
 namespace PaDeLLM.Cli;
 
-/// <summary>Where a command writes: stdout for results, stderr (through Spectre) for people.</summary>
-public sealed class CliContext(TextWriter stdout, TextWriter stderr, bool interactive)
+/// <summary>Where a command writes: stdout for results (JSON, tables), stderr for progress.</summary>
+public sealed class CliContext(TextWriter stdout, TextWriter stderr, bool interactive, bool progressInteractive)
 {
+    public CliContext(TextWriter stdout, TextWriter stderr, bool interactive)
+        : this(stdout, stderr, interactive, interactive)
+    {
+    }
+
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Error { get; } = stderr;
 
-    /// <summary>Human-facing output (tables, progress): stderr when stdout carries data.</summary>
+    /// <summary>Tables that are a command's result: stdout.</summary>
     public IAnsiConsole Console { get; } = CreateConsole(stdout, interactive);
+
+    /// <summary>Progress bars: stderr, so that `--json > file` captures the result alone.</summary>
+    public IAnsiConsole Progress { get; } = CreateConsole(stderr, progressInteractive);
 
     public bool Interactive { get; } = interactive;
 
@@ -33,6 +41,9 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, bool intera
         return console;
     }
 
-    public static CliContext ForProcess() =>
-        new(System.Console.Out, System.Console.Error, !System.Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null);
+    public static CliContext ForProcess()
+    {
+        bool ci = Environment.GetEnvironmentVariable("CI") is not null;
+        return new(System.Console.Out, System.Console.Error, !System.Console.IsOutputRedirected && !ci, !System.Console.IsErrorRedirected && !ci);
+    }
 }

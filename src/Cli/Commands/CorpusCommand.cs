@@ -123,7 +123,7 @@ internal sealed class CorpusRunner(IPadellmEngine engine, IBlobContainer corpus,
         };
 
         OrchestratorResult result = null!;
-        await ctx.Console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+        await ctx.Progress.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(async p =>
             {
                 ProgressTask task = p.AddTask(Markup.Escape(name), maxValue: lines);

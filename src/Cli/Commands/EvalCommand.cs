@@ -49,7 +49,7 @@ internal static class EvalCommand
             var latencies = new List<double>();
             long generated = 0, sequences = 0, failures = 0;
             var records = new List<JsonObject>();
-            ctx.Console.Progress().AutoClear(true).Start(p =>
+            ctx.Progress.Progress().AutoClear(true).Start(p =>
             {
                 ProgressTask task = p.AddTask($"{info.Name} {m}", maxValue: sentences.Count);
                 for (int i = 0; i < sentences.Count; i++)

@@ -35,7 +35,7 @@ internal static class TokenizerCommands
             var options = new BpeTrainerOptions { VocabSize = r.GetValue(vocab), UserDefined = BpeTrainerOptions.PadellmMarkers(r.GetValue(mentions)) };
             var sw = Stopwatch.StartNew();
             System.Text.Json.Nodes.JsonObject? trained = null;
-            ctx.Console.Progress().AutoClear(!ctx.Interactive).Start(p =>
+            ctx.Progress.Progress().AutoClear(!ctx.Interactive).Start(p =>
             {
                 ProgressTask task = p.AddTask($"BPE over {texts.Count:N0} texts", maxValue: 1);
                 trained = BpeTrainer.Train(texts, options, (done, planned) =>

@@ -136,7 +136,7 @@ internal static class TrainCommand
 
         try
         {
-            ctx.Console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(p =>
+            ctx.Progress.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(p =>
             {
                 ProgressTask task = p.AddTask("training", maxValue: cfg.Train.Steps);
                 task.Value = trainer.Step;
