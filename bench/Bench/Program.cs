@@ -22,11 +22,12 @@ return command switch
     "serve-load" => await ServingLoadBenchmark.Run(args, outDir),
     "plot-loss" => LossCurvePlot.Run(args, outDir),
     "plot-latency" => LatencyCdfPlot.Run(args, outDir),
+    "plot-dev-f1" => DevF1Plot.Run(args, outDir),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PaDeLLM.Bench engine|tokenizer|packing|gemm|decode-profile|serve-load|plot-loss|plot-latency [--model DIR --seconds S --clients N] [--out DIR]");
+    Console.Error.WriteLine("usage: PaDeLLM.Bench engine|tokenizer|packing|gemm|decode-profile|serve-load|plot-loss|plot-latency|plot-dev-f1 [--model DIR --seconds S --clients N] [--out DIR]");
     return 2;
 }

@@ -7,7 +7,7 @@ namespace PaDeLLM.Bench;
 /// <summary>Line charts (e.g. training loss against step) as a standalone SVG with axes and a legend.</summary>
 internal static class SvgLineChart
 {
-    private static readonly string[] Colors = ["#4C78A8", "#F58518", "#54A24B", "#E45756"];
+    private static readonly string[] Colors = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D", "#FF9DA6"];
 
     public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<(string Name, IReadOnlyList<(double X, double Y)> Points)> series, bool legendLeft = false)
     {
@@ -36,6 +36,16 @@ internal static class SvgLineChart
             string color = Colors[s % Colors.Length];
             string points = string.Join(" ", series[s].Points.Select(p => string.Create(ci, $"{X(p.X):F1},{Y(p.Y):F1}")));
             sb.Append(ci, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\" points=\"{points}\"/>\n");
+
+            // Sparse series (periodic evaluations) get a marker per measured point.
+            if (series[s].Points.Count <= 50)
+            {
+                foreach ((double x, double y) in series[s].Points)
+                {
+                    sb.Append(ci, $"<circle cx=\"{X(x):F1}\" cy=\"{Y(y):F1}\" r=\"3\" fill=\"{color}\"/>\n");
+                }
+            }
+
             int legendX = legendLeft ? left + 20 : width - right - 330;
             sb.Append(ci, $"<rect x=\"{legendX}\" y=\"{top + (s * 18)}\" width=\"12\" height=\"12\" fill=\"{color}\"/>\n");
             sb.Append(ci, $"<text x=\"{legendX + 18}\" y=\"{top + (s * 18) + 10}\">{SecurityElement.Escape(series[s].Name)}</text>\n");

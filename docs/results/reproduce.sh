@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every number in docs/results/README.md.
 #   docs/results/reproduce.sh train   # the six training runs (hours on 2 cores)
-#   docs/results/reproduce.sh levers  # the lever runs (prompt loss, copy-aligned tokenizer) and the shipped model
+#   docs/results/reproduce.sh levers  # CoNLL-2003 lever runs (copy-aligned tokenizer, prompt loss), the shipped model
 #   docs/results/reproduce.sh eval    # dev evaluation of every run -> docs/results/summaries, predictions
 #   docs/results/reproduce.sh plots   # loss curves and latency distributions
 # Runs live in runs/ (ignored by git). Each training run uses one core (DOTNET_PROCESSOR_COUNT=1:
@@ -28,25 +28,27 @@ train_conll03() {
   done
 }
 
-train_levers() {
-  # Prompt loss (next-token loss on the sentence too) for all three formats on Resume, at the
-  # budget of train_resume; on CoNLL-2003 the copy-aligned tokenizer alone (step 2,000, as
-  # train_conll03) and with the prompt loss over the whole 4,500-step schedule (the shipped model).
+train_resume() {
+  # Resume: the prompt loss (next-token loss on the sentence too) for all three formats, same
+  # tokenizer (trained by the PaDeLLM run) and budget: 1,500 steps of 16 rows.
   local cfg=$C/resume-v3k-prompt1.json
-  one train --dataset resume --format padellm --config "$cfg" --tokenizer "$R/resume-padellm-v3k" --out "$R/resume-padellm-v3k-prompt1" --resume
+  one train --dataset resume --format padellm --config "$cfg" --out "$R/resume-padellm-v3k-prompt1" --resume
   for f in struct aug; do
-    one train --dataset resume --format "$f" --config "$cfg" --tokenizer "$R/resume-padellm-v3k" --out "$R/resume-$f-v3k-prompt1" --resume
+    one train --dataset resume --format "$f" --config "$cfg" --tokenizer "$R/resume-padellm-v3k-prompt1" --out "$R/resume-$f-v3k-prompt1" --resume
   done
-  one train --dataset conll03 --format padellm --config "$C/conll03-padellm-v2k-copy.json" --out "$R/conll03-padellm-v2k-copy" --until-step 2000 --resume
-  one train --dataset conll03 --format padellm --config "$C/conll03-padellm-v2k-copy-prompt1.json" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$R/conll03-padellm-v2k-copy-prompt1" --resume
 }
 
-train_resume() {
-  local cfg=$C/resume-v3k.json
-  one train --dataset resume --format padellm --config "$cfg" --out "$R/resume-padellm-v3k" --resume
-  for f in struct aug; do
-    one train --dataset resume --format "$f" --config "$cfg" --tokenizer "$R/resume-padellm-v3k" --out "$R/resume-$f-v3k" --resume
-  done
+train_levers() {
+  # CoNLL-2003 levers on the v2k recipe: the copy-aligned tokenizer alone (step 2,000, as
+  # train_conll03); with the prompt loss too, for PaDeLLM (kept at step 2,000, then on to the
+  # end of its 4,500-step schedule: the shipped model) and AutoReg_Struct (step 2,000).
+  one train --dataset conll03 --format padellm --config "$C/conll03-padellm-v2k-copy.json" --out "$R/conll03-padellm-v2k-copy" --until-step 2000 --resume
+  local cfg=$C/conll03-padellm-v2k-copy-prompt1.json run=$R/conll03-padellm-v2k-copy-prompt1
+  one train --dataset conll03 --format padellm --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$run" --until-step 2000 --resume
+  [ -d "$run-step2000" ] || cp -r "$run" "$run-step2000"
+  one train --dataset conll03 --format padellm --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$run" --resume
+  one train --dataset conll03 --format struct --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$R/conll03-struct-v2k-copy-prompt1" --until-step 2000 --resume
+  "$P" model export --model "$run" --out models/conll03-en --dtype bf16
 }
 
 # eval DATASET RUN NAME MODE [FORMAT] [--out FILE]: the summary JSON goes to summaries/NAME.json
@@ -64,29 +66,39 @@ evaluate() {
   ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-multi multi --out docs/results/conll03-v2k-padellm-multi-dev.json
   ev conll03 "$R/conll03-struct-v2k" conll03-struct autoreg struct --out docs/results/conll03-v2k-struct-dev.json
   ev conll03 "$R/conll03-aug-v2k" conll03-aug autoreg aug --out docs/results/conll03-v2k-aug-dev.json
-  ev resume "$R/resume-padellm-v3k" resume-padellm-batch batch --out docs/results/resume-v3k-padellm-batch-dev.json
-  ev resume "$R/resume-padellm-v3k" resume-padellm-multi multi --out docs/results/resume-v3k-padellm-multi-dev.json
-  ev resume "$R/resume-struct-v3k" resume-struct autoreg struct --out docs/results/resume-v3k-struct-dev.json
-  ev resume "$R/resume-aug-v3k" resume-aug autoreg aug --out docs/results/resume-v3k-aug-dev.json
+  ev resume "$R/resume-padellm-v3k-prompt1" resume-padellm-batch batch --out docs/results/resume-v3k-prompt1-padellm-batch-dev.json
+  ev resume "$R/resume-padellm-v3k-prompt1" resume-padellm-multi multi --out docs/results/resume-v3k-prompt1-padellm-multi-dev.json
+  ev resume "$R/resume-struct-v3k-prompt1" resume-struct autoreg struct --out docs/results/resume-v3k-prompt1-struct-dev.json
+  ev resume "$R/resume-aug-v3k-prompt1" resume-aug autoreg aug --out docs/results/resume-v3k-prompt1-aug-dev.json
 }
 
 evaluate_levers() {
-  ev resume "$R/resume-padellm-v3k-prompt1" resume-prompt1-padellm-batch batch --out docs/results/resume-v3k-prompt1-padellm-batch-dev.json
-  ev resume "$R/resume-struct-v3k-prompt1" resume-prompt1-struct autoreg struct --out docs/results/resume-v3k-prompt1-struct-dev.json
-  ev resume "$R/resume-aug-v3k-prompt1" resume-prompt1-aug autoreg aug --out docs/results/resume-v3k-prompt1-aug-dev.json
-  ev conll03 "$R/conll03-padellm-v2k-copy" conll03-copy-padellm-batch batch --out docs/results/conll03-v2k-copy-padellm-batch-dev.json
-  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1" conll03-copy-prompt1-padellm-batch batch --out docs/results/conll03-v2k-copy-prompt1-padellm-batch-dev.json
-  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1" conll03-copy-prompt1-padellm-multi multi --out docs/results/conll03-v2k-copy-prompt1-padellm-multi-dev.json
+  ev conll03 "$R/conll03-padellm-v2k-copy" conll03-copy-padellm-batch batch
+  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1-step2000" conll03-copy-prompt1-step2000-padellm-batch batch
+  ev conll03 "$R/conll03-struct-v2k-copy-prompt1" conll03-copy-prompt1-struct autoreg struct --out docs/results/conll03-v2k-copy-prompt1-struct-dev.json
+  ev conll03 models/conll03-en conll03-shipped-padellm-batch batch --out docs/results/conll03-shipped-padellm-batch-dev.json
+  ev conll03 models/conll03-en conll03-shipped-padellm-multi multi --out docs/results/conll03-shipped-padellm-multi-dev.json
 }
 
 plots() {
-  for ds in conll03:v2k resume:v3k; do
-    local d=${ds%%:*} v=${ds##*:}
+  local lat=(batch multi struct aug) names=("PaDeLLM batch" "PaDeLLM multi" "AutoReg_Struct" "AutoReg_Aug")
+  for ds in conll03:v2k resume:v3k-prompt1; do
+    local d=${ds%%:*} v=${ds##*:} curves=() cdfs=() i
     for f in padellm struct aug; do cp "$R/$d-$f-$v/train_log.jsonl" "docs/results/$d-$v-$f-train_log.jsonl"; done
     "$B" plot-loss "PaDeLLM=docs/results/$d-$v-padellm-train_log.jsonl" "AutoReg_Struct=docs/results/$d-$v-struct-train_log.jsonl" "AutoReg_Aug=docs/results/$d-$v-aug-train_log.jsonl" --out "docs/results/$d-$v-loss.svg"
+    for i in 0 1 2 3; do
+      local f=${lat[$i]}; [ "$i" -lt 2 ] && f=padellm-$f
+      cdfs+=("${names[$i]}=docs/results/$d-$v-$f-dev.json")
+    done
+    "$B" plot-latency "${cdfs[@]}" --out "docs/results/$d-$v-latency.svg"
   done
-  "$B" plot-latency "PaDeLLM batch=docs/results/conll03-v2k-padellm-batch-dev.json" "PaDeLLM multi=docs/results/conll03-v2k-padellm-multi-dev.json" "AutoReg_Struct=docs/results/conll03-v2k-struct-dev.json" "AutoReg_Aug=docs/results/conll03-v2k-aug-dev.json" --out docs/results/conll03-v2k-latency.svg
-  "$B" plot-latency "PaDeLLM batch=docs/results/resume-v3k-padellm-batch-dev.json" "PaDeLLM multi=docs/results/resume-v3k-padellm-multi-dev.json" "AutoReg_Struct=docs/results/resume-v3k-struct-dev.json" "AutoReg_Aug=docs/results/resume-v3k-aug-dev.json" --out docs/results/resume-v3k-latency.svg
+  "$B" plot-dev-f1 "PaDeLLM=docs/results/resume-v3k-prompt1-padellm-train_log.jsonl" "AutoReg_Struct=docs/results/resume-v3k-prompt1-struct-train_log.jsonl" "AutoReg_Aug=docs/results/resume-v3k-prompt1-aug-train_log.jsonl" --out docs/results/resume-v3k-prompt1-dev-f1.svg
+  cp "$R/conll03-padellm-v2k-copy/train_log.jsonl" docs/results/conll03-v2k-copy-padellm-train_log.jsonl
+  cp "$R/conll03-padellm-v2k-copy-prompt1/train_log.jsonl" docs/results/conll03-shipped-train_log.jsonl
+  cp "$R/conll03-struct-v2k-copy-prompt1/train_log.jsonl" docs/results/conll03-v2k-copy-prompt1-struct-train_log.jsonl
+  "$B" plot-dev-f1 "PaDeLLM, copy-aligned=docs/results/conll03-v2k-copy-padellm-train_log.jsonl" "PaDeLLM, copy-aligned + prompt loss=docs/results/conll03-shipped-train_log.jsonl" "AutoReg_Struct, copy-aligned + prompt loss=docs/results/conll03-v2k-copy-prompt1-struct-train_log.jsonl" --out docs/results/conll03-levers-dev-f1.svg
+  "$B" plot-loss "PaDeLLM, copy-aligned + prompt loss=docs/results/conll03-shipped-train_log.jsonl" --out docs/results/conll03-shipped-loss.svg
+  "$B" plot-latency "batch=docs/results/conll03-shipped-padellm-batch-dev.json" "multi=docs/results/conll03-shipped-padellm-multi-dev.json" --out docs/results/conll03-shipped-latency.svg
 }
 
 case "${1:-all}" in

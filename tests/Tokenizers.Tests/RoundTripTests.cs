@@ -57,4 +57,18 @@ public class RoundTripTests
         Assert.Equal(tokenizer.TokenToId("<数量>"), zh[0]);
         Assert.Contains(tokenizer.TokenToId("<第12文段>")!.Value, zh);
     }
+
+    // Resume's PaDeLLM texts have no space, yet the Struct baseline's targets read "(L): (m), (L): (m)".
+    [Fact]
+    public void A_tokenizer_trained_on_texts_without_spaces_still_round_trips_a_space()
+    {
+        string[] texts = ["历任公司副总经理、总工程师，", "吴重阳，中国国籍，大学本科", "<数量>1\n<第1文段>吴重阳"];
+        using var dir = new TempDir();
+        BpeTrainer.Save(BpeTrainer.Train(texts, new BpeTrainerOptions { VocabSize = 400 }), dir.Path);
+        var tokenizer = HfTokenizer.Load(Path.Combine(dir.Path, "tokenizer.json"));
+
+        const string target = "((职位): (副总经理), (名称): (NULL))";
+        Assert.Equal(target, tokenizer.Decode(tokenizer.Encode(target)));
+        Assert.Equal([tokenizer.TokenToId("\u2581")!.Value], tokenizer.Encode(" "));
+    }
 }

@@ -77,6 +77,13 @@ public static class BpeTrainer
             }
         }
 
+        // ▁ is a piece even when the texts have no space (Chinese): byte fallback would spell a
+        // space as ▁'s three UTF-8 bytes, which the decoder turns back into "▁", not " ".
+        if (index.TryAdd(Space.ToString(), vocab.Count))
+        {
+            vocab.Add(Space.ToString());
+        }
+
         if (vocab.Count > options.VocabSize)
         {
             throw new ArgumentException($"vocab size {options.VocabSize} is smaller than the {vocab.Count} specials, markers, bytes and characters it must hold");
