@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using PaDeLLM.Ner.Data;
 
 namespace PaDeLLM.Activities;
 
@@ -25,7 +26,7 @@ public static class DocumentFields
         {
             case null:
                 return (null, null);
-            case JsonValue v when TryString(v, out string? s):
+            case JsonValue v when JsonStrings.TryGet(v, out string? s):
                 return s is not null && CheckText(s, MaxIdChars) is null ? (s, null) : (null, new DocumentProblem("id", rule));
             case JsonValue v when allowInteger && v.TryGetValue(out long n):
                 return (n.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
@@ -37,7 +38,7 @@ public static class DocumentFields
     /// <summary>The text: a string field, not blank, at most <paramref name="maxChars"/> UTF-16 code units, with no unpaired surrogate.</summary>
     public static (string? Text, DocumentProblem? Problem) Text(JsonObject document, int maxChars)
     {
-        if (document["text"] is not JsonValue v || !TryString(v, out string? text))
+        if (document["text"] is not JsonValue v || !JsonStrings.TryGet(v, out string? text))
         {
             return (null, new DocumentProblem("text", "field 'text' is missing or not a string"));
         }
@@ -53,21 +54,6 @@ public static class DocumentFields
         : text.Length > maxChars ? new DocumentProblem("text", $"text has {text.Length:N0} characters, more than the {maxChars:N0} allowed", TooLarge: true)
         : !IsWellFormed(text) ? new DocumentProblem("text", "text contains an unpaired surrogate")
         : null;
-
-    // True for a JSON string; s is then null when its escapes decode to an unpaired surrogate,
-    // which System.Text.Json refuses to hand out as a string.
-    private static bool TryString(JsonValue v, out string? s)
-    {
-        try
-        {
-            return v.TryGetValue(out s);
-        }
-        catch (InvalidOperationException)
-        {
-            s = null;
-            return true;
-        }
-    }
 
     private static bool IsWellFormed(string text)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using PaDeLLM.Activities;
+using PaDeLLM.Ner.Data;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Orchestrations.Extraction;
 
@@ -89,9 +90,9 @@ public sealed class RequestReader(GpuHostOptions options)
             return options.DefaultSchema;
         }
 
-        if (body["labels"] is not JsonArray labels || labels.Count == 0 || labels.Any(l => l is not JsonValue v || !v.TryGetValue(out string? _)))
+        if (body["labels"] is not JsonArray labels || labels.Count == 0 || labels.Any(l => l is not JsonValue v || !JsonStrings.TryGet(v, out string? s) || s is null))
         {
-            throw ProblemException.BadRequest("labels", "labels must be a non-empty array of label names");
+            throw ProblemException.BadRequest("labels", "labels must be a non-empty array of label names (valid Unicode strings)");
         }
 
         var keys = labels.Select(l => (string)l!).ToList();
@@ -113,15 +114,12 @@ public sealed class RequestReader(GpuHostOptions options)
 
     public static string String(JsonObject body, string field)
     {
-        try
+        if (body[field] is not JsonValue v || !JsonStrings.TryGet(v, out string? s))
         {
-            return body[field] is JsonValue v && v.TryGetValue(out string? s) ? s : throw ProblemException.BadRequest(field, $"{field} is missing or not a string");
+            throw ProblemException.BadRequest(field, $"{field} is missing or not a string");
         }
-        catch (InvalidOperationException)
-        {
-            // System.Text.Json refuses escapes that decode to unpaired surrogates.
-            throw ProblemException.BadRequest(field, $"{field} is not valid Unicode (an unpaired surrogate)");
-        }
+
+        return s ?? throw ProblemException.BadRequest(field, $"{field} is not valid Unicode (an unpaired surrogate)");
     }
 
     public static int Int(JsonObject body, string field, int min, int max)

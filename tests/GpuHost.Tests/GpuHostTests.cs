@@ -86,6 +86,8 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "DATE", ["count"] = 1, ["k"] = 1 }), 400, "label");
         await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = "two", ["k"] = 1 }), 400, "count");
         await host.Problem(await host.PostRaw("/v1/extract", "{\"text\": \"\\ud800 lone surrogate\"}", "application/json"), 400, "text");
+        await host.Problem(await host.PostRaw("/v1/count", "{\"text\": \"a\", \"labels\": [\"\\ud800\"]}", "application/json"), 400, "labels");
+        await host.Problem(await host.PostRaw("/v1/mention", "{\"text\": \"a\", \"label\": \"\\udc00\", \"count\": 1, \"k\": 1}", "application/json"), 400, "label");
         await host.Problem(await host.Post("/api/extract", new JsonObject { ["text"] = "a", ["id"] = 5 }), 400, "id");
         await host.Problem(await host.Client.GetAsync("/api/extract/never-started"), 404, "instanceId");
         await host.Problem(await host.Client.GetAsync("/v1/unknown"), 404, null);

@@ -83,6 +83,23 @@ public class BadInputTests
         Assert.Contains("invalid UTF-8", e.Message);
     }
 
+    // System.Text.Json throws InvalidOperationException reading such a string: it once escaped as a crash.
+    [Fact]
+    public void An_escape_decoding_to_an_unpaired_surrogate_is_located()
+    {
+        var text = Assert.Throws<DataFormatException>(() => ReadJson("[\"ok\"]\n[\"a \\ud800 b\"]"));
+        Assert.Equal(2, text.Line);
+        Assert.Contains("unpaired surrogate", text.Message, StringComparison.Ordinal);
+        var mention = Assert.Throws<DataFormatException>(() => ReadJson("[\"a b\", [0, 0, \"\\udc00\", \"X\"]]"));
+        Assert.Equal("mention 1", mention.Field);
+
+        var record = Assert.Throws<DataFormatException>(() => Results.OfficialResultsFile.Parse("[{\"id\": 0, \"texts\": \"a\", \"pred\": {\"PER\": [[\"\\ud800\", 0.5]]}, \"gt\": {}}]"u8, "r.json"));
+        Assert.Equal("record 1.pred.PER[0]", record.Field);
+        Assert.Contains("unpaired surrogate", record.Message, StringComparison.Ordinal);
+        var label = Assert.Throws<DataFormatException>(() => Results.OfficialResultsFile.Parse("[{\"id\": 0, \"texts\": \"a\", \"pred\": {}, \"gt\": {\"\\udc00\": []}}]"u8, "r.json"));
+        Assert.Equal("record 1", label.Field);
+    }
+
     [Fact]
     public void Structural_errors_name_the_field()
     {

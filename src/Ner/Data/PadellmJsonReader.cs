@@ -98,7 +98,7 @@ public static class PadellmJsonReader
                 throw new DataFormatException(source, lineNumber, "text", $"must be a string, found {textElement.ValueKind}");
             }
 
-            string text = textElement.GetString()!;
+            string text = JsonStrings.Get(textElement) ?? throw new DataFormatException(source, lineNumber, "text", JsonStrings.UnpairedSurrogate);
             var index = TextIndex.Build(text, offsets.Unit);
             var mentions = new List<GoldMention>(root.GetArrayLength() - 1);
             for (int m = 1; m < root.GetArrayLength(); m++)
@@ -137,8 +137,8 @@ public static class PadellmJsonReader
             throw new DataFormatException(source, line, field, "surface and TYPE must be strings");
         }
 
-        string surface = e[2].GetString()!;
-        string label = e[3].GetString()!;
+        string surface = JsonStrings.Get(e[2]) ?? throw new DataFormatException(source, line, field, JsonStrings.UnpairedSurrogate);
+        string label = JsonStrings.Get(e[3]) ?? throw new DataFormatException(source, line, field, JsonStrings.UnpairedSurrogate);
         field = $"mention {m} (\"{surface}\", {label})";
         if (options.Schema is { } schema && !schema.Contains(label))
         {

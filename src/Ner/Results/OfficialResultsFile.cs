@@ -55,7 +55,15 @@ public static class OfficialResultsFile
         var records = new List<OfficialRecord>(array.Count);
         for (int i = 0; i < array.Count; i++)
         {
-            records.Add(ParseRecord(array[i], source, i + 1));
+            try
+            {
+                records.Add(ParseRecord(array[i], source, i + 1));
+            }
+            catch (InvalidOperationException)
+            {
+                // A property name (a label) that is not valid Unicode: System.Text.Json throws on reading it.
+                throw new DataFormatException(source, 0, $"record {i + 1}", JsonStrings.UnpairedSurrogate);
+            }
         }
 
         return records;
@@ -81,8 +89,8 @@ public static class OfficialResultsFile
             throw new DataFormatException(source, 0, where, "is not a JSON object");
         }
 
-        string text = obj["texts"] is JsonValue tv && tv.TryGetValue(out string? t)
-            ? t
+        string text = obj["texts"] is JsonValue tv && JsonStrings.TryGet(tv, out string? t)
+            ? t ?? throw new DataFormatException(source, 0, where + ".texts", JsonStrings.UnpairedSurrogate)
             : throw new DataFormatException(source, 0, where + ".texts", "missing or not a string");
 
         var predicted = new List<LabelPredictions>();
@@ -102,13 +110,13 @@ public static class OfficialResultsFile
             for (int j = 0; j < items.Count; j++)
             {
                 if (items[j] is not JsonArray { Count: 2 } pair
-                    || pair[0] is not JsonValue mv || !mv.TryGetValue(out string? mention)
+                    || pair[0] is not JsonValue mv || !JsonStrings.TryGet(mv, out string? mention)
                     || pair[1] is not JsonValue pv || !pv.TryGetValue(out double prob))
                 {
                     throw new DataFormatException(source, 0, $"{where}.pred.{label}[{j}]", "expected [mention, probability]");
                 }
 
-                mentions.Add(new ScoredMention(mention, prob));
+                mentions.Add(new ScoredMention(mention ?? throw new DataFormatException(source, 0, $"{where}.pred.{label}[{j}]", JsonStrings.UnpairedSurrogate), prob));
             }
 
             predicted.Add(new LabelPredictions(label, mentions));
@@ -130,8 +138,8 @@ public static class OfficialResultsFile
             var strings = new List<string>(items.Count);
             for (int j = 0; j < items.Count; j++)
             {
-                strings.Add(items[j] is JsonValue v && v.TryGetValue(out string? s)
-                    ? s
+                strings.Add(items[j] is JsonValue v && JsonStrings.TryGet(v, out string? s)
+                    ? s ?? throw new DataFormatException(source, 0, $"{where}.gt.{label}[{j}]", JsonStrings.UnpairedSurrogate)
                     : throw new DataFormatException(source, 0, $"{where}.gt.{label}[{j}]", "is not a string"));
             }
 
