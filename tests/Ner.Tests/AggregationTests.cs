@@ -30,6 +30,27 @@ public class AggregationTests
         Assert.Equal("UNICEF", Assert.Single(r.Unresolved).Text);
     }
 
+    // A weak model may write the same string for <mention 1> and <mention 2>: one entity, not two with the same spans.
+    [Theory]
+    [InlineData(DedupPolicy.Paper)]
+    [InlineData(DedupPolicy.None)]
+    public void A_string_predicted_twice_under_one_label_is_one_entity_at_its_best_probability(DedupPolicy policy)
+    {
+        const string text = "the United Nations and the United Nations .";
+        var preds = new[]
+        {
+            new MentionPrediction("ORG", 1, "United Nations", Math.Log(0.5)),
+            new MentionPrediction("ORG", 2, "United Nations", Math.Log(0.7)),
+            new MentionPrediction("ORG", 3, "Nations", Math.Log(0.2)),
+        };
+        ExtractionResult r = ResultAggregator.Aggregate(text, Schema, preds, policy);
+        Assert.Equal(["United Nations", "Nations"], r.Entities.Select(e => e.Text));
+        ExtractedEntity un = r.Entities[0];
+        Assert.Equal(0.7, un.Probability, 12);
+        Assert.Equal(2, un.K);
+        Assert.Equal([new CharSpan(4, 18), new CharSpan(27, 41)], un.Spans);
+    }
+
     [Fact]
     public void Span_locator_finds_overlapping_occurrences()
     {

@@ -4,7 +4,8 @@ namespace PaDeLLM.Ner.Aggregation;
 
 /// <summary>
 /// Fan-in of PaDeLLM's step 2: groups the per-(label, k) predictions by label in schema
-/// order, de-duplicates them, and locates each kept mention in the text.
+/// order, de-duplicates them, and locates each kept mention in the text. A string written for
+/// several k of one label is one entity (the paper's scoring takes sets, so F1 is unchanged).
 /// </summary>
 public static class ResultAggregator
 {
@@ -29,6 +30,7 @@ public static class ResultAggregator
         List<LabelPredictions> kept = MentionDeduplicator.Apply(perLabel, schema.Keys.ToArray(), policy);
 
         var entities = new List<ExtractedEntity>();
+        var at = new Dictionary<(string Label, string Text), int>();
         for (int g = 0; g < grouped.Count; g++)
         {
             // Apply keeps order and filters, so walk both lists together to recover each survivor's k.
@@ -38,8 +40,21 @@ public static class ResultAggregator
             {
                 if (s < survivors.Count && survivors[s].Text == p.Text && survivors[s].Probability == p.Probability)
                 {
-                    entities.Add(new ExtractedEntity(p.Label, p.Text, p.Probability, p.K, SpanLocator.FindAll(text, p.Text)));
                     s++;
+
+                    // The same string written for two k of one label is one entity, at its best probability.
+                    if (at.TryGetValue((p.Label, p.Text), out int i))
+                    {
+                        if (p.Probability > entities[i].Probability)
+                        {
+                            entities[i] = entities[i] with { Probability = p.Probability, K = p.K };
+                        }
+
+                        continue;
+                    }
+
+                    at[(p.Label, p.Text)] = entities.Count;
+                    entities.Add(new ExtractedEntity(p.Label, p.Text, p.Probability, p.K, SpanLocator.FindAll(text, p.Text)));
                 }
             }
         }
