@@ -13,26 +13,12 @@ internal static class DevF1Plot
     public static int Run(string[] args, string? outFile)
     {
         var series = new List<(string, IReadOnlyList<(double, double)>)>();
-        foreach (string arg in args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)))
+        foreach ((string name, string path) in PlotInputs.Series(args))
         {
-            string name = arg[..arg.IndexOf('=', StringComparison.Ordinal)], path = arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..];
             var points = new SortedDictionary<int, double>();
-            foreach (string line in File.ReadLines(path))
+            foreach (JsonNode row in PlotInputs.TrainLogRows(path).Where(r => r["dev_paper_f1"] is not null))
             {
-                JsonNode? row;
-                try
-                {
-                    row = JsonNode.Parse(line);
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                    continue;
-                }
-
-                if (row?["step"] is not null && row["dev_paper_f1"] is not null)
-                {
-                    points[(int)row["step"]!] = 100 * (double)row["dev_paper_f1"]!; // a resumed run's repeat replaces the first
-                }
+                points[(int)row["step"]!] = 100 * (double)row["dev_paper_f1"]!; // a resumed run's repeat replaces the first
             }
 
             if (points.Count == 0)

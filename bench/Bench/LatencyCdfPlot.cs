@@ -12,11 +12,9 @@ internal static class LatencyCdfPlot
     public static int Run(string[] args, string? outFile)
     {
         var series = new List<(string, IReadOnlyList<(double, double)>)>();
-        foreach (string arg in args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)))
+        foreach ((string name, string path) in PlotInputs.Series(args))
         {
-            int eq = arg.IndexOf('=', StringComparison.Ordinal);
-            string name = arg[..eq];
-            var ms = JsonNode.Parse(File.ReadAllText(arg[(eq + 1)..]))!.AsArray()
+            var ms = JsonNode.Parse(File.ReadAllText(path))!.AsArray()
                 .Select(r => 1000 * (double)r!["latency"]!).Order().ToList();
             // Up to the 99.5th percentile: a few slow outliers would squash the curve.
             int shown = (int)Math.Ceiling(ms.Count * 0.995);

@@ -12,28 +12,12 @@ internal static class LossCurvePlot
     public static int Run(string[] args, string? outFile)
     {
         var series = new List<(string, IReadOnlyList<(double, double)>)>();
-        foreach (string arg in args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)))
+        foreach ((string name, string path) in PlotInputs.Series(args))
         {
-            string name = arg[..arg.IndexOf('=', StringComparison.Ordinal)], path = arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..];
             var points = new List<(double, double)>();
             double ema = double.NaN;
-            foreach (string line in File.ReadLines(path))
+            foreach (JsonNode row in PlotInputs.TrainLogRows(path).Where(r => r["loss"] is not null))
             {
-                JsonNode? row;
-                try
-                {
-                    row = JsonNode.Parse(line);
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                    continue;
-                }
-
-                if (row?["step"] is null || row["loss"] is null)
-                {
-                    continue;
-                }
-
                 double loss = (double)row["loss"]!;
                 ema = double.IsNaN(ema) ? loss : (0.98 * ema) + (0.02 * loss);
                 points.Add(((int)row["step"]!, ema));
