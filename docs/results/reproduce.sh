@@ -41,14 +41,13 @@ train_resume() {
 train_levers() {
   # CoNLL-2003 levers on the v2k recipe: the copy-aligned tokenizer alone (step 2,000, as
   # train_conll03); with the prompt loss too, for PaDeLLM (kept at step 2,000, then on to the
-  # end of its 4,500-step schedule: the shipped model) and AutoReg_Struct (stopped at step 1,000
-  # in session 4 for lack of time; --until-step 2000 --resume continues it to PaDeLLM's budget).
+  # end of its 4,500-step schedule: the shipped model) and AutoReg_Struct (step 2,000).
   one train --dataset conll03 --format padellm --config "$C/conll03-padellm-v2k-copy.json" --out "$R/conll03-padellm-v2k-copy" --until-step 2000 --resume
   local cfg=$C/conll03-padellm-v2k-copy-prompt1.json run=$R/conll03-padellm-v2k-copy-prompt1
   one train --dataset conll03 --format padellm --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$run" --until-step 2000 --resume
   [ -d "$run-step2000" ] || cp -r "$run" "$run-step2000"
   one train --dataset conll03 --format padellm --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$run" --resume
-  one train --dataset conll03 --format struct --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$R/conll03-struct-v2k-copy-prompt1" --until-step 1000 --resume
+  one train --dataset conll03 --format struct --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$R/conll03-struct-v2k-copy-prompt1" --until-step 2000 --resume
   "$P" model export --model "$run" --out models/conll03-en --dtype bf16
 }
 
@@ -76,6 +75,7 @@ evaluate() {
 evaluate_levers() {
   ev conll03 "$R/conll03-padellm-v2k-copy" conll03-copy-padellm-batch batch
   ev conll03 "$R/conll03-padellm-v2k-copy-prompt1-step2000" conll03-copy-prompt1-step2000-padellm-batch batch
+  ev conll03 "$R/conll03-struct-v2k-copy-prompt1" conll03-copy-prompt1-struct autoreg struct --out docs/results/conll03-v2k-copy-prompt1-struct-dev.json
   ev conll03 "$R/conll03-padellm-v2k-copy-prompt1" conll03-copy-prompt1-f32-padellm-batch batch
   ev conll03 models/conll03-en conll03-shipped-padellm-batch batch --out docs/results/conll03-shipped-padellm-batch-dev.json
   ev conll03 models/conll03-en conll03-shipped-padellm-multi multi --out docs/results/conll03-shipped-padellm-multi-dev.json
