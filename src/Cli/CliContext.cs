@@ -20,7 +20,8 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, bool intera
     /// <summary>Progress bars: stderr, so that `--json > file` captures the result alone.</summary>
     public IAnsiConsole Progress { get; } = CreateConsole(stderr, progressInteractive);
 
-    public bool Interactive { get; } = interactive;
+    /// <summary>Whether progress is drawn live: stderr, where it goes, is a terminal.</summary>
+    public bool Interactive { get; } = progressInteractive;
 
     private static IAnsiConsole CreateConsole(TextWriter writer, bool interactive)
     {
