@@ -12,9 +12,11 @@ if [ ! -d "$shared/data" ]; then
   echo "note: $shared/data not found: tests that need the shared data and fixtures are SKIPPED (set PADELLM_SHARED to its path)" >&2
 fi
 
-# The Azure Storage code is tested against a real Azurite (npm); installed once into .tools/.
-azurite_version=3.35.0
-if [ -z "${AZURITE:-}" ] && [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
+# The Azure Storage code is tested against a real Azurite (npm); installed once into .tools/
+# (again when the pinned version changes). 3.37 accepts the Azure SDK's API versions when
+# started with --skipApiVersionCheck; it declares node >= 22 but runs on node 20.
+azurite_version=3.37.0
+if [ -z "${AZURITE:-}" ] && ! grep -qs "\"version\": \"${azurite_version}\"" .tools/azurite/node_modules/azurite/package.json; then
   if command -v npm >/dev/null 2>&1; then
     npm install --prefix .tools/azurite "azurite@${azurite_version}" --no-audit --no-fund --loglevel=error >/dev/null \
       || echo "note: npm could not install azurite@${azurite_version}: the Azurite tests are SKIPPED" >&2

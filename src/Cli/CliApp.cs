@@ -12,6 +12,7 @@ public static class CliApp
         CorpusCommand.Create(ctx),
         ServeCommand.Create(ctx),
         IngestCommand.Create(ctx),
+        WorkerCommand.Create(ctx),
         TrainCommand.Create(ctx),
         EvalCommand.Create(ctx),
         ScoreCommand.Create(ctx),
@@ -30,7 +31,7 @@ public static class CliApp
         {
             return parsed.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is FormatException or UsageException or IOException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException or HttpRequestException or Storage.Azure.StorageRequestFailedException)
+        catch (Exception e) when (e is FormatException or UsageException or IOException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException or HttpRequestException or Azure.RequestFailedException)
         {
             ctx.Error.WriteLine($"error: {e.Message}");
             return 2;

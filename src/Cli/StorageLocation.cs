@@ -5,13 +5,14 @@ namespace PaDeLLM.Cli;
 
 /// <summary>
 /// A place given on the command line: a local path, or <c>azure:CONTAINER[/PATH]</c> in the
-/// storage account of <c>--connection</c> (else $PADELLM_STORAGE, else $AzureWebJobsStorage).
+/// storage account of <c>--connection</c> (a connection string, account name or account URL),
+/// else the environment's (see <see cref="StorageConnection.FromEnvironment()"/>).
 /// </summary>
 internal sealed record StorageLocation(IBlobContainer Container, string Path, bool IsLocalFile)
 {
     public const string AzurePrefix = "azure:";
 
-    public static StorageLocation Parse(string spec, string? connection, HttpClient http, string option)
+    public static StorageLocation Parse(string spec, string? connection, string option)
     {
         if (spec.StartsWith(AzurePrefix, StringComparison.Ordinal))
         {
@@ -19,16 +20,18 @@ internal sealed record StorageLocation(IBlobContainer Container, string Path, bo
             int slash = rest.IndexOf('/', StringComparison.Ordinal);
             string container = slash < 0 ? rest : rest[..slash];
             string path = slash < 0 ? "" : rest[(slash + 1)..];
-            string conn = connection
-                ?? Environment.GetEnvironmentVariable("PADELLM_STORAGE")
-                ?? Environment.GetEnvironmentVariable("AzureWebJobsStorage")
-                ?? throw new UsageException($"{option} {spec}: no storage account: pass --connection, or set PADELLM_STORAGE (\"UseDevelopmentStorage=true\" for Azurite)");
             try
             {
-                return new StorageLocation(new AzureBlobContainer(http, StorageAccount.Parse(conn), container), path, false);
+                StorageConnection account = (connection is null
+                    ? StorageConnection.FromEnvironment()
+                    : StorageConnection.Parse(connection))
+                    ?? throw new UsageException($"{option} {spec}: no storage account: pass --connection, "
+                        + "or set PADELLM_STORAGE (\"UseDevelopmentStorage=true\" for Azurite)");
+                return new StorageLocation(account.Container(container), path, false);
             }
             catch (ArgumentException e)
             {
+                // StorageConnection's messages name the faulty setting and never quote a key.
                 throw new UsageException($"{option} {spec}: {e.Message}");
             }
         }
@@ -36,7 +39,8 @@ internal sealed record StorageLocation(IBlobContainer Container, string Path, bo
         string full = System.IO.Path.GetFullPath(spec);
         if (File.Exists(full))
         {
-            return new StorageLocation(new LocalDirectoryContainer(System.IO.Path.GetDirectoryName(full)!), System.IO.Path.GetFileName(full), true);
+            var directory = new LocalDirectoryContainer(System.IO.Path.GetDirectoryName(full)!);
+            return new StorageLocation(directory, System.IO.Path.GetFileName(full), true);
         }
 
         return new StorageLocation(new LocalDirectoryContainer(full), "", false);

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Inference;
 using PaDeLLM.Ner.Aggregation;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Ner.Parsing;
 using PaDeLLM.Ner.Training;
@@ -19,9 +19,9 @@ public sealed class AutoregressiveExtractor(DecoderModel model, ITokenizer token
     /// <summary>The generation cap; by default whatever the model's context leaves after the prompt, so a long structure is never cut short by us.</summary>
     public int? MaxNewTokens { get; init; }
 
-    public ExtractionOutcome Extract(string text, LabelSchema schema)
+    public ResultDocument Extract(string text, LabelSchema schema, string? id = null)
     {
-        var sw = Stopwatch.StartNew();
+        DateTime started = DateTime.UtcNow;
         int eos = tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no EOS token");
         string prompt = format.Reformulate(new Ner.Data.Sentence(text, []), 0).First().Prompt;
         int[] promptTokens = tokenizer.Encode(prompt);
@@ -34,7 +34,7 @@ public sealed class AutoregressiveExtractor(DecoderModel model, ITokenizer token
         var generator = new GreedyGenerator(model);
         GenerationResult r = generator.Generate([new GenerationRequest(model.NewCache().CreateRoot(), promptTokens, maxNew, new HashSet<int> { eos })])[0];
         string output = tokenizer.Decode(r.Stopped ? r.Tokens[..^1] : r.Tokens);
-        var failures = new List<(string, int, ParseFailure)>();
+        var failures = new List<ResultFailure>();
         var predictions = new List<MentionPrediction>();
         Parsed<List<LabeledMention>> parsed = r.Stopped
             ? format.ParseTargets([new TrainingExample(0, null, prompt, output)])
@@ -45,14 +45,16 @@ public sealed class AutoregressiveExtractor(DecoderModel model, ITokenizer token
         }
         else
         {
-            failures.Add(("*", 0, parsed.Failure));
+            failures.Add(new ResultFailure("*", 0, parsed.Failure.ToString()));
         }
 
-        return new ExtractionOutcome(ResultAggregator.Aggregate(text, schema, predictions, DedupPolicy.None), predictions, failures)
+        DateTime completed = DateTime.UtcNow;
+        ExtractionResult result = ResultAggregator.Aggregate(text, schema, predictions, DedupPolicy.None);
+        return ResultDocument.From(id, result, failures) with
         {
-            GeneratedTokens = r.Tokens.Length,
-            ComputedTokens = generator.TokensProcessed,
-            Elapsed = sw.Elapsed,
+            TokensGenerated = r.Tokens.Length,
+            Sequences = 1,
+            Timings = new ResultTimings(started, completed, (completed - started).TotalSeconds),
         };
     }
 }

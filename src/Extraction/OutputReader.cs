@@ -1,4 +1,5 @@
 using PaDeLLM.Model.Inference;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Parsing;
 using PaDeLLM.Tokenizers;
 
@@ -7,6 +8,9 @@ namespace PaDeLLM.Extraction;
 /// <summary>Reads generated tokens as PaDeLLM answers: the stop tokens to use, and the count or mention they spell.</summary>
 internal static class OutputReader
 {
+    public static int Eos(ITokenizer tokenizer) =>
+        tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no end-of-sequence token");
+
     /// <summary>Every vocabulary entry that contains a newline (a count answer ends at one).</summary>
     public static HashSet<int> NewlineTokens(ITokenizer tokenizer) =>
         [.. Enumerable.Range(0, tokenizer.VocabSize).Where(id => tokenizer.IdToToken(id) is string t && (t.Contains('\n') || t == "<0x0A>" || t == "Ċ"))];
@@ -19,7 +23,13 @@ internal static class OutputReader
         return (text, CountOutputParser.Parse(text, endedWithEos, maxCount));
     }
 
+    public static CountAnswer CountAnswer(string label, Parsed<int> count, GenerationResult r, string? model = null) =>
+        new(label, count.Ok ? count.Value : null, count.Failure?.ToString(), r.Tokens.Length, model);
+
     /// <summary>The mention a sequence generated (EOS excluded), or why it cannot be read.</summary>
-    public static Parsed<string> Mention(GenerationResult r, ITokenizer tokenizer) =>
-        MentionOutputParser.Parse(tokenizer.Decode(r.Stopped ? r.Tokens[..^1] : r.Tokens), r.Stopped);
+    public static MentionAnswer MentionAnswer(MentionCall call, GenerationResult r, ITokenizer tokenizer)
+    {
+        Parsed<string> mention = MentionOutputParser.Parse(tokenizer.Decode(r.Stopped ? r.Tokens[..^1] : r.Tokens), r.Stopped);
+        return new MentionAnswer(call.Label, call.K, mention.Ok ? mention.Value : null, r.ContentLogProbability, mention.Failure?.ToString(), r.Tokens.Length);
+    }
 }

@@ -1,17 +1,13 @@
 using PaDeLLM.Model.Decoder;
+using PaDeLLM.Contracts.Engine;
 using PaDeLLM.Model.Inference;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Ner.Parsing;
 using PaDeLLM.Ner.Prompts;
 using PaDeLLM.Tokenizers;
 
 namespace PaDeLLM.Extraction;
-
-/// <summary>The answer to a count call: the parsed count (or why not) and the tokens generated.</summary>
-public sealed record CountAnswer(string Label, int? Count, string? Failure, int GeneratedTokens);
-
-/// <summary>The answer to a mention call.</summary>
-public sealed record MentionAnswer(string Label, int K, string? Mention, double LogProbability, string? Failure, int GeneratedTokens);
 
 /// <summary>
 /// The model behind the activities and the GPU host, one call per PaDeLLM step so a durable
@@ -85,7 +81,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         for (int i = 0; i < results.Count; i++)
         {
             (string output, Parsed<int> count) = OutputReader.Count(results[i], _tokenizer, eos, CountOutputParser.DefaultMaxCount);
-            answers.Add(new CountAnswer(schema.Labels[i].Key, count.Ok ? count.Value : null, count.Failure?.ToString(), results[i].Tokens.Length));
+            answers.Add(OutputReader.CountAnswer(schema.Labels[i].Key, count, results[i], ModelName));
             if (count.Ok && count.Value > 0)
             {
                 toCommit.Add((i, output));
@@ -109,8 +105,9 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         return answers;
     }
 
-    public async Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, string label, int count, int k, CancellationToken cancel = default)
+    public async Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
     {
+        (string label, int count, int k) = (call.Label, call.Count, call.K);
         int eos = _tokenizer.EosId!.Value;
         EntityLabel entity = schema.Get(label);
         string marker = PromptTemplate.For(schema.Language).MentionMarker(k);
@@ -129,8 +126,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         }
 
         GenerationResult r = (await _batcher.GenerateAsync([request], cancel))[0];
-        Parsed<string> mention = OutputReader.Mention(r, _tokenizer);
-        return new MentionAnswer(label, k, mention.Value, r.ContentLogProbability, mention.Failure?.ToString(), r.Tokens.Length);
+        return OutputReader.MentionAnswer(call, r, _tokenizer);
     }
 
     public void Dispose()

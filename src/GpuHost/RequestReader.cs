@@ -1,16 +1,55 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using PaDeLLM.Activities;
+using PaDeLLM.Contracts.Documents;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Data;
 using PaDeLLM.Ner.Labels;
-using PaDeLLM.Orchestrations.Extraction;
 
 namespace PaDeLLM.GpuHost;
 
-/// <summary>Reads and validates request bodies, naming the field at fault in every refusal.</summary>
+/// <summary>A <c>/v1/count</c> request: every label of the schema counted for the text.</summary>
+public sealed record CountBody(string Text, LabelSchema Schema);
+
+/// <summary>A <c>/v1/mention</c> request: one (label, k) of the text.</summary>
+public sealed record MentionBody(string Text, LabelSchema Schema, MentionCall Call);
+
+/// <summary>A <c>/v1/extract</c> request: a whole document.</summary>
+public sealed record ExtractBody(string? Id, string Text, LabelSchema Schema);
+
+/// <summary>
+/// Reads request bodies into typed requests, naming the field at fault in every refusal. The
+/// body is read within its byte limit first, so no size of request can make the host allocate more.
+/// </summary>
 public sealed class RequestReader(GpuHostOptions options)
 {
+    public async Task<CountBody> CountAsync(HttpRequest request)
+    {
+        JsonObject body = await BodyAsync(request);
+        return new CountBody(Text(body), Schema(body));
+    }
+
+    public async Task<MentionBody> MentionAsync(HttpRequest request)
+    {
+        JsonObject body = await BodyAsync(request);
+        string text = Text(body);
+        LabelSchema schema = Schema(body);
+        string label = String(body, "label");
+        if (!schema.Contains(label))
+        {
+            throw ProblemException.BadRequest("label", $"unknown label '{Clip(label)}': the schema has {string.Join(", ", schema.Keys)}");
+        }
+
+        int count = Int(body, "count", 1, options.MaxCount);
+        return new MentionBody(text, schema, new MentionCall(label, count, Int(body, "k", 1, count)));
+    }
+
+    public async Task<ExtractBody> ExtractAsync(HttpRequest request)
+    {
+        JsonObject body = await BodyAsync(request);
+        return new ExtractBody(Id(body), Text(body), Schema(body));
+    }
+
     public async Task<JsonObject> BodyAsync(HttpRequest request)
     {
         string? type = request.ContentType;
@@ -62,7 +101,7 @@ public sealed class RequestReader(GpuHostOptions options)
     }
 
     private static ProblemException Refusal(DocumentProblem p) => p.TooLarge
-        ? new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", p.Detail, p.Field)
+        ? ProblemException.TooLarge(p.Field, p.Detail)
         : ProblemException.BadRequest(p.Field, p.Detail);
 
     /// <summary>The schema: "schema" (a full schema), "labels" (a subset of the default's keys), or the default.</summary>
@@ -75,14 +114,17 @@ public sealed class RequestReader(GpuHostOptions options)
 
         if (body["schema"] is JsonNode schema)
         {
+            LabelSchema parsed;
             try
             {
-                return LabelSchemaFile.Parse(schema.ToJsonString(), "schema");
+                parsed = LabelSchemaFile.Parse(schema.ToJsonString(), "schema");
             }
             catch (FormatException e)
             {
                 throw ProblemException.BadRequest("schema", e.Message);
             }
+
+            return Bounded(parsed, "schema");
         }
 
         if (body["labels"] is null)
@@ -95,12 +137,17 @@ public sealed class RequestReader(GpuHostOptions options)
             throw ProblemException.BadRequest("labels", "labels must be a non-empty array of label names (valid Unicode strings)");
         }
 
+        if (labels.Count > options.MaxLabels)
+        {
+            throw ProblemException.BadRequest("labels", $"{labels.Count} labels, more than the {options.MaxLabels} a request may bring");
+        }
+
         var keys = labels.Select(l => (string)l!).ToList();
         foreach (string key in keys)
         {
             if (!options.DefaultSchema.Contains(key))
             {
-                throw ProblemException.BadRequest("labels", $"unknown label '{key}': this model knows {string.Join(", ", options.DefaultSchema.Keys)} (or send a schema)");
+                throw ProblemException.BadRequest("labels", $"unknown label '{Clip(key)}': this model knows {string.Join(", ", options.DefaultSchema.Keys)} (or send a schema)");
             }
         }
 
@@ -111,6 +158,22 @@ public sealed class RequestReader(GpuHostOptions options)
 
         return options.DefaultSchema.Subset(keys);
     }
+
+    // A schema of the caller's own: every label is a sequence in step 1 and a prompt to encode.
+    private LabelSchema Bounded(LabelSchema schema, string field)
+    {
+        if (schema.Labels.Count > options.MaxLabels)
+        {
+            throw ProblemException.BadRequest(field, $"{schema.Labels.Count} labels, more than the {options.MaxLabels} a request may bring");
+        }
+
+        int chars = schema.Labels.Sum(l => l.Key.Length + l.PromptName.Length);
+        return chars <= options.MaxTextChars
+            ? schema
+            : throw ProblemException.BadRequest(field, $"the labels take {chars:N0} characters, more than the {options.MaxTextChars:N0} allowed");
+    }
+
+    private static string Clip(string s) => s.Length <= 64 ? s : s[..64] + "…";
 
     public static string String(JsonObject body, string field)
     {

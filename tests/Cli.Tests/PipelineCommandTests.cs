@@ -36,7 +36,7 @@ public class PipelineCommandTests
 
         var second = CliRunner.Run("corpus", "--in", corpus, "--out", output, "--model", model);
         Assert.True(second.Exit == 0, second.Err);
-        Assert.Contains("already processed", second.Err, StringComparison.Ordinal);
+        Assert.Contains("dev6.jsonl: 6 documents, 0 extracted, 6 reused, 0 failed", second.Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,11 +49,15 @@ public class PipelineCommandTests
             (["corpus", "--in", dir.Path, "--out", Path.Combine(dir.Path, "o"), "--model", dir.Path], "no tokenizer.json"),
             (["corpus", "--in", aFile, "--out", aFile, "--model", dir.Path], "is a file"),
             (["corpus", "--in", aFile, "--out", dir.Path, "--concurrency", "0"], "--concurrency"),
-            (["corpus", "--in", "azure:corpus", "--out", dir.Path, "--connection", "AccountName=x"], "AccountKey is missing"),
+            (["corpus", "--in", "azure:corpus", "--out", dir.Path, "--connection", "AccountName=x"], "neither AccountKey nor SharedAccessSignature"),
             (["corpus", "--in", "azure:Bad_Name", "--out", dir.Path, "--connection", "UseDevelopmentStorage=true"], "invalid container name"),
             (["ingest", "--queue", "Bad_Queue", "--out", dir.Path], "--queue"),
             (["serve", "--model", Path.Combine(dir.Path, "none")], "not found"),
             (["extract", "--model", Path.Combine(dir.Path, "none"), "--text", "x"], "not found"),
+            (["serve", "--api-key", " "], "--api-key is empty"),
+            (["worker"], "--durable is required"),
+            (["worker", "--durable", "UseDevelopmentStorage=true", "--task-hub", "a_b"], "--task-hub"),
+            (["corpus", "--in", aFile, "--out", dir.Path, "--no-worker"], "--no-worker needs --durable"),
         ];
         foreach ((string[] args, string expected) in cases)
         {

@@ -1,7 +1,6 @@
 using System.Text;
-using PaDeLLM.Activities;
-using PaDeLLM.Activities.Corpus;
-using PaDeLLM.Activities.Ingestion;
+using PaDeLLM.Contracts.Documents;
+using PaDeLLM.Contracts.Wire;
 using Xunit;
 
 namespace PaDeLLM.Extraction.Tests;
@@ -26,10 +25,10 @@ public class DocumentFieldsTests
     public void A_corpus_line_and_a_queue_message_are_refused_for_the_same_reason(string document, string reason)
     {
         (_, _, string? queueProblem) = IngestMessage.Parse(document);
-        (List<CorpusDocument> docs, List<CorpusProblem> problems) = CorpusDocuments.Parse(Encoding.UTF8.GetBytes(document + "\n"));
+        (List<CorpusDocument> docs, List<CorpusFailure> problems) = CorpusDocuments.Parse(Encoding.UTF8.GetBytes(document + "\n"), "c.jsonl");
         Assert.Empty(docs);
         Assert.Contains(reason, queueProblem, StringComparison.Ordinal);
-        Assert.Contains(reason, Assert.Single(problems).Problem, StringComparison.Ordinal); // corpus lines may also number their ids
+        Assert.Contains(reason, Assert.Single(problems).Error, StringComparison.Ordinal); // corpus lines may also number their ids
 
     }
 

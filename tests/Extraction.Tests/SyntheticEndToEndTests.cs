@@ -1,9 +1,12 @@
 using PaDeLLM.Activities;
+using PaDeLLM.Contracts;
+using PaDeLLM.Contracts.Wire;
 using PaDeLLM.Extraction;
 using PaDeLLM.Model.Checkpoints;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Numerics;
 using PaDeLLM.Ner.Aggregation;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Data;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Ner.Metrics;
@@ -12,6 +15,7 @@ using PaDeLLM.Tests;
 using PaDeLLM.Tokenizers.HuggingFace;
 using PaDeLLM.Tokenizers.Training;
 using PaDeLLM.Training;
+using PaDeLLM.Worker;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -43,9 +47,9 @@ public class SyntheticEndToEndTests(SyntheticModelFixture trained, ITestOutputHe
         int failures = 0;
         foreach (Sentence s in test)
         {
-            ExtractionOutcome outcome = extractor.Extract(s.Text, Schema);
-            failures += outcome.Failures.Count;
-            evaluator.Add(s, outcome.Result);
+            ResultDocument document = extractor.Extract(s.Text, Schema);
+            failures += document.Failures.Count;
+            evaluator.Add(s, document.ToExtractionResult());
         }
 
         // The paper's way — every sequence alone from its re-tokenized full prompt — finds exactly
@@ -53,8 +57,8 @@ public class SyntheticEndToEndTests(SyntheticModelFixture trained, ITestOutputHe
         var alone = new PadellmExtractor(engine, tokenizer) { Mode = DecodingMode.Multi };
         foreach (Sentence s in test.Take(15))
         {
-            var tree = extractor.Extract(s.Text, Schema).Result.Entities;
-            var each = alone.Extract(s.Text, Schema).Result.Entities;
+            var tree = extractor.Extract(s.Text, Schema).Entities;
+            var each = alone.Extract(s.Text, Schema).Entities;
             Assert.Equal(tree.Select(e => (e.Label, e.Text)), each.Select(e => (e.Label, e.Text)));
             Assert.All(tree.Zip(each), p => Assert.Equal(p.First.Probability, p.Second.Probability, 4));
         }
@@ -63,16 +67,17 @@ public class SyntheticEndToEndTests(SyntheticModelFixture trained, ITestOutputHe
         // activity per (label, k), over the engine service; same entities, same probabilities. Each
         // document's text is encoded once, and every mention call continues a cached count branch.
         using var service = new PadellmEngineService(engine, tokenizer);
-        var backend = new PaDeLLM.Orchestrations.Runtime.InProcessOrchestrationBackend().AddPadellm(service);
+        await using var pipeline = DurablePipeline.InMemory(new PipelineTasks(service, BlobContainers.For(null)));
+        await pipeline.StartAsync();
         int mentionCalls = 0;
         foreach ((Sentence s, int i) in test.Take(10).Select((s, i) => (s, i)))
         {
-            var input = new System.Text.Json.Nodes.JsonObject { ["id"] = i, ["text"] = s.Text, ["schema"] = PaDeLLM.Orchestrations.Extraction.SchemaJson.Write(Schema) };
-            var (run, history) = await backend.RunAsync(PaDeLLM.Orchestrations.Extraction.ExtractDocumentOrchestrator.Name, $"doc-{i}", input);
+            await pipeline.ScheduleAsync(TaskNames.ExtractDocument, $"doc-{i}", new ExtractDocumentInput($"{i}", s.Text, SchemaSpec.From(Schema)));
+            InstanceOutcome<ResultDocument> run = await pipeline.WaitAsync<ResultDocument>($"doc-{i}", TimeSpan.FromMinutes(1));
             Assert.True(run.Completed, run.Failure);
-            mentionCalls += history.OfType<PaDeLLM.Orchestrations.Runtime.TaskScheduled>().Count(t => t.Name == "ExtractMention");
-            var expected = extractor.Extract(s.Text, Schema).Result.Entities.SelectMany(e => e.Spans.Select(sp => (e.Label, e.Text, sp.Start, Math.Round(e.Probability, 4))));
-            var actual = run.Output!["entities"]!.AsArray().Select(e => ((string)e!["label"]!, (string)e["text"]!, (int)e["start"]!, Math.Round((double)e["probability"]!, 4)));
+            mentionCalls += run.Output!.Sequences - Schema.Labels.Count;
+            var expected = extractor.Extract(s.Text, Schema).Entities.Select(e => (e.Label, e.Text, e.Start, Math.Round(e.Probability, 4)));
+            var actual = run.Output.Entities.Select(e => (e.Label, e.Text, e.Start, Math.Round(e.Probability, 4)));
             Assert.Equal(expected.Order(), actual.Order());
         }
 
@@ -84,14 +89,14 @@ public class SyntheticEndToEndTests(SyntheticModelFixture trained, ITestOutputHe
         output.WriteLine($"test: paper micro-F1 {paper.F1:P1} (tp {paper.Tp}, fp {paper.Fp}, fn {paper.Fn}), span F1 {span.F1:P1}, parse failures {failures}");
         Assert.True(paper.F1 >= 0.9, $"paper micro-F1 {paper.F1:P1} on unseen sentences");
 
-        // The same model through `padellm extract`: JSON with each entity's label, text, spans and probability.
+        // The same model through `padellm extract`: the result document, each entity with its label, text, span and probability.
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int exit = PaDeLLM.Cli.CliApp.Run(["extract", "--model", trained.Directory, "--text", "Greta met Kofi in Hanoi .", "--labels", "PER,LOC"], new PaDeLLM.Cli.CliContext(stdout, stderr, interactive: false));
         Assert.True(exit == 0, stderr.ToString());
         var json = System.Text.Json.Nodes.JsonNode.Parse(stdout.ToString())!;
         output.WriteLine(stdout.ToString());
-        var entities = json["entities"]!.AsArray().Select(e => ((string)e!["label"]!, (string)e["text"]!, (int)e["spans"]![0]![0]!)).OrderBy(e => e.Item3).ToList();
+        var entities = json["entities"]!.AsArray().Select(e => ((string)e!["label"]!, (string)e["text"]!, (int)e["start"]!)).OrderBy(e => e.Item3).ToList();
         Assert.Equal([("PER", "Greta", 0), ("PER", "Kofi", 10), ("LOC", "Hanoi", 18)], entities);
     }
 }

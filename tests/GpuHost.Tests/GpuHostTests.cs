@@ -4,12 +4,15 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using PaDeLLM.Activities;
-using PaDeLLM.Activities.Remote;
+using PaDeLLM.Cli.Serving;
+using PaDeLLM.Contracts;
+using PaDeLLM.Contracts.Engine;
+using PaDeLLM.Contracts.Wire;
 using PaDeLLM.Extraction;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Inference;
-using PaDeLLM.Orchestrations.Extraction;
-using PaDeLLM.Orchestrations.Runtime;
+using PaDeLLM.Ner.Algorithm;
+using PaDeLLM.Worker;
 using PaDeLLM.Tests;
 using PaDeLLM.Tokenizers.HuggingFace;
 using Xunit;
@@ -34,7 +37,7 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         Assert.Equal(2, (int)counts["counts"]![0]!["count"]!); // PER: Greta, Kofi
 
         JsonNode mention = await host.PostOk("/v1/mention", new JsonObject { ["text"] = text, ["label"] = "PER", ["count"] = 2, ["k"] = 2 });
-        var expectedMention = await local.MentionAsync(text, SyntheticNer.Schema, "PER", 2, 2);
+        var expectedMention = await local.MentionAsync(text, SyntheticNer.Schema, new MentionCall("PER", 2, 2));
         Assert.Equal(expectedMention.Mention, (string?)mention["mention"]);
         Assert.Equal(expectedMention.LogProbability, (double)mention["logprob"]!, 4);
 
@@ -52,18 +55,39 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
             await Task.Delay(20);
             status = JsonNode.Parse(await host.Client.GetStringAsync((string)start["statusQueryGetUri"]!))!;
         }
-        while ((string)status["runtimeStatus"]! == "Running");
+        while ((string)status["runtimeStatus"]! is "Running" or "Pending");
         Assert.Equal("Completed", (string)status["runtimeStatus"]!);
         Assert.Equal(3, status["output"]!["entities"]!.AsArray().Count);
         JsonNode waited = await host.PostOk("/api/extract?wait=true", new JsonObject { ["text"] = text });
         Assert.Equal(status["output"]!["entities"]!.ToJsonString(), waited["output"]!["entities"]!.ToJsonString());
-        await host.Problem(await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text }), 409, "id");
+        using HttpResponseMessage again = await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text });
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode); // the same document again: the same instance
+        await host.Problem(await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = "Anna flew to Rome ." }), 409, "id");
 
+        // Prometheus text from the .NET meters: the batch's instruments; a request path never becomes a label.
+        (await host.Client.GetAsync("/v1/forged_path_9999")).Dispose();
         string metrics = await host.Client.GetStringAsync("/metrics");
-        Assert.Contains("padellm_requests_total{endpoint=\"/v1/count\",status=\"200\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Matches(@"padellm_decode_steps_total [1-9]", metrics);
-        Assert.Contains("padellm_batch_size_bucket{le=\"+Inf\"}", metrics, StringComparison.Ordinal);
-        Assert.Contains("\"ready\"", await host.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^padellm_decode_steps [1-9]", metrics);
+        Assert.Matches(@"(?m)^padellm_batch_sequences [1-9]", metrics);
+        Assert.DoesNotContain("forged_path", metrics, StringComparison.Ordinal);
+        Assert.Equal("Healthy", await host.Client.GetStringAsync("/readyz"));
+    }
+
+    [Fact]
+    public async Task An_id_reused_for_another_text_after_a_restart_is_a_409_not_the_earlier_result()
+    {
+        using var dir = new TempDir();
+        var results = new Storage.Blobs.LocalDirectoryContainer(dir.Path);
+        await using (var first = await Host.StartAsync(trained.Directory, results: results))
+        {
+            JsonNode done = await first.PostOk("/api/extract?wait=true", new JsonObject { ["id"] = "r1", ["text"] = "Anna flew to Rome ." });
+            Assert.Equal("Completed", (string)done["runtimeStatus"]!);
+        }
+
+        await using var second = await Host.StartAsync(trained.Directory, results: results);
+        await second.Problem(await second.Post("/api/extract", new JsonObject { ["id"] = "r1", ["text"] = "Boris flew to Lima ." }), 409, "id");
+        JsonNode same = await second.PostOk("/api/extract?wait=true", new JsonObject { ["id"] = "r1", ["text"] = "Anna flew to Rome ." });
+        Assert.Equal("Anna flew to Rome .", (string)same["output"]!["text"]!);
     }
 
     [Fact]
@@ -93,7 +117,7 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         await host.Problem(await host.Client.GetAsync("/v1/unknown"), 404, null);
         await host.Problem(await host.Client.GetAsync("/v1/count"), 405, null);
         Assert.Equal(HttpStatusCode.OK, (await host.Post("/v1/count", ok)).StatusCode);
-        Assert.Equal("ok\n", await host.Client.GetStringAsync("/healthz"));
+        Assert.Equal("Healthy", await host.Client.GetStringAsync("/healthz"));
     }
 
     [Fact]
@@ -138,12 +162,20 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         using var batcher = new ContinuousBatcher(host.Model);
         using var local = new PadellmEngineService(host.Model, host.Tokenizer, batcher);
         var remote = new HttpPadellmEngine(host.Client, host.Client.BaseAddress!);
+        await using var viaHttp = DurablePipeline.InMemory(new PipelineTasks(remote, BlobContainers.For(null)));
+        await using var inProcess = DurablePipeline.InMemory(new PipelineTasks(local, BlobContainers.For(null)));
+        await viaHttp.StartAsync();
+        await inProcess.StartAsync();
         foreach ((var sentence, int i) in SyntheticNer.Generate(6, 33).Select((s, i) => (s, i)))
         {
-            var input = new JsonObject { ["id"] = $"d{i}", ["text"] = sentence.Text, ["schema"] = SchemaJson.Write(SyntheticNer.Schema) };
-            var (viaHttp, _) = await new InProcessOrchestrationBackend().AddPadellm(remote).RunAsync(ExtractDocumentOrchestrator.Name, $"d{i}", input.DeepClone());
-            var (inProcess, _) = await new InProcessOrchestrationBackend().AddPadellm(local).RunAsync(ExtractDocumentOrchestrator.Name, $"d{i}", input.DeepClone());
-            Assert.Equal(inProcess.Output!["entities"]!.ToJsonString(), viaHttp.Output!["entities"]!.ToJsonString());
+            var input = new ExtractDocumentInput($"d{i}", sentence.Text, SchemaSpec.From(SyntheticNer.Schema));
+            await viaHttp.ScheduleAsync(TaskNames.ExtractDocument, $"d{i}", input);
+            await inProcess.ScheduleAsync(TaskNames.ExtractDocument, $"d{i}", input);
+            ResultDocument a = (await viaHttp.WaitAsync<ResultDocument>($"d{i}", TimeSpan.FromMinutes(1))).Output!;
+            ResultDocument b = (await inProcess.WaitAsync<ResultDocument>($"d{i}", TimeSpan.FromMinutes(1))).Output!;
+            Assert.Equal(
+                System.Text.Json.JsonSerializer.Serialize(b.Entities, PipelineJson.Default.Options),
+                System.Text.Json.JsonSerializer.Serialize(a.Entities, PipelineJson.Default.Options));
         }
     }
 
@@ -153,6 +185,7 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         private WebApplication _app = null!;
         private PadellmEngineService _engine = null!;
         private ContinuousBatcher _batcher = null!;
+        private DurablePipeline _pipeline = null!;
 
         public DecoderModel Model { get; private set; } = null!;
 
@@ -160,15 +193,28 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
 
         public HttpClient Client { get; private set; } = null!;
 
-        public static async Task<Host> StartAsync(string modelDir, int maxText = 8192, int maxQueue = 1024, string? apiKey = null)
+        public static async Task<Host> StartAsync(
+            string modelDir, int maxText = 8192, int maxQueue = 1024, string? apiKey = null, Storage.Blobs.IBlobContainer? results = null)
         {
             var h = new Host { Model = DecoderModel.Load(modelDir), Tokenizer = HfTokenizer.Load(Path.Combine(modelDir, "tokenizer.json")) };
             h._batcher = new ContinuousBatcher(h.Model, maxQueuedJobs: maxQueue);
             h._engine = new PadellmEngineService(h.Model, h.Tokenizer, h._batcher) { ModelName = "synthetic-model" };
-            h._app = GpuHostApp.Build(new GpuHostOptions { Urls = "http://127.0.0.1:0", MaxTextChars = maxText, MaxQueuedJobs = maxQueue, ApiKey = apiKey, DefaultSchema = SyntheticNer.Schema }, h._engine);
+            h._pipeline = DurablePipeline.InMemory(new PipelineTasks(h._engine, BlobContainers.For(null)));
+            await (results?.CreateIfNotExistsAsync() ?? Task.CompletedTask);
+            await h._pipeline.StartAsync();
+            string url = $"http://127.0.0.1:{FreePort()}";
+            var options = new GpuHostOptions { Urls = url, MaxTextChars = maxText, MaxQueuedJobs = maxQueue, ApiKey = apiKey, DefaultSchema = SyntheticNer.Schema };
+            h._app = GpuHostApp.Build(options, h._engine, extend: new PipelineApi(h._pipeline, results, new Uri(url + "/")));
             await h._app.StartAsync();
-            h.Client = new HttpClient { BaseAddress = new Uri(h._app.Urls.First()) };
+            h.Client = new HttpClient { BaseAddress = new Uri(url + "/") };
             return h;
+        }
+
+        private static int FreePort()
+        {
+            using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            return ((IPEndPoint)l.LocalEndpoint).Port;
         }
 
         public Task<HttpResponseMessage> Post(string path, JsonNode body) => PostRaw(path, body.ToJsonString(), "application/json");
@@ -215,6 +261,7 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
             Client.Dispose();
             await _app.StopAsync();
             await _app.DisposeAsync();
+            await _pipeline.DisposeAsync();
             _engine.Dispose();
             _batcher.Dispose();
             Model.Dispose();

@@ -1,4 +1,6 @@
 using System.Text;
+using Azure;
+using Azure.Storage.Sas;
 using PaDeLLM.Storage.Azure;
 using PaDeLLM.Storage.Blobs;
 using PaDeLLM.Tests;
@@ -7,8 +9,8 @@ using Xunit;
 namespace PaDeLLM.Storage.Tests;
 
 /// <summary>
-/// One behaviour, two stores: the local directory and the Blob REST API against a real
-/// Azurite must answer every operation the same way, so the pipeline can swap them.
+/// One behaviour, two stores: the local directory and the Azure SDK against a real Azurite
+/// must answer every operation the same way, so the pipeline can swap them.
 /// </summary>
 public sealed class BlobStoreContractTests
 {
@@ -23,44 +25,67 @@ public sealed class BlobStoreContractTests
     public async Task AzureBlobStoreHonoursTheContractOnAzurite()
     {
         using var azurite = new Azurite();
-        using var http = new HttpClient();
-        await Contract(name => new AzureBlobContainer(http, azurite.Account, name) { ListPageSize = 2 });
+        StorageConnection account = azurite.Connection;
+
+        // Pages of two blobs, so listing has to follow continuation tokens.
+        await Contract(name =>
+            new AzureBlobContainer(account.Blobs.GetBlobContainerClient(name)) { ListPageSize = 2 });
+    }
+
+    [AzuriteFact]
+    public async Task ListedBlobsCarryTheServicesPropertiesAndContentType()
+    {
+        using var azurite = new Azurite();
+        AzureBlobContainer store = azurite.Connection.Container("props");
+        await store.CreateIfNotExistsAsync();
+        DateTimeOffset before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        Assert.True(await store.PutAsync("doc.json", "{}"u8.ToArray(), "application/json"));
+
+        BlobItem item = Assert.Single(await store.ListAsync().ToListAsync());
+        var properties = (await store.Client.GetBlobClient("doc.json").GetPropertiesAsync()).Value;
+        Assert.Equal(2, item.Length);
+        Assert.Equal(properties.ETag.ToString("H"), item.ETag);
+        Assert.StartsWith("\"", item.ETag, StringComparison.Ordinal); // usable as an If-Match header value
+        Assert.InRange(item.LastModified, before, DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal("application/json", properties.ContentType);
     }
 
     [AzuriteFact]
     public async Task AWrongKeyIsRefusedByTheServiceWithItsErrorCode()
     {
         using var azurite = new Azurite();
-        using var http = new HttpClient();
-        var wrong = azurite.Account with { Key = Encoding.UTF8.GetBytes("not the account key") };
-        var e = await Assert.ThrowsAsync<StorageRequestFailedException>(() => new AzureBlobContainer(http, wrong, "results").CreateIfNotExistsAsync());
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, e.Status);
+        string wrongKey = Convert.ToBase64String(Encoding.UTF8.GetBytes("not the account key"));
+        var wrong = StorageConnection.Parse(
+            azurite.ConnectionString.Replace(Azurite.AccountKey, wrongKey, StringComparison.Ordinal));
+        var e = await Assert.ThrowsAsync<RequestFailedException>(
+            () => wrong.Container("results").CreateIfNotExistsAsync());
+        Assert.Equal(403, e.Status);
         Assert.Equal("AuthorizationFailure", e.ErrorCode);
     }
 
     [AzuriteFact]
-    public async Task AConnectionStringReachesTheSameAccount()
+    public async Task ASasConnectionStringReachesTheSameAccountAndKeepsTheSignatureOutOfLogs()
     {
         using var azurite = new Azurite();
-        using var http = new HttpClient();
-        var viaKey = new AzureBlobContainer(http, azurite.Account, "shared");
-        var viaString = new AzureBlobContainer(http, StorageAccount.Parse(azurite.ConnectionString), "shared");
+        AzureBlobContainer viaKey = azurite.Connection.Container("shared");
         await viaKey.CreateIfNotExistsAsync();
         await viaKey.PutAsync("a.txt", "hello"u8.ToArray());
-        Assert.Equal("hello", Encoding.UTF8.GetString((await viaString.GetAsync("a.txt"))!));
-    }
 
-    [Fact]
-    public void ConnectionStringsParseOrNameTheirProblem()
-    {
-        StorageAccount dev = StorageAccount.Parse("UseDevelopmentStorage=true");
-        Assert.Equal("http://127.0.0.1:10000/devstoreaccount1", dev.BlobEndpoint.AbsoluteUri.TrimEnd('/'));
-        StorageAccount cloud = StorageAccount.Parse("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + Convert.ToBase64String(new byte[32]) + ";EndpointSuffix=core.windows.net");
-        Assert.Equal("https://acct.queue.core.windows.net/", cloud.QueueEndpoint.AbsoluteUri);
-        Assert.Contains("AccountKey is missing", Assert.Throws<FormatException>(() => StorageAccount.Parse("AccountName=acct")).Message, StringComparison.Ordinal);
-        Assert.Contains("not base64", Assert.Throws<FormatException>(() => StorageAccount.Parse("AccountName=a;AccountKey=***")).Message, StringComparison.Ordinal);
-        FormatException junk = Assert.Throws<FormatException>(() => StorageAccount.Parse("AccountName=a;garbage"));
-        Assert.Contains("'garbage'", junk.Message, StringComparison.Ordinal);
+        Uri sas = azurite.Connection.Blobs.GenerateAccountSasUri(
+            AccountSasPermissions.Read | AccountSasPermissions.List, DateTimeOffset.UtcNow.AddHours(1),
+            AccountSasResourceTypes.Container | AccountSasResourceTypes.Object);
+        string token = sas.Query.TrimStart('?');
+        var viaSas = StorageConnection.Parse(
+            $"BlobEndpoint=http://127.0.0.1:{azurite.BlobPort}/{Azurite.AccountName};"
+            + $"QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/{Azurite.AccountName};"
+            + $"SharedAccessSignature={token}");
+        AzureBlobContainer shared = viaSas.Container("shared");
+
+        Assert.Equal("hello", Encoding.UTF8.GetString((await shared.GetAsync("a.txt"))!));
+        Assert.Equal(Azurite.AccountName, viaSas.AccountName);
+        Assert.Equal($"http://127.0.0.1:{azurite.BlobPort}/{Azurite.AccountName}/shared", shared.Location);
+        Assert.DoesNotContain("sig=", viaSas.Description, StringComparison.Ordinal);
+        Assert.Contains("shared access signature", viaSas.Description, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -70,16 +95,20 @@ public sealed class BlobStoreContractTests
     [InlineData("-ab")]
     public void BadContainerNamesAreRefusedBeforeAnyRequest(string name)
     {
-        using var http = new HttpClient();
-        var e = Assert.Throws<ArgumentException>(() => new AzureBlobContainer(http, StorageAccount.Development(), name));
+        StorageConnection account = StorageConnection.Parse("UseDevelopmentStorage=true");
+        var e = Assert.Throws<ArgumentException>(() => account.Container(name));
         Assert.Contains(name, e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new AzureBlobContainer(account.Blobs.GetBlobContainerClient(name)));
     }
 
     private static async Task Contract(Func<string, IBlobContainer> open)
     {
         IBlobContainer missing = open("missing");
         await Assert.ThrowsAsync<BlobContainerNotFoundException>(() => missing.PutAsync("x", new byte[] { 1 }));
+        await Assert.ThrowsAsync<BlobContainerNotFoundException>(
+            () => missing.PutAsync("x", new byte[] { 1 }, overwrite: false));
         Assert.Null(await missing.GetAsync("x"));
+        Assert.False(await missing.DeleteAsync("x"));
         await Assert.ThrowsAsync<BlobContainerNotFoundException>(async () => await missing.ListAsync().ToListAsync());
 
         IBlobContainer store = open("corpus");
@@ -102,6 +131,8 @@ public sealed class BlobStoreContractTests
         var underA = await store.ListAsync("a/").ToListAsync();
         Assert.Equal(["a/1.json", "a/2.json", "a/sub/3.json"], underA.Select(b => b.Name));
         Assert.All(underA, b => Assert.Equal(Encoding.UTF8.GetByteCount("content of " + b.Name), b.Length));
+        Assert.All(underA, b => Assert.Matches("^\".+\"$", b.ETag));
+        Assert.Empty(await store.ListAsync("zzz/").ToListAsync());
 
         // Create-only writes never replace; overwrite does.
         Assert.False(await store.PutAsync("b.json", "other"u8.ToArray(), overwrite: false));

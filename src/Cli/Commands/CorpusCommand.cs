@@ -1,43 +1,45 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using PaDeLLM.Activities;
+using PaDeLLM.Contracts;
+using PaDeLLM.Contracts.Engine;
+using PaDeLLM.Contracts.Wire;
 using PaDeLLM.Extraction;
-using PaDeLLM.Model.Decoder;
 using PaDeLLM.Ner.Labels;
-using PaDeLLM.Orchestrations.Extraction;
-using PaDeLLM.Orchestrations.Runtime;
+using PaDeLLM.Storage.Azure;
 using PaDeLLM.Storage.Blobs;
-using PaDeLLM.Tokenizers;
+using PaDeLLM.Worker;
 using Spectre.Console;
 
 namespace PaDeLLM.Cli.Commands;
 
 /// <summary>
 /// <c>padellm corpus --in FILE|DIR|azure:C[/NAME] --out DIR|azure:C[/PREFIX]</c>: the blob-triggered
-/// corpus path, locally. Every corpus blob (a JSON-lines file) becomes one ProcessCorpus
-/// orchestration on the in-process backend, whose histories persist under --state: a second run
-/// does no model work, and a run killed midway resumes where it stopped. With --watch, new
-/// blobs are processed as they arrive.
+/// corpus path. Every corpus blob (JSON lines) becomes one ProcessCorpus orchestration, on the
+/// Durable Task engine in this process, or with --durable on a shared task hub. A document whose
+/// result exists is never redone, so a second run does no model work and a killed run resumes.
+/// With --watch, new blobs are processed as they arrive.
 /// </summary>
 internal static class CorpusCommand
 {
     public static Command Create(CliContext ctx)
     {
         var choice = new ModelChoice();
+        var durable = new DurableChoice();
         var input = new Option<string>("--in") { Description = "a .jsonl file, a directory of them, or azure:CONTAINER[/NAME]", Required = true };
         var output = new Option<string>("--out") { Description = "results directory or azure:CONTAINER[/PREFIX]", Required = true };
-        var state = new Option<string?>("--state") { Description = "orchestration histories (default: OUT/.padellm/history, or ./.padellm/history for Azure)" };
         var concurrency = new Option<int>("--concurrency") { Description = "documents in flight per corpus", DefaultValueFactory = _ => 8 };
-        var connection = new Option<string?>("--connection") { Description = "storage connection string for azure: locations" };
+        var connection = new Option<string?>("--connection") { Description = "storage account for azure: locations (default: --durable's, $PADELLM_STORAGE, $AzureWebJobsStorage)" };
+        var noWorker = new Option<bool>("--no-worker") { Description = "with --durable: only schedule and wait; `padellm worker` processes do the work" };
         var watch = new Option<bool>("--watch") { Description = "keep watching the input for new corpus blobs (Ctrl-C stops)" };
         var poll = new Option<double>("--poll-seconds") { Description = "how often --watch lists the input", DefaultValueFactory = _ => 2.0 };
         var command = new Command("corpus", "Extract entities from every document of a corpus (JSON lines) into one result blob each, plus a manifest")
         {
-            input, output, state, concurrency, connection, watch, poll,
+            input, output, concurrency, connection, noWorker, watch, poll,
         };
         choice.AddTo(command);
+        durable.AddTo(command);
         command.SetAction(async (r, cancel) =>
         {
             if (r.GetValue(concurrency) is < 1 or > 1024)
@@ -45,110 +47,136 @@ internal static class CorpusCommand
                 throw new UsageException("--concurrency must be between 1 and 1024");
             }
 
-            using var http = new HttpClient();
-            StorageLocation from = StorageLocation.Parse(r.GetValue(input)!, r.GetValue(connection), http, "--in");
-            StorageLocation to = StorageLocation.Parse(r.GetValue(output)!, r.GetValue(connection), http, "--out");
+            string? storageSpec = r.GetValue(connection) ?? r.GetValue(durable.Durable);
+            StorageLocation from = StorageLocation.Parse(r.GetValue(input)!, storageSpec, "--in");
+            StorageLocation to = StorageLocation.Parse(r.GetValue(output)!, storageSpec, "--out");
             if (to.IsLocalFile)
             {
                 throw new UsageException($"--out {r.GetValue(output)}: is a file; give a directory");
             }
 
-            using OpenModel model = choice.Open(r);
-            LabelSchema schema = choice.Schema(r, model.Directory);
-            using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
-            string stateDir = r.GetValue(state) ?? (to.Container is LocalDirectoryContainer local
-                ? Path.Combine(local.Directory, ".padellm", "history")
-                : Path.Combine(Directory.GetCurrentDirectory(), ".padellm", "history"));
-            var runner = new CorpusRunner(engine, from.Container, to.Container, to.Path, schema, r.GetValue(concurrency), new DirectoryHistoryStore(stateDir));
-            await to.Container.CreateIfNotExistsAsync(cancel);
-
-            var done = new HashSet<string>(StringComparer.Ordinal);
-            do
+            LabelSchema schema;
+            PadellmEngineService? engine = null;
+            OpenModel? model = null;
+            try
             {
-                // A blob is (re)processed when its name or content version is new: an edited corpus is run again.
-                List<(string Name, string Version)> names = from.IsLocalFile
-                    ? [(from.Path, File.GetLastWriteTimeUtc(Path.Combine(((LocalDirectoryContainer)from.Container).Directory, from.Path)).Ticks.ToString(CultureInfo.InvariantCulture))]
-                    : await from.Container.ListAsync(from.Path, cancel)
-                        .Where(b => b.Name.EndsWith(".jsonl", StringComparison.Ordinal) || b.Name.EndsWith(".json", StringComparison.Ordinal))
-                        .Where(b => !b.Name.StartsWith(".padellm/", StringComparison.Ordinal))
-                        .Select(b => (b.Name, b.ETag)).ToListAsync(cancel);
-                foreach ((string name, string version) in names.Where(n => !done.Contains($"{n.Name}|{n.Version}")))
+                PipelineTasks? tasks = null;
+                if (!r.GetValue(noWorker))
                 {
-                    JsonNode manifest = await runner.RunAsync(name, ctx, cancel);
-                    done.Add($"{name}|{version}");
-                    ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{name}: {(int)manifest["documents"]!} documents, {(int)manifest["succeeded"]! - (int)manifest["reused"]!} extracted, {(int)manifest["reused"]!} reused, {(int)manifest["failed"]!} failed, {(int)manifest["entities"]!} entities -> {to.Container.Location}/{to.Path}{CorpusRunner.Stem(name)}/"));
+                    model = choice.Open(r);
+                    engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
+                    tasks = new PipelineTasks(engine, BlobContainers.For(StorageConnectionOf(storageSpec)));
                 }
 
-                if (!r.GetValue(watch))
+                schema = choice.Schema(r, model?.Directory ?? choice.ModelDirectory(r));
+                await using var pipeline = durable.Open(r, tasks, 64);
+                await pipeline.StartAsync();
+                await to.Container.CreateIfNotExistsAsync(cancel);
+                var runner = new CorpusRun(pipeline, from.Container, to.Container, to.Path, schema, r.GetValue(concurrency));
+                var done = new HashSet<string>(StringComparer.Ordinal);
+                do
                 {
-                    if (names.Count == 0)
+                    // A blob is (re)processed when its name or content version is new: an edited corpus is run again.
+                    List<(string Name, string Version)> names = from.IsLocalFile
+                        ? [(from.Path, File.GetLastWriteTimeUtc(Path.Combine(((LocalDirectoryContainer)from.Container).Directory, from.Path)).Ticks.ToString(CultureInfo.InvariantCulture))]
+                        : await CorpusBlobs(from, cancel);
+                    foreach ((string name, string version) in names.Where(n => !done.Contains($"{n.Name}|{n.Version}")))
                     {
-                        throw new UsageException($"--in {r.GetValue(input)}: no .jsonl or .json corpus found");
+                        CorpusManifest manifest = await runner.RunAsync(name, ctx, cancel);
+                        done.Add($"{name}|{version}");
+                        ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{name}: {manifest.Documents} documents, {manifest.Succeeded - manifest.Reused} extracted, {manifest.Reused} reused, {manifest.Failed} failed, {manifest.Entities} entities -> {to.Container.Location}/{manifest.OutputPrefix}"));
                     }
 
-                    break;
-                }
+                    if (!r.GetValue(watch))
+                    {
+                        if (names.Count == 0)
+                        {
+                            throw new UsageException($"--in {r.GetValue(input)}: no .jsonl or .json corpus found");
+                        }
 
-                await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.1, r.GetValue(poll))), cancel).ContinueWith(_ => { }, CancellationToken.None);
+                        break;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.1, r.GetValue(poll))), cancel).ContinueWith(_ => { }, CancellationToken.None);
+                }
+                while (!cancel.IsCancellationRequested);
             }
-            while (!cancel.IsCancellationRequested);
+            finally
+            {
+                engine?.Dispose();
+                model?.Dispose();
+            }
 
             return 0;
         });
         return command;
     }
+
+    private static async Task<List<(string Name, string Version)>> CorpusBlobs(StorageLocation from, CancellationToken cancel)
+    {
+        var names = new List<(string, string)>();
+        await foreach (BlobItem b in from.Container.ListAsync(from.Path, cancel))
+        {
+            if ((b.Name.EndsWith(".jsonl", StringComparison.Ordinal) || b.Name.EndsWith(".json", StringComparison.Ordinal))
+                && !b.Name.StartsWith(".padellm/", StringComparison.Ordinal))
+            {
+                names.Add((b.Name, b.ETag));
+            }
+        }
+
+        return names;
+    }
+
+    private static StorageConnection? StorageConnectionOf(string? spec) =>
+        spec is null ? StorageConnection.FromEnvironment() : StorageConnection.Parse(spec);
 }
 
-/// <summary>Runs ProcessCorpus for one corpus blob on an in-process backend with persisted histories, showing progress.</summary>
-internal sealed class CorpusRunner(IPadellmEngine engine, IBlobContainer corpus, IBlobContainer results, string prefix, LabelSchema schema, int concurrency, IHistoryStore history)
+/// <summary>Runs ProcessCorpus for one corpus blob and waits for it, showing documents done against the corpus's lines.</summary>
+internal sealed class CorpusRun(DurablePipeline pipeline, IBlobContainer corpus, IBlobContainer results, string prefix, LabelSchema schema, int concurrency)
 {
     public static string Stem(string name) => Path.GetFileNameWithoutExtension(name.Split('/')[^1]);
 
-    public async Task<JsonNode> RunAsync(string name, CliContext ctx, CancellationToken cancel)
+    public async Task<CorpusManifest> RunAsync(string name, CliContext ctx, CancellationToken cancel)
     {
         byte[] content = await corpus.GetAsync(name, cancel) ?? throw new UsageException($"{corpus.Location}/{name}: not found");
         int lines = content.Count(b => b == (byte)'\n') + 1;
 
-        // The instance is named by the corpus's name and content: an edited corpus is a new run.
-        string instance = $"corpus|{name}|{Convert.ToHexString(SHA256.HashData(content))[..16]}";
-        var backend = new InProcessOrchestrationBackend { History = history }
-            .AddPadellm(engine, BlobContainers.Of(new Dictionary<string, IBlobContainer> { ["corpus"] = corpus, ["results"] = results }));
-        var input = new JsonObject
-        {
-            ["corpus"] = new JsonObject { ["container"] = "corpus", ["name"] = name },
-            ["output"] = new JsonObject { ["container"] = "results", ["prefix"] = $"{prefix}{Stem(name)}/" },
-            ["schema"] = SchemaJson.Write(schema),
-            ["concurrency"] = concurrency,
-        };
+        // Named by the corpus and its content: a rerun of the same corpus is the same instance; an edited one is new.
+        string instance = $"corpus:{SafeName.Escape(name)}:{Convert.ToHexString(SHA256.HashData(content))[..16]}";
+        string outPrefix = $"{prefix}{Stem(name)}/";
+        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), name), BlobContainers.NameOf(results), outPrefix,
+            SchemaSpec.From(schema), concurrency);
+        await pipeline.ScheduleAsync(Contracts.TaskNames.ProcessCorpus, instance, input);
 
-        OrchestratorResult result = null!;
-        await ctx.Progress.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+        InstanceOutcome<CorpusManifest> outcome = null!;
+        await ctx.Progress.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(async p =>
             {
                 ProgressTask task = p.AddTask(Markup.Escape(name), maxValue: lines);
-                backend.InstanceCompleted += (orchestrator, _) =>
+                Task<InstanceOutcome<CorpusManifest>> wait = pipeline.WaitAsync<CorpusManifest>(instance, TimeSpan.FromDays(7), cancel);
+                while (!wait.IsCompleted)
                 {
-                    if (orchestrator == ExtractDocumentOrchestrator.Name)
-                    {
-                        task.Increment(1);
-                    }
-                };
-                (result, _) = await backend.RunAsync(ProcessCorpusOrchestrator.Name, instance, input, cancel);
+                    await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(1), cancel));
+                    task.Value = Math.Min(lines, await Count(outPrefix, cancel));
+                }
+
+                outcome = await wait;
                 task.Value = task.MaxValue;
             });
-        if (result.Failure is not null)
+        return outcome.Output ?? throw new UsageException($"{name}: the corpus run {outcome.Status}: {outcome.Failure}");
+    }
+
+    // Progress as the results written so far (every engine writes them; a rerun counts what earlier runs wrote).
+    private async Task<int> Count(string outPrefix, CancellationToken cancel)
+    {
+        int n = 0;
+        await foreach (BlobItem b in results.ListAsync(outPrefix, cancel))
         {
-            // Forget the failed run so the next one starts afresh (finished documents are still reused).
-            history.Purge(instance);
-            throw new UsageException($"{name}: the corpus run failed: {result.Failure}");
+            n += b.Name.EndsWith(".json", StringComparison.Ordinal) && !b.Name.EndsWith("/manifest.json", StringComparison.Ordinal) ? 1 : 0;
         }
 
-        if (backend.ActivitiesRun == 0)
-        {
-            ctx.Error.WriteLine($"{name}: already processed (recorded in {instance}); nothing to do");
-        }
-
-        return result.Output!;
+        return n;
     }
 }

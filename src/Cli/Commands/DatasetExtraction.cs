@@ -1,5 +1,6 @@
 using PaDeLLM.Extraction;
 using PaDeLLM.Model.Decoder;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Ner.Training;
 using PaDeLLM.Tokenizers;
@@ -9,23 +10,28 @@ namespace PaDeLLM.Cli.Commands;
 /// <summary>
 /// The extractor a model's training format calls for, as <c>eval</c> and <c>train</c>'s dev
 /// evaluation both run it: PaDeLLM in batch or multi mode, or a baseline (struct, aug) decoding
-/// one sequence. Returns each text's outcome and how many sequences it decoded.
+/// one sequence. Returns each text's result document and its latency (in multi mode the
+/// slowest count plus the slowest mention, as on one device per sequence).
 /// </summary>
 internal static class DatasetExtraction
 {
-    public static Func<string, (ExtractionOutcome Outcome, int Sequences)> For(DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat)
+    public static Func<string, (ResultDocument Document, TimeSpan Latency)> For(DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat)
     {
         if (mode == "autoreg")
         {
             var auto = new AutoregressiveExtractor(decoder, tokenizer, TrainingFormats.Create(autoregFormat, schema));
-            return text => (auto.Extract(text, schema), 1);
+            return text =>
+            {
+                ResultDocument d = auto.Extract(text, schema);
+                return (d, TimeSpan.FromSeconds(d.Timings!.Seconds));
+            };
         }
 
         var padellm = new PadellmExtractor(decoder, tokenizer) { Mode = mode == "multi" ? DecodingMode.Multi : DecodingMode.Batch };
         return text =>
         {
-            ExtractionOutcome o = padellm.Extract(text, schema);
-            return (o, padellm.Sequences);
+            ResultDocument d = padellm.Extract(text, schema);
+            return (d, padellm.LastLatency);
         };
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using PaDeLLM.Extraction;
 using PaDeLLM.Model.Decoder;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Data;
 using PaDeLLM.Ner.Metrics;
 using PaDeLLM.Ner.Results;
@@ -44,7 +45,7 @@ internal static class EvalCommand
             ITokenizer tokenizer = TokenizerLoader.Load(modelDir);
             using DecoderModel decoder = DecoderModel.Load(modelDir);
             string m = r.GetValue(mode)!;
-            Func<string, (ExtractionOutcome Outcome, int Sequences)> extract = DatasetExtraction.For(decoder, tokenizer, info.Schema, m, r.GetValue(format)!);
+            Func<string, (ResultDocument Document, TimeSpan Latency)> extract = DatasetExtraction.For(decoder, tokenizer, info.Schema, m, r.GetValue(format)!);
             var evaluator = new NerEvaluator();
             var latencies = new List<double>();
             long generated = 0, sequences = 0, failures = 0;
@@ -54,13 +55,14 @@ internal static class EvalCommand
                 ProgressTask task = p.AddTask($"{info.Name} {m}", maxValue: sentences.Count);
                 for (int i = 0; i < sentences.Count; i++)
                 {
-                    (ExtractionOutcome o, int seqs) = extract(sentences[i].Text);
-                    evaluator.Add(sentences[i], o.Result);
-                    latencies.Add(o.Elapsed.TotalSeconds);
-                    generated += o.GeneratedTokens;
-                    sequences += seqs;
-                    failures += o.Failures.Count;
-                    records.Add(Record(i, sentences[i], o));
+                    (ResultDocument d, TimeSpan latency) = extract(sentences[i].Text);
+                    var result = d.ToExtractionResult();
+                    evaluator.Add(sentences[i], result);
+                    latencies.Add(latency.TotalSeconds);
+                    generated += d.TokensGenerated;
+                    sequences += d.Sequences;
+                    failures += d.Failures.Count;
+                    records.Add(Record(i, sentences[i], result, latency));
                     task.Increment(1);
                 }
             });
@@ -101,10 +103,10 @@ internal static class EvalCommand
         return command;
     }
 
-    private static JsonObject Record(int id, Sentence gold, ExtractionOutcome o)
+    private static JsonObject Record(int id, Sentence gold, Ner.Aggregation.ExtractionResult result, TimeSpan latency)
     {
         var pred = new JsonObject();
-        foreach (var group in o.Result.Entities.GroupBy(e => e.Label))
+        foreach (var group in result.Entities.GroupBy(e => e.Label))
         {
             pred[group.Key] = new JsonArray(group.Select(e => (JsonNode)new JsonArray(e.Text, e.Probability)).ToArray());
         }
@@ -115,6 +117,6 @@ internal static class EvalCommand
             gt[group.Key] = new JsonArray(group.Select(mn => (JsonNode)mn.Surface).ToArray());
         }
 
-        return new JsonObject { ["id"] = id, ["texts"] = gold.Text, ["pred"] = pred, ["gt"] = gt, ["latency"] = o.Elapsed.TotalSeconds };
+        return new JsonObject { ["id"] = id, ["texts"] = gold.Text, ["pred"] = pred, ["gt"] = gt, ["latency"] = latency.TotalSeconds };
     }
 }

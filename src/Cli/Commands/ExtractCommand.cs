@@ -1,18 +1,16 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using PaDeLLM.Extraction;
-using PaDeLLM.Model.Decoder;
 using PaDeLLM.Ner.Aggregation;
-using PaDeLLM.Ner.Data;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Labels;
-using PaDeLLM.Tokenizers;
 
 namespace PaDeLLM.Cli.Commands;
 
-/// <summary><c>padellm extract --model DIR --text "…" [--labels A,B | --dataset NAME | --schema FILE]</c>: entities as JSON.</summary>
+/// <summary>
+/// <c>padellm extract --model DIR --text "…" [--labels A,B | --dataset NAME | --schema FILE]</c>: the result
+/// document (docs/result.schema.json), the same JSON as every other entry point's.
+/// </summary>
 internal static class ExtractCommand
 {
     public static Command Create(CliContext ctx)
@@ -27,30 +25,15 @@ internal static class ExtractCommand
         {
             using OpenModel model = choice.Open(r);
             LabelSchema schema = choice.Schema(r, model.Directory);
-            var extractor = new PadellmExtractor(model.Decoder, model.Tokenizer) { Dedup = DedupPolicyNames.Parse(r.GetValue(dedup)!) };
-            ExtractionOutcome outcome = extractor.Extract(r.GetValue(text)!, schema);
-            ctx.Out.WriteLine(ToJson(outcome, model.Directory).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            var extractor = new PadellmExtractor(model.Decoder, model.Tokenizer)
+            {
+                Dedup = DedupPolicyNames.Parse(r.GetValue(dedup)!),
+                ModelName = model.Name,
+            };
+            ResultDocument document = extractor.Extract(r.GetValue(text)!, schema);
+            ctx.Out.WriteLine(JsonSerializer.Serialize(document, ResultJson.Options));
             return 0;
         });
         return command;
     }
-
-    /// <summary>The result JSON: entities with label, text, every span and probability; unresolved predictions; costs.</summary>
-    internal static JsonObject ToJson(ExtractionOutcome o, string model) => new()
-    {
-        ["text"] = o.Result.Text,
-        ["entities"] = new JsonArray(o.Result.Entities.Where(e => e.FoundInText).Select(e => (JsonNode)new JsonObject
-        {
-            ["label"] = e.Label,
-            ["text"] = e.Text,
-            ["spans"] = new JsonArray(e.Spans.Select(s => (JsonNode)new JsonArray(s.Start, s.End)).ToArray()),
-            ["probability"] = Math.Round(e.Probability, 6),
-        }).ToArray()),
-        ["unresolved"] = new JsonArray(o.Result.Unresolved.Select(e => (JsonNode)new JsonObject { ["label"] = e.Label, ["text"] = e.Text, ["probability"] = Math.Round(e.Probability, 6) }).ToArray()),
-        ["parse_failures"] = new JsonArray(o.Failures.Select(f => (JsonNode)new JsonObject { ["label"] = f.Label, ["k"] = f.K, ["kind"] = f.Failure.Kind.ToString(), ["message"] = f.Failure.Message }).ToArray()),
-        ["model"] = Path.GetFullPath(model),
-        ["generated_tokens"] = o.GeneratedTokens,
-        ["computed_tokens"] = o.ComputedTokens,
-        ["elapsed_ms"] = Math.Round(o.Elapsed.TotalMilliseconds, 1),
-    };
 }

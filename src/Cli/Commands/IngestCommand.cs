@@ -1,15 +1,12 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using PaDeLLM.Activities;
-using PaDeLLM.Activities.Corpus;
-using PaDeLLM.Activities.Ingestion;
+using PaDeLLM.Contracts.Documents;
+using PaDeLLM.Contracts.Wire;
 using PaDeLLM.Extraction;
-using PaDeLLM.Model.Decoder;
-using PaDeLLM.Orchestrations.Extraction;
-using PaDeLLM.Orchestrations.Runtime;
 using PaDeLLM.Storage.Azure;
-using PaDeLLM.Storage.Blobs;
-using PaDeLLM.Tokenizers;
+using PaDeLLM.Worker;
+using PaDeLLM.Worker.Ingestion;
 
 namespace PaDeLLM.Cli.Commands;
 
@@ -32,14 +29,14 @@ internal static class IngestCommand
         choice.AddTo(command);
         command.SetAction(async (r, cancel) =>
         {
-            string conn = r.GetValue(connection) ?? Environment.GetEnvironmentVariable("PADELLM_STORAGE") ?? Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true";
-            using var http = new HttpClient();
-            StorageAccount account = StorageAccount.Parse(conn);
+            StorageConnection account;
             AzureQueue queue, poison;
             try
             {
-                queue = new AzureQueue(http, account, r.GetValue(queueName)!);
-                poison = new AzureQueue(http, account, queue.Name + "-poison");
+                account = r.GetValue(connection) is string conn ? StorageConnection.Parse(conn)
+                    : StorageConnection.FromEnvironment() ?? StorageConnection.Parse("UseDevelopmentStorage=true");
+                queue = account.Queue(r.GetValue(queueName)!);
+                poison = account.Queue(queue.Name + "-poison");
             }
             catch (ArgumentException e)
             {
@@ -50,10 +47,10 @@ internal static class IngestCommand
             await poison.CreateAsync(cancel);
             if (r.GetValue(enqueue) is string file)
             {
-                var (documents, problems) = CorpusDocuments.Parse(File.ReadAllBytes(file));
-                foreach (CorpusProblem p in problems)
+                var (documents, problems) = CorpusDocuments.Parse(File.ReadAllBytes(file), file);
+                foreach (CorpusFailure p in problems)
                 {
-                    ctx.Error.WriteLine($"{file}:{p.Line}: {p.Problem} (skipped)");
+                    ctx.Error.WriteLine($"{p.Error} (skipped)");
                 }
 
                 foreach (CorpusDocument d in documents)
@@ -66,13 +63,14 @@ internal static class IngestCommand
             }
 
             string outSpec = r.GetValue(output) ?? throw new UsageException("--out is required (where the results go)");
-            StorageLocation to = StorageLocation.Parse(outSpec, conn, http, "--out");
+            StorageLocation to = StorageLocation.Parse(outSpec, r.GetValue(connection), "--out");
             await to.Container.CreateIfNotExistsAsync(cancel);
             using OpenModel model = choice.Open(r);
             using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
-            var backend = new InProcessOrchestrationBackend().AddPadellm(engine, BlobContainers.Of(new Dictionary<string, IBlobContainer> { ["results"] = to.Container }));
-            var ingestor = new QueueIngestor(queue, poison, backend, SchemaJson.Write(choice.Schema(r, model.Directory)));
-            ctx.Error.WriteLine($"padellm ingest: {queue.Name} at {account.QueueEndpoint} -> {to.Container.Location}; Ctrl-C stops");
+            await using DurablePipeline pipeline = DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(account)));
+            await pipeline.StartAsync();
+            var ingestor = new QueueIngestor(queue, poison, pipeline, SchemaSpec.From(choice.Schema(r, model.Directory)), BlobContainers.NameOf(to.Container));
+            ctx.Error.WriteLine($"padellm ingest: {queue.Name} at {account.Description} -> {to.Container.Location}; Ctrl-C stops");
             try
             {
                 await ingestor.RunAsync(r.GetValue(untilEmpty), TimeSpan.FromSeconds(1), cancel);

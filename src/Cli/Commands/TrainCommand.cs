@@ -72,7 +72,8 @@ internal static class TrainCommand
         HfTokenizer tokenizer = HfTokenizer.Load(tokenizerPath);
 
         // The model's own label schema, so extract/serve/corpus use it without being told.
-        File.WriteAllText(Path.Combine(outDir, LabelSchemaFile.ModelFileName), Orchestrations.Extraction.SchemaJson.Write(info.Schema).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(outDir, LabelSchemaFile.ModelFileName),
+            System.Text.Json.JsonSerializer.Serialize(Contracts.Wire.SchemaSpec.From(info.Schema), Contracts.PipelineJson.Indented.SchemaSpec));
         var rows = new List<TrainingSequence>();
         foreach (List<TrainingExample> sentence in examples)
         {
@@ -114,7 +115,7 @@ internal static class TrainCommand
             var evaluator = new NerEvaluator();
             foreach (Sentence s in devSentences)
             {
-                evaluator.Add(s, extract(s.Text).Outcome.Result);
+                evaluator.Add(s, extract(s.Text).Document.ToExtractionResult());
             }
 
             return new JsonObject { ["step"] = trainer.Step, ["dev_sentences"] = devSentences.Count, ["dev_paper_f1"] = evaluator.Paper.Micro.F1, ["dev_span_f1"] = evaluator.Span.Micro.F1 };

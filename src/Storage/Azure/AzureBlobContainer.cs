@@ -1,55 +1,59 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Xml.Linq;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using PaDeLLM.Storage.Blobs;
+using BlobItem = PaDeLLM.Storage.Blobs.BlobItem;
+using SdkBlobItem = Azure.Storage.Blobs.Models.BlobItem;
 
 namespace PaDeLLM.Storage.Azure;
 
-/// <summary>One container through the Blob service's REST API for block blobs: create, put (optionally create-only), get, list, delete.</summary>
-public sealed class AzureBlobContainer(HttpClient http, StorageAccount account, string container) : IBlobContainer
+/// <summary>
+/// One blob container through the Azure SDK (block blobs): create, put (optionally
+/// create-only), get, list, delete. Get <c>StorageConnection.Container(name)</c> for one.
+/// </summary>
+public sealed class AzureBlobContainer : IBlobContainer
 {
-    private readonly StorageRestClient _rest = new(http, account, account.BlobEndpoint);
-    private readonly string _container = BlobNames.Container(container);
+    public AzureBlobContainer(BlobContainerClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        BlobNames.Container(client.Name);
+        Client = client;
+    }
 
-    public string Location => $"{account.BlobEndpoint.AbsoluteUri.TrimEnd('/')}/{_container}";
+    public BlobContainerClient Client { get; }
+
+    /// <summary>The container's URL without any query, so a SAS never reaches a log.</summary>
+    public string Location => Client.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
     /// <summary>Most blobs per list page (the service's cap is 5000); smaller pages exercise continuation.</summary>
     public int ListPageSize { get; init; } = 5000;
 
-    public async Task CreateIfNotExistsAsync(CancellationToken cancel = default)
-    {
-        try
-        {
-            using var _ = await _rest.SendAsync(HttpMethod.Put, $"{_container}?restype=container", null, null, cancel, HttpStatusCode.Created);
-        }
-        catch (StorageRequestFailedException e) when (e.ErrorCode == "ContainerAlreadyExists")
-        {
-        }
-    }
+    public async Task CreateIfNotExistsAsync(CancellationToken cancel = default) =>
+        await Client.CreateIfNotExistsAsync(cancellationToken: cancel);
 
-    public async Task<bool> PutAsync(string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream", bool overwrite = true, CancellationToken cancel = default)
+    public async Task<bool> PutAsync(
+        string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream",
+        bool overwrite = true, CancellationToken cancel = default)
     {
-        var body = new ReadOnlyMemoryContent(content);
-        body.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+
+            // If-None-Match: * makes the write conditional on there being no blob yet.
+            Conditions = overwrite ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
+        };
         try
         {
-            using var _ = await _rest.SendAsync(HttpMethod.Put, BlobPath(name), body, r =>
-            {
-                r.Headers.Add("x-ms-blob-type", "BlockBlob");
-                if (!overwrite)
-                {
-                    r.Headers.TryAddWithoutValidation("If-None-Match", "*");
-                }
-            }, cancel, HttpStatusCode.Created);
+            await Blob(name).UploadAsync(BinaryData.FromBytes(content), options, cancel);
             return true;
         }
-        catch (StorageRequestFailedException e) when (!overwrite && e.Status is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed)
+        catch (RequestFailedException e) when (!overwrite && e.Status is 409 or 412
+            && e.ErrorCode is "BlobAlreadyExists" or "ConditionNotMet")
         {
             return false;
         }
-        catch (StorageRequestFailedException e) when (e.ErrorCode == "ContainerNotFound")
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
         {
             throw new BlobContainerNotFoundException(Location);
         }
@@ -57,49 +61,56 @@ public sealed class AzureBlobContainer(HttpClient http, StorageAccount account, 
 
     public async Task<byte[]?> GetAsync(string name, CancellationToken cancel = default)
     {
-        using HttpResponseMessage r = await _rest.SendAsync(HttpMethod.Get, BlobPath(name), null, null, cancel, HttpStatusCode.OK, HttpStatusCode.NotFound);
-        return r.StatusCode == HttpStatusCode.NotFound ? null : await r.Content.ReadAsByteArrayAsync(cancel);
+        try
+        {
+            Response<BlobDownloadResult> r = await Blob(name).DownloadContentAsync(cancel);
+            return r.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null; // BlobNotFound or ContainerNotFound
+        }
     }
 
-    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancel = default)
+    public async IAsyncEnumerable<BlobItem> ListAsync(
+        string prefix = "", [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        string? marker = null;
-        do
+        // The service lists in name order, page by page; only the fetching of a page can fail.
+        var options = new GetBlobsOptions { Prefix = prefix.Length == 0 ? null : prefix };
+        await using IAsyncEnumerator<Page<SdkBlobItem>> pages = Client
+            .GetBlobsAsync(options, cancel).AsPages(pageSizeHint: ListPageSize).GetAsyncEnumerator(cancel);
+        while (true)
         {
-            string query = $"{_container}?restype=container&comp=list&maxresults={ListPageSize}&prefix={Uri.EscapeDataString(prefix)}"
-                + (marker is null ? "" : $"&marker={Uri.EscapeDataString(marker)}");
-            XElement page;
             try
             {
-                using HttpResponseMessage r = await _rest.SendAsync(HttpMethod.Get, query, null, null, cancel, HttpStatusCode.OK);
-                page = XElement.Parse(await r.Content.ReadAsStringAsync(cancel));
+                if (!await pages.MoveNextAsync())
+                {
+                    yield break;
+                }
             }
-            catch (StorageRequestFailedException e) when (e.ErrorCode == "ContainerNotFound")
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
             {
                 throw new BlobContainerNotFoundException(Location);
             }
 
-            foreach (XElement blob in page.Element("Blobs")?.Elements("Blob") ?? [])
+            foreach (SdkBlobItem b in pages.Current.Values)
             {
-                XElement? p = blob.Element("Properties");
                 yield return new BlobItem(
-                    blob.Element("Name")!.Value,
-                    long.Parse(p?.Element("Content-Length")?.Value ?? "0", CultureInfo.InvariantCulture),
-                    DateTimeOffset.Parse(p?.Element("Last-Modified")?.Value ?? "1970-01-01Z", CultureInfo.InvariantCulture),
-                    p?.Element("Etag")?.Value ?? "");
+                    b.Name,
+                    b.Properties.ContentLength ?? 0,
+                    b.Properties.LastModified ?? DateTimeOffset.UnixEpoch,
+                    // Quoted, as in HTTP headers (listings leave the quotes off), like the local store's.
+                    b.Properties.ETag?.ToString("H") ?? "");
             }
-
-            marker = page.Element("NextMarker")?.Value;
         }
-        while (!string.IsNullOrEmpty(marker));
     }
 
     public async Task<bool> DeleteAsync(string name, CancellationToken cancel = default)
     {
-        using HttpResponseMessage r = await _rest.SendAsync(HttpMethod.Delete, BlobPath(name), null, null, cancel, HttpStatusCode.Accepted, HttpStatusCode.NotFound);
-        return r.StatusCode == HttpStatusCode.Accepted;
+        // False for a missing blob and for a missing container alike.
+        Response<bool> deleted = await Blob(name).DeleteIfExistsAsync(cancellationToken: cancel);
+        return deleted.Value;
     }
 
-    private string BlobPath(string name) =>
-        $"{_container}/{string.Join('/', BlobNames.Blob(name).Split('/').Select(Uri.EscapeDataString))}";
+    private BlobClient Blob(string name) => Client.GetBlobClient(BlobNames.Blob(name));
 }

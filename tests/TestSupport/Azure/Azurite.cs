@@ -7,9 +7,10 @@ using Xunit;
 namespace PaDeLLM.Tests;
 
 /// <summary>
-/// A real Azurite (npm <c>azurite@3.35.0</c>) started on free loopback ports with in-memory
+/// A real Azurite (npm <c>azurite@3.37.0</c>) started on free loopback ports with in-memory
 /// persistence, for the Azure Storage code's tests. Found at <c>$AZURITE</c>, the repo's
-/// <c>.tools/azurite</c> (scripts/test.sh installs it there) or on PATH.
+/// <c>.tools/azurite</c> (scripts/test.sh installs it there) or on PATH. It runs with
+/// <c>--skipApiVersionCheck</c>: the Azure SDK may send a newer API version than it knows.
 /// </summary>
 public sealed class Azurite : IDisposable
 {
@@ -21,7 +22,7 @@ public sealed class Azurite : IDisposable
         string exe = Executable ?? throw new InvalidOperationException(MissingReason);
         BlobPort = FreePort();
         QueuePort = FreePort();
-        int tablePort = FreePort();
+        TablePort = FreePort();
         var start = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,
@@ -31,9 +32,9 @@ public sealed class Azurite : IDisposable
         foreach (string a in new[]
         {
             "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl",
-            "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--blobHost", "127.0.0.1", "--blobPort", Port(BlobPort),
+            "--queueHost", "127.0.0.1", "--queuePort", Port(QueuePort),
+            "--tableHost", "127.0.0.1", "--tablePort", Port(TablePort),
         })
         {
             start.ArgumentList.Add(a);
@@ -45,11 +46,12 @@ public sealed class Azurite : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(Listening(BlobPort) && Listening(QueuePort)))
+        while (!(Listening(BlobPort) && Listening(QueuePort) && Listening(TablePort)))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"azurite ({exe}) did not listen on 127.0.0.1:{BlobPort}/{QueuePort} within 30 s");
+                throw new InvalidOperationException(
+                    $"azurite ({exe}) did not listen on 127.0.0.1:{BlobPort}/{QueuePort}/{TablePort} within 30 s");
             }
 
             Thread.Sleep(100);
@@ -60,15 +62,28 @@ public sealed class Azurite : IDisposable
 
     public int QueuePort { get; }
 
-    public StorageAccount Account => StorageAccount.Development(BlobPort, QueuePort);
+    /// <summary>Tables: the Durable Task engine keeps its instances and histories there.</summary>
+    public int TablePort { get; }
+
+    /// <summary>The emulator's documented, public development account; not a secret.</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    public const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    /// <summary>This instance's account, its ports spelled out (not UseDevelopmentStorage's fixed ones).</summary>
+    public StorageConnection Connection => StorageConnection.Parse(ConnectionString);
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={StorageAccount.DevelopmentAccountName};AccountKey={StorageAccount.DevelopmentAccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{StorageAccount.DevelopmentAccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{StorageAccount.DevelopmentAccountName};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
     public static string? Executable { get; } = Find();
 
-    public const string MissingReason = "azurite not found: run scripts/test.sh (installs npm azurite@3.35.0 into .tools/azurite) or set AZURITE to its executable";
+    public const string MissingReason = "azurite not found: run scripts/test.sh "
+        + "(installs npm azurite@3.37.0 into .tools/azurite) or set AZURITE to its executable";
 
     public void Dispose()
     {
@@ -101,6 +116,8 @@ public sealed class Azurite : IDisposable
         return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(d => Path.Combine(d, "azurite")).FirstOrDefault(File.Exists);
     }
+
+    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int FreePort()
     {

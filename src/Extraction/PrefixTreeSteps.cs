@@ -1,0 +1,73 @@
+using PaDeLLM.Model.Decoder;
+using PaDeLLM.Model.Inference;
+using PaDeLLM.Ner.Algorithm;
+using PaDeLLM.Ner.Labels;
+using PaDeLLM.Ner.Parsing;
+using PaDeLLM.Ner.Prompts;
+using PaDeLLM.Tokenizers;
+
+namespace PaDeLLM.Extraction;
+
+/// <summary>
+/// One request's steps over the prefix-tree engine, in this process: step 1 decodes every count
+/// prompt at once (the text, their common tokens, computed once); each count's tokens are then
+/// committed so that step 2 decodes every (label, k) mention at once from its label's node.
+/// Finished sequences leave the batch at once. Holds one request's tree: make one per text.
+/// </summary>
+public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, ExtractionLimits limits) : IPadellmSteps
+{
+    private readonly GreedyGenerator _generator = new(model);
+    private readonly KvNode _root = model.NewCache().CreateRoot();
+    private readonly Dictionary<string, (string Context, GenerationResult Count)> _branches = new(StringComparer.Ordinal);
+
+    /// <summary>Positions the model computed for this request, each once thanks to the prefix tree.</summary>
+    public long ComputedTokens => _generator.TokensProcessed;
+
+    public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema)
+    {
+        int eos = OutputReader.Eos(tokenizer);
+        var stops = new HashSet<int>(OutputReader.NewlineTokens(tokenizer)) { eos };
+        string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
+        IReadOnlyList<GenerationResult> results = _generator.Generate(
+            prompts.Select(p => new GenerationRequest(_root, tokenizer.Encode(p), limits.MaxCountTokens, stops)).ToList());
+        var answers = new List<CountAnswer>();
+        for (int i = 0; i < results.Count; i++)
+        {
+            (string output, Parsed<int> count) = OutputReader.Count(results[i], tokenizer, eos, limits.MaxCount);
+            answers.Add(OutputReader.CountAnswer(schema.Labels[i].Key, count, results[i]));
+            if (count.Ok && count.Value > 0)
+            {
+                _branches[schema.Labels[i].Key] = (prompts[i] + output, results[i]);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<CountAnswer>>(answers);
+    }
+
+    public Task<IReadOnlyList<MentionAnswer>> MentionAsync(string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
+    {
+        // Commit each counted label's last token once, so its mention branches share it.
+        List<string> labels = calls.Select(c => c.Label).Distinct().ToList();
+        IReadOnlyList<KvNode> nodes = _generator.CommitLastTokens(labels.Select(l => Branch(l).Count).ToList());
+        var labelNode = labels.Select((l, i) => (l, nodes[i])).ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal);
+
+        var stops = new HashSet<int> { OutputReader.Eos(tokenizer) };
+        var requests = calls.Select(c =>
+        {
+            (string context, GenerationResult count) = Branch(c.Label);
+            int[] committed = [.. count.Node.AllTokens(), count.Tokens[^1]];
+            int[] full = tokenizer.Encode(context + PromptTemplate.For(schema.Language).MentionMarker(c.K));
+
+            // Continue the label's branch when the tokenizer did not merge across its end; else the full prompt.
+            return TokenPath.Remainder(full, committed) is int[] rest
+                ? new GenerationRequest(labelNode[c.Label], rest, limits.MaxMentionTokens, stops)
+                : new GenerationRequest(_root, full, limits.MaxMentionTokens, stops);
+        }).ToList();
+        IReadOnlyList<GenerationResult> results = _generator.Generate(requests);
+        return Task.FromResult<IReadOnlyList<MentionAnswer>>(
+            calls.Select((c, i) => OutputReader.MentionAnswer(c, results[i], tokenizer)).ToList());
+    }
+
+    private (string Context, GenerationResult Count) Branch(string label) =>
+        _branches.TryGetValue(label, out var b) ? b : throw new InvalidOperationException($"no positive count was decoded for label '{label}'");
+}

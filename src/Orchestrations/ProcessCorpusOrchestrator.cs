@@ -1,0 +1,91 @@
+using Microsoft.DurableTask;
+using PaDeLLM.Contracts;
+using PaDeLLM.Contracts.Wire;
+using PaDeLLM.Ner.Algorithm;
+
+namespace PaDeLLM.Orchestrations;
+
+/// <summary>
+/// The corpus path (blob-triggered in Azure, <c>padellm corpus</c> locally): one chunk of the
+/// corpus per generation; documents whose result blob exists are skipped, the others run as
+/// ExtractDocument sub-orchestrations with at most <c>concurrency</c> in flight; then the
+/// instance continues as new with the next chunk (its history stays bounded), and after the
+/// last chunk writes the manifest. A document's child instance id comes from this instance's
+/// id and the document's, so a rerun of the same corpus finds what was done.
+/// </summary>
+public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusInput, CorpusManifest?>
+{
+    public override async Task<CorpusManifest?> RunAsync(TaskOrchestrationContext context, ProcessCorpusInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        TaskOptions retry = ExtractDocumentOrchestrator.Retry;
+        CorpusProgress progress = input.Progress ?? new CorpusProgress(0, context.CurrentUtcDateTime, 0, 0, 0, 0, []);
+        int chunk = Math.Clamp(input.ChunkSize, 1, 10_000);
+        CorpusSlice slice = await context.CallActivityAsync<CorpusSlice>(
+            TaskNames.ReadCorpus, new CorpusSliceRequest(input.Corpus, progress.Next, chunk), retry);
+        var failures = progress.Failures.Concat(slice.Problems).ToList();
+
+        var names = slice.Documents.Select(d => ResultNames.For(input.OutputPrefix, d.Id)).ToList();
+        var existing = new HashSet<string>(
+            await context.CallActivityAsync<string[]>(TaskNames.ExistingResults, new ResultNamesRequest(input.OutputContainer, names), retry),
+            StringComparer.Ordinal);
+        int succeeded = progress.Succeeded, reused = progress.Reused, entities = progress.Entities;
+        long tokens = progress.TokensGenerated;
+        var todo = new Queue<(CorpusDocument Document, string Name)>();
+        for (int i = 0; i < slice.Documents.Count; i++)
+        {
+            if (existing.Contains(names[i]))
+            {
+                succeeded++;
+                reused++;
+            }
+            else
+            {
+                todo.Enqueue((slice.Documents[i], names[i]));
+            }
+        }
+
+        var inFlight = new Dictionary<Task<ResultDocument>, string>();
+        int concurrency = Math.Clamp(input.Concurrency, 1, 1024);
+        while (todo.Count > 0 || inFlight.Count > 0)
+        {
+            while (todo.Count > 0 && inFlight.Count < concurrency)
+            {
+                (CorpusDocument d, string name) = todo.Dequeue();
+                var child = new ExtractDocumentInput(d.Id, d.Text, input.Schema, new BlobRef(input.OutputContainer, name));
+                inFlight[context.CallSubOrchestratorAsync<ResultDocument>(TaskNames.ExtractDocument, child,
+                    new SubOrchestrationOptions { InstanceId = ResultNames.Instance(context.InstanceId, d.Id) })] = d.Id;
+            }
+
+            Task<ResultDocument> finished = await Task.WhenAny(inFlight.Keys);
+            string id = inFlight[finished];
+            inFlight.Remove(finished);
+            try
+            {
+                ResultDocument document = await finished;
+                succeeded++;
+                entities += document.Entities.Count;
+                tokens += document.TokensGenerated;
+            }
+            catch (TaskFailedException e)
+            {
+                failures.Add(new CorpusFailure(id, null, e.FailureDetails.ErrorMessage));
+            }
+        }
+
+        int next = progress.Next + slice.Documents.Count;
+        var done = new CorpusProgress(next, progress.Started, succeeded, reused, entities, tokens, failures);
+        if (next < slice.Total)
+        {
+            context.ContinueAsNew(input with { Progress = done });
+            return null;
+        }
+
+        DateTime completed = context.CurrentUtcDateTime;
+        var manifest = new CorpusManifest(input.Corpus, input.OutputContainer, input.OutputPrefix, slice.Total, succeeded,
+            failures.Count, reused, entities, tokens, failures, progress.Started, completed, (completed - progress.Started).TotalSeconds);
+        await context.CallActivityAsync<bool>(TaskNames.WriteManifest,
+            new WriteManifestRequest(new BlobRef(input.OutputContainer, $"{input.OutputPrefix}manifest.json"), manifest), retry);
+        return manifest;
+    }
+}
