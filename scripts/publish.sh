@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the deployable pieces:
-#   out/functionapp/   the Azure Functions app: host.json, one folder per function (function.json),
-#                      handler/ (the self-contained linux-x64 custom handler, PaDeLLM.Functions)
+#   out/functionapp/     the Azure Functions app (.NET isolated worker, framework-dependent):
+#                        functions.metadata, worker.config.json, .azurefunctions/ (the
+#                        extensions the host loads), host.json and the app's assemblies
 #   out/functionapp.zip  the same, zipped for `az functionapp deployment source config-zip`
+#                        (Flex Consumption: `az functionapp deploy --src-path ... --type zip`)
 #   the GPU host image (with --image): docker build -f src/GpuHost/Dockerfile [--build-arg BASE=cuda]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,13 +13,15 @@ app="$out/functionapp"
 rm -rf "$app" "$out/functionapp.zip"
 mkdir -p "$app"
 
-dotnet publish src/Functions/Functions.csproj -c Release -r linux-x64 --self-contained true \
-  -p:PublishSingleFile=false -p:DebugType=None -o "$app/handler" -nologo -v q
-cp host.json "$app/host.json"
-dotnet "$app/handler/PaDeLLM.Functions.dll" --write-function-json "$app" >/dev/null \
-  || "$app/handler/PaDeLLM.Functions" --write-function-json "$app"
-(cd "$app" && zip -qr ../functionapp.zip .) 2>/dev/null || echo "note: zip not found; $app is ready, zip it to deploy" >&2
-echo "function app -> $app ($(find "$app" -name function.json | wc -l) functions)"
+# Framework-dependent: the platform's dotnet-isolated 10.0 stack provides the runtime.
+dotnet publish src/Functions/Functions.csproj -c Release -o "$app" -p:DebugType=None -nologo -v q
+for needed in functions.metadata worker.config.json host.json .azurefunctions; do
+  [ -e "$app/$needed" ] || { echo "publish: $app/$needed is missing" >&2; exit 1; }
+done
+# -y keeps .azurefunctions' layout; dot files are included by -r.
+(cd "$app" && zip -qry ../functionapp.zip .) 2>/dev/null \
+  || echo "note: zip not found; $app is ready, zip it to deploy" >&2
+echo "function app -> $app ($(grep -c '"scriptFile"' "$app/functions.metadata") functions)"
 
 if [ "${1:-}" = "--image" ]; then
   base="${BASE:-cpu}"

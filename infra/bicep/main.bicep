@@ -1,4 +1,4 @@
-// PaDeLLM on Azure: a Durable Functions app (custom handler) that fans out to a GPU host
+// PaDeLLM on Azure: a Durable Functions app (.NET isolated worker) that fans out to a GPU host
 // running in Azure Container Apps, with storage for corpora, results, the ingestion queue
 // and the Durable task hub. Deploy: see README "Deploy to Azure".
 targetScope = 'resourceGroup'

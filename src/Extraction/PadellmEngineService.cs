@@ -1,5 +1,5 @@
-using PaDeLLM.Model.Decoder;
 using PaDeLLM.Contracts.Engine;
+using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Inference;
 using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Ner.Labels;

@@ -54,7 +54,7 @@ public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusIn
                 (CorpusDocument d, string name) = todo.Dequeue();
                 var child = new ExtractDocumentInput(d.Id, d.Text, input.Schema, new BlobRef(input.OutputContainer, name));
                 inFlight[context.CallSubOrchestratorAsync<ResultDocument>(TaskNames.ExtractDocument, child,
-                    new SubOrchestrationOptions { InstanceId = ResultNames.Instance(context.InstanceId, d.Id) })] = d.Id;
+                    new SubOrchestrationOptions { InstanceId = InstanceIds.Child(context.InstanceId, d.Id) })] = d.Id;
             }
 
             Task<ResultDocument> finished = await Task.WhenAny(inFlight.Keys);
@@ -85,7 +85,7 @@ public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusIn
         var manifest = new CorpusManifest(input.Corpus, input.OutputContainer, input.OutputPrefix, slice.Total, succeeded,
             failures.Count, reused, entities, tokens, failures, progress.Started, completed, (completed - progress.Started).TotalSeconds);
         await context.CallActivityAsync<bool>(TaskNames.WriteManifest,
-            new WriteManifestRequest(new BlobRef(input.OutputContainer, $"{input.OutputPrefix}manifest.json"), manifest), retry);
+            new WriteManifestRequest(new BlobRef(input.OutputContainer, input.OutputPrefix + ResultNames.Manifest), manifest), retry);
         return manifest;
     }
 }

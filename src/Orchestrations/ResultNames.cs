@@ -5,8 +5,14 @@ namespace PaDeLLM.Orchestrations;
 /// <summary>Where a document's result goes: <c>{prefix}{escaped id}.json</c>, the same name on every engine and rerun.</summary>
 public static class ResultNames
 {
-    public static string For(string prefix, string documentId) => $"{prefix}{SafeName.Escape(documentId)}.json";
+    /// <summary>The name of the manifest beside a corpus's results; no document's result takes it.</summary>
+    public const string Manifest = "manifest.json";
 
-    /// <summary>A child orchestration's instance id: its corpus run's and the document's, so a rerun finds it.</summary>
-    public static string Instance(string parentInstanceId, string documentId) => $"{parentInstanceId}:{SafeName.Escape(documentId)}";
+    public static string For(string prefix, string documentId)
+    {
+        string name = SafeName.Escape(documentId);
+
+        // A document whose id is "manifest" must not overwrite (or be mistaken for) the manifest: its 'm' is escaped.
+        return $"{prefix}{(name == "manifest" ? "%6Danifest" : name)}.json";
+    }
 }

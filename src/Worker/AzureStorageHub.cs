@@ -23,21 +23,21 @@ public static class AzureStorageHub
     /// <summary>The hub's settings; <paramref name="recovery"/> overrides <see cref="VisibilityTimeout"/> (leases lapse in half of it).</summary>
     public static AzureStorageOrchestrationServiceSettings Settings(
         StorageConnection storage, string taskHub, int concurrency = 64, TimeSpan? recovery = null) => new()
-    {
-        TaskHubName = taskHub,
-        StorageAccountClientProvider = storage.ConnectionString is string cs
+        {
+            TaskHubName = taskHub,
+            StorageAccountClientProvider = storage.ConnectionString is string cs
             ? new StorageAccountClientProvider(cs)
             : new StorageAccountClientProvider(storage.AccountName, storage.Credential!),
-        WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
-        WorkItemQueueVisibilityTimeout = recovery ?? VisibilityTimeout,
-        ControlQueueVisibilityTimeout = recovery ?? VisibilityTimeout,
-        LeaseInterval = recovery / 2 ?? LeaseInterval,
-        LeaseRenewInterval = (recovery / 2 ?? LeaseInterval) / 3,
-        LeaseAcquireInterval = (recovery / 2 ?? LeaseInterval) / 3,
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
+            WorkItemQueueVisibilityTimeout = recovery ?? VisibilityTimeout,
+            ControlQueueVisibilityTimeout = recovery ?? VisibilityTimeout,
+            LeaseInterval = recovery / 2 ?? LeaseInterval,
+            LeaseRenewInterval = (recovery / 2 ?? LeaseInterval) / 3,
+            LeaseAcquireInterval = (recovery / 2 ?? LeaseInterval) / 3,
 
-        // An idle hub polls at most this far apart: the latency of the first message after a lull.
-        MaxQueuePollingInterval = TimeSpan.FromSeconds(2),
-        MaxConcurrentTaskActivityWorkItems = concurrency,
-        MaxConcurrentTaskOrchestrationWorkItems = concurrency,
-    };
+            // An idle hub polls at most this far apart: the latency of the first message after a lull.
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(2),
+            MaxConcurrentTaskActivityWorkItems = concurrency,
+            MaxConcurrentTaskOrchestrationWorkItems = concurrency,
+        };
 }

@@ -12,9 +12,9 @@ using PaDeLLM.Extraction;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Inference;
 using PaDeLLM.Ner.Algorithm;
-using PaDeLLM.Worker;
 using PaDeLLM.Tests;
 using PaDeLLM.Tokenizers.HuggingFace;
+using PaDeLLM.Worker;
 using Xunit;
 
 namespace PaDeLLM.GpuHost.Tests;
@@ -59,7 +59,7 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         Assert.Equal("Completed", (string)status["runtimeStatus"]!);
         Assert.Equal(3, status["output"]!["entities"]!.AsArray().Count);
         JsonNode waited = await host.PostOk("/api/extract?wait=true", new JsonObject { ["text"] = text });
-        Assert.Equal(status["output"]!["entities"]!.ToJsonString(), waited["output"]!["entities"]!.ToJsonString());
+        Assert.Equal(status["output"]!["entities"]!.ToJsonString(), waited["entities"]!.ToJsonString());
         using HttpResponseMessage again = await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text });
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode); // the same document again: the same instance
         await host.Problem(await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = "Anna flew to Rome ." }), 409, "id");
@@ -81,13 +81,63 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         await using (var first = await Host.StartAsync(trained.Directory, results: results))
         {
             JsonNode done = await first.PostOk("/api/extract?wait=true", new JsonObject { ["id"] = "r1", ["text"] = "Anna flew to Rome ." });
-            Assert.Equal("Completed", (string)done["runtimeStatus"]!);
+            Assert.Equal("r1", (string)done["id"]!);
         }
 
         await using var second = await Host.StartAsync(trained.Directory, results: results);
         await second.Problem(await second.Post("/api/extract", new JsonObject { ["id"] = "r1", ["text"] = "Boris flew to Lima ." }), 409, "id");
         JsonNode same = await second.PostOk("/api/extract?wait=true", new JsonObject { ["id"] = "r1", ["text"] = "Anna flew to Rome ." });
-        Assert.Equal("Anna flew to Rome .", (string)same["output"]!["text"]!);
+        Assert.Equal("Anna flew to Rome .", (string)same["text"]!);
+    }
+
+    [Fact]
+    public async Task At_capacity_a_start_is_refused_with_429_and_every_accepted_start_completes()
+    {
+        await using var host = await Host.StartAsync(trained.Directory, maxPending: 4);
+        var texts = SyntheticNer.Generate(30, 41).Select(s => s.Text).ToList();
+        HttpResponseMessage[] answers = await Task.WhenAll(texts.Select((t, i) => host.Post("/api/extract", new JsonObject { ["id"] = $"c{i}", ["text"] = t })));
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter!.Delta));
+
+        // Nothing accepted is lost: every 202 ends Completed.
+        foreach (HttpResponseMessage accepted in answers.Where(a => a.StatusCode == HttpStatusCode.Accepted))
+        {
+            string url = (string)JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!["statusQueryGetUri"]!;
+            JsonNode status;
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            do
+            {
+                await Task.Delay(20);
+                status = JsonNode.Parse(await host.Client.GetStringAsync(url))!;
+            }
+            while ((string)status["runtimeStatus"]! is "Running" or "Pending" && DateTime.UtcNow < deadline);
+            Assert.Equal("Completed", (string)status["runtimeStatus"]!);
+        }
+    }
+
+    [Fact]
+    public async Task Finished_extractions_beyond_the_retention_bound_are_forgotten_oldest_first()
+    {
+        await using var host = await Host.StartAsync(trained.Directory, maxRetained: 3);
+        for (int i = 0; i < 6; i++)
+        {
+            JsonNode done = await host.PostOk("/api/extract?wait=true", new JsonObject { ["id"] = $"r{i}", ["text"] = $"Anna flew to Rome {i} ." });
+            Assert.Equal($"r{i}", (string)done["id"]!);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpStatusCode oldest;
+        do
+        {
+            await Task.Delay(50);
+            using HttpResponseMessage r = await host.Client.GetAsync("api/extract/api-r0");
+            oldest = r.StatusCode;
+        }
+        while (oldest == HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.NotFound, oldest);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("api/extract/api-r5")).StatusCode);
     }
 
     [Fact]
@@ -194,7 +244,8 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         public HttpClient Client { get; private set; } = null!;
 
         public static async Task<Host> StartAsync(
-            string modelDir, int maxText = 8192, int maxQueue = 1024, string? apiKey = null, Storage.Blobs.IBlobContainer? results = null)
+            string modelDir, int maxText = 8192, int maxQueue = 1024, string? apiKey = null, Storage.Blobs.IBlobContainer? results = null,
+            int maxPending = 256, int maxRetained = 10_000)
         {
             var h = new Host { Model = DecoderModel.Load(modelDir), Tokenizer = HfTokenizer.Load(Path.Combine(modelDir, "tokenizer.json")) };
             h._batcher = new ContinuousBatcher(h.Model, maxQueuedJobs: maxQueue);
@@ -204,7 +255,7 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
             await h._pipeline.StartAsync();
             string url = $"http://127.0.0.1:{FreePort()}";
             var options = new GpuHostOptions { Urls = url, MaxTextChars = maxText, MaxQueuedJobs = maxQueue, ApiKey = apiKey, DefaultSchema = SyntheticNer.Schema };
-            h._app = GpuHostApp.Build(options, h._engine, extend: new PipelineApi(h._pipeline, results, new Uri(url + "/")));
+            h._app = GpuHostApp.Build(options, h._engine, extend: new PipelineApi(h._pipeline, results, new Uri(url + "/")) { MaxPending = maxPending, MaxRetained = maxRetained });
             await h._app.StartAsync();
             h.Client = new HttpClient { BaseAddress = new Uri(url + "/") };
             return h;

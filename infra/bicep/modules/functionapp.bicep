@@ -1,4 +1,4 @@
-// The function app: Linux, the custom handler runtime (FUNCTIONS_WORKER_RUNTIME=custom), the
+// The function app: Linux, the .NET isolated worker on .NET 10 (dotnet-isolated), the
 // identity-based AzureWebJobsStorage connection (Durable's task hub, triggers) and the GPU
 // host's internal URL. Flex Consumption (FC1) by default; Elastic Premium as a parameter. Note:
 // Elastic Premium also wants a content file share (WEBSITE_CONTENTAZUREFILECONNECTIONSTRING), which
@@ -62,18 +62,18 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           }
         }
       }
-      runtime: { name: 'custom', version: '1.0' }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
       scaleAndConcurrency: {
         maximumInstanceCount: 40
         instanceMemoryMB: 2048
       }
     } : null
     siteConfig: {
-      // The custom handler stack's Linux setting is an empty linuxFxVersion (Flex sets the runtime above instead).
-      linuxFxVersion: flex ? null : ''
+      // Flex sets the runtime in functionAppConfig above; Elastic Premium names the stack here.
+      linuxFxVersion: flex ? null : 'DOTNET-ISOLATED|10.0'
       minTlsVersion: '1.2'
       appSettings: flex ? settings : concat(settings, [
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
       ])
     }

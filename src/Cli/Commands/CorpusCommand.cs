@@ -143,7 +143,7 @@ internal sealed class CorpusRun(DurablePipeline pipeline, IBlobContainer corpus,
         int lines = content.Count(b => b == (byte)'\n') + 1;
 
         // Named by the corpus and its content: a rerun of the same corpus is the same instance; an edited one is new.
-        string instance = $"corpus:{SafeName.Escape(name)}:{Convert.ToHexString(SHA256.HashData(content))[..16]}";
+        string instance = InstanceIds.Corpus(name, content);
         string outPrefix = $"{prefix}{Stem(name)}/";
         var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), name), BlobContainers.NameOf(results), outPrefix,
             SchemaSpec.From(schema), concurrency);

@@ -17,7 +17,7 @@ namespace PaDeLLM.Cli.Serving;
 /// <summary>
 /// <c>padellm serve</c>'s pipeline API, with the Function app's contract: <c>POST /api/extract</c>
 /// <c>{"id"?, "text", "labels"?}</c> schedules ExtractDocument on the embedded Durable engine and
-/// answers 202 with a status URL (or, with <c>?wait=true</c>, the finished status). A start is
+/// answers 202 with a status URL (or, with <c>?wait=true</c>, the result document once done). A start is
 /// accepted only while fewer than <see cref="MaxPending"/> are unfinished, so accepted work is
 /// never dropped by a full decode queue; beyond it the caller gets 429 with Retry-After. An id
 /// reused for another text is a 409. Finished instances are forgotten oldest first beyond
@@ -34,6 +34,9 @@ internal sealed class PipelineApi(DurablePipeline pipeline, IBlobContainer? resu
 
     public int RetryAfterSeconds { get; init; } = 1;
 
+    /// <summary>How long <c>?wait=true</c> waits before answering 202 instead.</summary>
+    public TimeSpan WaitLimit { get; init; } = TimeSpan.FromSeconds(60);
+
     public void ConfigureServices(IServiceCollection services)
     {
     }
@@ -44,7 +47,7 @@ internal sealed class PipelineApi(DurablePipeline pipeline, IBlobContainer? resu
         {
             ExtractBody body = await reader.ExtractAsync(http.Request);
             string id = body.Id ?? Guid.NewGuid().ToString("N");
-            string instanceId = $"api-{SafeName.Escape(id)}";
+            string instanceId = InstanceIds.For("api-", id);
             if (await pipeline.GetAsync<ResultDocument>(instanceId) is { } existing)
             {
                 ExtractDocumentInput? earlier = existing.Input is string json
@@ -60,10 +63,19 @@ internal sealed class PipelineApi(DurablePipeline pipeline, IBlobContainer? resu
                 await StartAsync(id, instanceId, body, http.RequestAborted);
             }
 
+            // As Durable's wait-for-completion: the result itself when done in time, else the 202 below.
             if (http.Request.Query["wait"] == "true")
             {
-                InstanceOutcome<ResultDocument> done = await pipeline.WaitAsync<ResultDocument>(instanceId, TimeSpan.FromMinutes(10), http.RequestAborted);
-                return Results.Json(Status(done), PipelineJson.Default.PipelineStatus, statusCode: done.Completed ? 200 : 500);
+                InstanceOutcome<ResultDocument> done = await pipeline.WaitAsync<ResultDocument>(instanceId, WaitLimit, http.RequestAborted);
+                if (done.Completed)
+                {
+                    return Results.Json(done.Output, PipelineJson.Default.ResultDocument);
+                }
+
+                if (done.Finished)
+                {
+                    throw new ProblemException(StatusCodes.Status500InternalServerError, "Extraction failed", done.Failure ?? done.Status);
+                }
             }
 
             string status = new Uri(publicBase, $"api/extract/{Uri.EscapeDataString(instanceId)}").AbsoluteUri;

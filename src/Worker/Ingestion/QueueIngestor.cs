@@ -70,7 +70,7 @@ public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, Dur
 
         id ??= message.Id;
         var input = new ExtractDocumentInput(id, text!, schema, new BlobRef(resultsContainer, ResultNames.For($"{queue.Name}/", id)));
-        string instanceId = $"queue:{queue.Name}:{SafeName.Escape(id)}";
+        string instanceId = InstanceIds.For($"queue-{queue.Name}-", id);
         await pipeline.ScheduleAsync(TaskNames.ExtractDocument, instanceId, input);
         InstanceOutcome<ResultDocument> outcome = await pipeline.WaitAsync<ResultDocument>(instanceId, VisibilityTimeout, cancel);
         if (!outcome.Completed)
