@@ -225,7 +225,7 @@ internal static class PipelineBenchmark
             }
 
             string text = (string)JsonNode.Parse(raw)![0]!;
-            var expected = extractor.Extract(text, schema).Entities.Select(e => $"{e.Label}|{e.Text}|{e.Start}|{e.End}").Order().ToList();
+            var expected = extractor.Extract(text, schema).Entities.Select(e => $"{e.Label}|{e.Text}|{e.Start}|{e.End}").Order(StringComparer.Ordinal).ToList();
             var actual = Entities(File.ReadAllText(Path.Combine(results, $"{line}.json")));
             if (expected.SequenceEqual(actual))
             {

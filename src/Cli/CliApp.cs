@@ -29,7 +29,15 @@ public static class CliApp
         ParseResult parsed = root.Parse(args);
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Error, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = ctx.Out,
+                Error = ctx.Error,
+                EnableDefaultExceptionHandler = false,
+
+                // A worker or a server stopping on SIGTERM drains and releases its leases: give it the time.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            });
         }
         catch (Exception e) when (e is FormatException or UsageException or IOException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException or HttpRequestException or Azure.RequestFailedException)
         {

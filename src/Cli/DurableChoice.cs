@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using PaDeLLM.Storage.Azure;
 using PaDeLLM.Worker;
 
@@ -25,11 +26,20 @@ internal sealed class DurableChoice
 
     public Option<double?> Recovery { get; } = new("--recovery-seconds")
     {
-        Description = $"how long a killed worker's taken work waits before it is redelivered (default {AzureStorageHub.VisibilityTimeout.TotalSeconds:F0}; leases lapse in half of it)",
+        Description = "how long work a killed worker had taken waits before it is redelivered (default: activities "
+            + $"{AzureStorageHub.VisibilityTimeout.TotalSeconds:F0} s, orchestration messages {AzureStorageHub.ControlVisibilityTimeout.TotalMinutes:F0} min; "
+            + "leases lapse in half of it); short values suit light loads and tests",
+    };
+
+    public Option<LogLevel> LogLevel { get; } = new("--log-level")
+    {
+        Description = "the Durable Task engine's log on stderr: Warning, Information, Debug, ... (default None)",
+        DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.None,
     };
 
     public void AddTo(Command command)
     {
+        command.Options.Add(LogLevel);
         command.Options.Add(Durable);
         command.Options.Add(TaskHub);
         command.Options.Add(Recovery);
@@ -70,6 +80,13 @@ internal sealed class DurableChoice
         TimeSpan? recovery = r.GetValue(Recovery) is double seconds
             ? seconds is >= 2 and <= 3600 ? TimeSpan.FromSeconds(seconds) : throw new UsageException("--recovery-seconds must be between 2 and 3600")
             : null;
-        return DurablePipeline.OnAzureStorage(AzureStorageHub.Settings(storage, hub, concurrency, recovery), tasks);
+        var settings = AzureStorageHub.Settings(storage, hub, concurrency, recovery);
+        if (r.GetValue(LogLevel) is var level and not Microsoft.Extensions.Logging.LogLevel.None)
+        {
+            settings.LoggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level)
+                .AddFilter("DurableTask", level).AddFilter("Azure", Microsoft.Extensions.Logging.LogLevel.Warning));
+        }
+
+        return DurablePipeline.OnAzureStorage(settings, tasks);
     }
 }

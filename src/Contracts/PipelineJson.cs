@@ -33,6 +33,7 @@ namespace PaDeLLM.Contracts;
 [JsonSerializable(typeof(WriteResultRequest))]
 [JsonSerializable(typeof(WriteManifestRequest))]
 [JsonSerializable(typeof(ResultNamesRequest))]
+[JsonSerializable(typeof(ExistingResults))]
 [JsonSerializable(typeof(PipelineStatus))]
 [JsonSerializable(typeof(PipelineAccepted))]
 [JsonSerializable(typeof(string[]))]

@@ -7,7 +7,7 @@ namespace PaDeLLM.Orchestrations;
 
 /// <summary>
 /// The corpus path (blob-triggered in Azure, <c>padellm corpus</c> locally): one chunk of the
-/// corpus per generation; documents whose result blob exists are skipped, the others run as
+/// corpus per generation, read from a cursor into the blob; documents whose result blob exists are skipped, the others run as
 /// ExtractDocument sub-orchestrations with at most <c>concurrency</c> in flight; then the
 /// instance continues as new with the next chunk (its history stays bounded), and after the
 /// last chunk writes the manifest. A document's child instance id comes from this instance's
@@ -19,25 +19,30 @@ public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusIn
     {
         ArgumentNullException.ThrowIfNull(input);
         TaskOptions retry = ExtractDocumentOrchestrator.Retry;
-        CorpusProgress progress = input.Progress ?? new CorpusProgress(0, context.CurrentUtcDateTime, 0, 0, 0, 0, []);
+        CorpusProgress progress = input.Progress ?? new CorpusProgress(0, 0, 1, context.CurrentUtcDateTime, 0, 0, 0, 0, []);
         int chunk = Math.Clamp(input.ChunkSize, 1, 10_000);
         CorpusSlice slice = await context.CallActivityAsync<CorpusSlice>(
-            TaskNames.ReadCorpus, new CorpusSliceRequest(input.Corpus, progress.Next, chunk), retry);
+            TaskNames.ReadCorpus, new CorpusSliceRequest(input.Corpus, progress.Offset, progress.Line, chunk), retry);
         var failures = progress.Failures.Concat(slice.Problems).ToList();
 
         var names = slice.Documents.Select(d => ResultNames.For(input.OutputPrefix, d.Id)).ToList();
-        var existing = new HashSet<string>(
-            await context.CallActivityAsync<string[]>(TaskNames.ExistingResults, new ResultNamesRequest(input.OutputContainer, names), retry),
-            StringComparer.Ordinal);
+        ExistingResults existing = await context.CallActivityAsync<ExistingResults>(TaskNames.ExistingResults,
+            new ResultNamesRequest(input.OutputContainer, names, slice.Documents.Select(d => d.Text).ToList()), retry);
+        var done = new HashSet<string>(existing.Done, StringComparer.Ordinal);
+        var conflicts = existing.Conflicts.ToDictionary(c => c.Name, c => c.Error, StringComparer.Ordinal);
         int succeeded = progress.Succeeded, reused = progress.Reused, entities = progress.Entities;
         long tokens = progress.TokensGenerated;
         var todo = new Queue<(CorpusDocument Document, string Name)>();
         for (int i = 0; i < slice.Documents.Count; i++)
         {
-            if (existing.Contains(names[i]))
+            if (done.Contains(names[i]))
             {
                 succeeded++;
                 reused++;
+            }
+            else if (conflicts.TryGetValue(names[i], out string? error))
+            {
+                failures.Add(new CorpusFailure(slice.Documents[i].Id, null, error));
             }
             else
             {
@@ -74,15 +79,15 @@ public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusIn
         }
 
         int next = progress.Next + slice.Documents.Count;
-        var done = new CorpusProgress(next, progress.Started, succeeded, reused, entities, tokens, failures);
-        if (next < slice.Total)
+        var progressed = new CorpusProgress(next, slice.NextOffset, slice.NextLine, progress.Started, succeeded, reused, entities, tokens, failures);
+        if (!slice.AtEnd)
         {
-            context.ContinueAsNew(input with { Progress = done });
+            context.ContinueAsNew(input with { Progress = progressed });
             return null;
         }
 
         DateTime completed = context.CurrentUtcDateTime;
-        var manifest = new CorpusManifest(input.Corpus, input.OutputContainer, input.OutputPrefix, slice.Total, succeeded,
+        var manifest = new CorpusManifest(input.Corpus, input.OutputContainer, input.OutputPrefix, next, succeeded,
             failures.Count, reused, entities, tokens, failures, progress.Started, completed, (completed - progress.Started).TotalSeconds);
         await context.CallActivityAsync<bool>(TaskNames.WriteManifest,
             new WriteManifestRequest(new BlobRef(input.OutputContainer, input.OutputPrefix + ResultNames.Manifest), manifest), retry);

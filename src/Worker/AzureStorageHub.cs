@@ -4,23 +4,32 @@ using PaDeLLM.Storage.Azure;
 namespace PaDeLLM.Worker;
 
 /// <summary>
-/// The Durable Task engine's Azure Storage task hub, tuned for this pipeline: short work items
-/// (a model step takes milliseconds to seconds) make short visibility timeouts and leases safe,
-/// and they bound how long a killed worker's work waits before another worker (or the same one
-/// restarted) takes it. Every worker process gets its own id, so two on one machine share
-/// partitions instead of fighting over them.
+/// The Durable Task engine's Azure Storage task hub, tuned for this pipeline. Activities are short
+/// (a model step takes milliseconds to seconds), so the work-item queue's visibility timeout and
+/// the partition leases are short too: they bound how long a killed worker's activities and
+/// partitions wait before another worker (or the same one restarted) takes them. The control
+/// queue keeps DurableTask.AzureStorage's 5 minutes: its messages wait in a worker's buffer until
+/// their orchestration runs, and at 30 s a loaded 2-core worker saw them expire in the buffer
+/// (PopReceiptMismatch) and an orchestration stall. Every worker process gets its own id, so two on
+/// one machine share partitions instead of fighting over them.
 /// </summary>
 public static class AzureStorageHub
 {
     public const string DefaultTaskHub = "PaDeLLMHub";
 
-    /// <summary>How long a message taken by a worker that died stays invisible before it is redelivered.</summary>
+    /// <summary>How long an activity message taken by a worker that died stays invisible before it is redelivered.</summary>
     public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The same for orchestration (control queue) messages: DurableTask.AzureStorage's default.</summary>
+    public static readonly TimeSpan ControlVisibilityTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>How long a dead worker's partition lease holds before another worker takes the partition.</summary>
     public static readonly TimeSpan LeaseInterval = TimeSpan.FromSeconds(15);
 
-    /// <summary>The hub's settings; <paramref name="recovery"/> overrides <see cref="VisibilityTimeout"/> (leases lapse in half of it).</summary>
+    /// <summary>
+    /// The hub's settings; <paramref name="recovery"/> overrides both visibility timeouts (leases lapse
+    /// in half of it): for tests and light loads, where a short control-queue timeout is safe.
+    /// </summary>
     public static AzureStorageOrchestrationServiceSettings Settings(
         StorageConnection storage, string taskHub, int concurrency = 64, TimeSpan? recovery = null) => new()
         {
@@ -30,10 +39,13 @@ public static class AzureStorageHub
             : new StorageAccountClientProvider(storage.AccountName, storage.Credential!),
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
             WorkItemQueueVisibilityTimeout = recovery ?? VisibilityTimeout,
-            ControlQueueVisibilityTimeout = recovery ?? VisibilityTimeout,
+            ControlQueueVisibilityTimeout = recovery ?? ControlVisibilityTimeout,
             LeaseInterval = recovery / 2 ?? LeaseInterval,
             LeaseRenewInterval = (recovery / 2 ?? LeaseInterval) / 3,
             LeaseAcquireInterval = (recovery / 2 ?? LeaseInterval) / 3,
+
+            // Two seconds is short for a loaded machine (the partition manager then warns and retries).
+            PartitionTableOperationTimeout = TimeSpan.FromSeconds(10),
 
             // An idle hub polls at most this far apart: the latency of the first message after a lull.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(2),

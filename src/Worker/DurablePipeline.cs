@@ -2,6 +2,8 @@ using DurableTask.AzureStorage;
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PaDeLLM.Orchestrations;
 
 namespace PaDeLLM.Worker;
@@ -19,7 +21,8 @@ public sealed class DurablePipeline : IAsyncDisposable
     private readonly TaskHubWorker? _worker;
     private bool _started;
 
-    private DurablePipeline(IOrchestrationService service, IOrchestrationServiceClient client, PipelineTasks? tasks, string description)
+    private DurablePipeline(
+        IOrchestrationService service, IOrchestrationServiceClient client, PipelineTasks? tasks, string description, ILoggerFactory? logs = null)
     {
         _service = service;
         _clientService = client;
@@ -28,7 +31,7 @@ public sealed class DurablePipeline : IAsyncDisposable
         if (tasks is not null)
         {
             // Failure details (type, message, inner failures) reach the parent orchestration, as in the SDK's own workers.
-            _worker = new TaskHubWorker(service) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
+            _worker = new TaskHubWorker(service, logs ?? NullLoggerFactory.Instance) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
             tasks.AddTo(_worker);
         }
     }
@@ -52,7 +55,7 @@ public sealed class DurablePipeline : IAsyncDisposable
     public static DurablePipeline OnAzureStorage(AzureStorageOrchestrationServiceSettings settings, PipelineTasks? tasks)
     {
         var service = new AzureStorageOrchestrationService(settings);
-        return new DurablePipeline(service, service, tasks, $"task hub '{settings.TaskHubName}' in Azure Storage");
+        return new DurablePipeline(service, service, tasks, $"task hub '{settings.TaskHubName}' in Azure Storage", settings.LoggerFactory);
     }
 
     public async Task StartAsync()

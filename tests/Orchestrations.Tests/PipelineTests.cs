@@ -109,6 +109,28 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task An_id_used_twice_across_chunks_and_a_corrupted_result_are_failures_and_nothing_is_overwritten()
+    {
+        var corpus = new LocalDirectoryContainer(Path.Combine(_dir.Path, "in"));
+        var results = new LocalDirectoryContainer(Path.Combine(_dir.Path, "out"));
+        await corpus.CreateIfNotExistsAsync();
+        await results.CreateIfNotExistsAsync();
+        string[] lines = ["{\"id\": \"x\", \"text\": \"Pia in Lima\"}", "\"Lou met Pete\"", "\"Pam saw Lyon\"", "{\"id\": \"x\", \"text\": \"Lou in Paris\"}"];
+        await corpus.PutAsync("d.jsonl", Encoding.UTF8.GetBytes(string.Join("\n", lines)));
+        await results.PutAsync("d/3.json", "{ not a result"u8.ToArray());
+
+        await using DurablePipeline pipeline = await Start();
+        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), "d.jsonl"), BlobContainers.NameOf(results), "d/",
+            SchemaSpec.From(Schema), Concurrency: 2, ChunkSize: 2);
+        CorpusManifest m = await Run(pipeline, "dup", input);
+        Assert.Equal((4, 2, 2), (m.Documents, m.Succeeded, m.Failed));
+        Assert.Contains("another text", Assert.Single(m.Failures, f => f.Id == "x").Error, StringComparison.Ordinal);
+        Assert.Contains("not a result document", Assert.Single(m.Failures, f => f.Id == "3").Error, StringComparison.Ordinal);
+        Assert.Equal("Pia in Lima", JsonSerializer.Deserialize((await results.GetAsync("d/x.json"))!, PipelineJson.Default.ResultDocument)!.Text);
+        Assert.Equal("{ not a result", Encoding.UTF8.GetString((await results.GetAsync("d/3.json"))!));
+    }
+
+    [Fact]
     public async Task An_id_whose_result_holds_another_text_is_refused_not_answered_with_the_other_result()
     {
         var results = new LocalDirectoryContainer(Path.Combine(_dir.Path, "out"));

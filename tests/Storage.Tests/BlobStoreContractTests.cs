@@ -126,6 +126,15 @@ public sealed class BlobStoreContractTests
         }
 
         Assert.Null(await store.GetAsync("a/none.json"));
+
+        // Ranges: a window of the blob, shorter at its end, empty past it; null for no blob.
+        byte[] whole = (await store.GetAsync("b.json"))!;
+        Assert.Equal(whole[3..9], await store.GetRangeAsync("b.json", 3, 6));
+        Assert.Equal(whole[8..], await store.GetRangeAsync("b.json", 8, 1000));
+        Assert.Empty((await store.GetRangeAsync("b.json", whole.Length, 10))!);
+        Assert.Empty((await store.GetRangeAsync("b.json", whole.Length + 50, 10))!);
+        Assert.Null(await store.GetRangeAsync("a/none.json", 0, 10));
+        Assert.Null(await missing.GetRangeAsync("x", 0, 10));
         var all = await store.ListAsync().Select(b => b.Name).ToListAsync();
         Assert.Equal(names.Order(StringComparer.Ordinal), all);
         var underA = await store.ListAsync("a/").ToListAsync();

@@ -23,7 +23,7 @@ namespace PaDeLLM.Worker.Tests;
 [Collection(SyntheticModelCollection.Name)]
 public sealed class DurableWorkerTests(SyntheticModelFixture trained)
 {
-    private const string Recovery = "6";
+    private const string Recovery = "10";
 
     [AzuriteFact]
     public async Task A_worker_on_an_Azure_Storage_task_hub_completes_ExtractDocument_and_ProcessCorpus()

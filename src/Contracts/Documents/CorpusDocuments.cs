@@ -16,51 +16,70 @@ public static class CorpusDocuments
 {
     public const int MaxTextChars = 100_000;
 
-    /// <summary>The documents, and each unreadable line as a failure naming <paramref name="source"/> and the line.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>The documents of a whole corpus, and each unreadable line as a failure naming <paramref name="source"/> and the line.</summary>
     public static (List<CorpusDocument> Documents, List<CorpusFailure> Problems) Parse(ReadOnlySpan<byte> content, string source)
     {
         var documents = new List<CorpusDocument>();
         var problems = new List<CorpusFailure>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        string all;
+        int number = 0;
+        while (true)
+        {
+            number++;
+            int end = content.IndexOf((byte)'\n');
+            (CorpusDocument? d, CorpusFailure? p) = Line(end < 0 ? content : content[..end], number, source, ids);
+            if (d is not null)
+            {
+                documents.Add(d);
+            }
+            else if (p is not null)
+            {
+                problems.Add(p);
+            }
+
+            if (end < 0)
+            {
+                return (documents, problems);
+            }
+
+            content = content[(end + 1)..];
+        }
+    }
+
+    /// <summary>
+    /// One line (its bytes, without the newline): a document, or a failure naming the line, or
+    /// neither for a blank line. <paramref name="ids"/> holds the ids seen so far; a repeat is a failure.
+    /// </summary>
+    public static (CorpusDocument? Document, CorpusFailure? Problem) Line(ReadOnlySpan<byte> bytes, int number, string source, ISet<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        string line;
         try
         {
-            all = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content);
+            line = StrictUtf8.GetString(bytes).TrimEnd('\r').TrimStart('\uFEFF');
         }
         catch (DecoderFallbackException)
         {
-            problems.Add(new CorpusFailure(null, 0, $"{source}: the corpus is not valid UTF-8"));
-            return (documents, problems);
+            return (null, new CorpusFailure(null, number, $"{source}:{number}: the line is not valid UTF-8"));
         }
 
-        string[] lines = all.Split('\n');
-        for (int i = 0; i < lines.Length; i++)
+        if (line.Trim().Length == 0)
         {
-            string line = lines[i].TrimEnd('\r').TrimStart('\uFEFF');
-            int number = i + 1;
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            (string? id, string? text, string? problem) = ParseLine(line);
-            id ??= number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (problem is null && !ids.Add(id))
-            {
-                problem = $"id '{id}' appears twice";
-            }
-
-            if (problem is null)
-            {
-                documents.Add(new CorpusDocument(id, text!));
-            }
-            else
-            {
-                problems.Add(new CorpusFailure(null, number, $"{source}:{number}: {problem}"));
-            }
+            return (null, null);
         }
 
-        return (documents, problems);
+        (string? id, string? text, string? problem) = ParseLine(line);
+        id ??= number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (problem is null && !ids.Add(id))
+        {
+            problem = $"id '{id}' appears twice";
+        }
+
+        return problem is null
+            ? (new CorpusDocument(id, text!), null)
+            : (null, new CorpusFailure(null, number, $"{source}:{number}: {problem}"));
     }
 
     private static (string? Id, string? Text, string? Problem) ParseLine(string line)

@@ -2,9 +2,14 @@ using System.Text.Json.Serialization;
 
 namespace PaDeLLM.Contracts.Wire;
 
-/// <summary>How far a corpus run has come: documents done so far and their totals, carried across ContinueAsNew.</summary>
+/// <summary>
+/// How far a corpus run has come, carried across ContinueAsNew: documents read so far, where the
+/// next slice starts in the blob, and the totals.
+/// </summary>
 public sealed record CorpusProgress(
     [property: JsonPropertyName("next")] int Next,
+    [property: JsonPropertyName("offset")] long Offset,
+    [property: JsonPropertyName("line")] int Line,
     [property: JsonPropertyName("started")] DateTime Started,
     [property: JsonPropertyName("succeeded")] int Succeeded,
     [property: JsonPropertyName("reused")] int Reused,

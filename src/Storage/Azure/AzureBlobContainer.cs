@@ -72,6 +72,31 @@ public sealed class AzureBlobContainer : IBlobContainer
         }
     }
 
+    public async Task<byte[]?> GetRangeAsync(string name, long offset, int length, CancellationToken cancel = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length == 0)
+        {
+            return await Blob(name).ExistsAsync(cancel) ? [] : null;
+        }
+
+        try
+        {
+            var options = new BlobDownloadOptions { Range = new HttpRange(offset, length) };
+            Response<BlobDownloadResult> r = await Blob(name).DownloadContentAsync(options, cancel);
+            return r.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (RequestFailedException e) when (e.Status == 416)
+        {
+            return []; // the range starts past the blob's end
+        }
+    }
+
     public async IAsyncEnumerable<BlobItem> ListAsync(
         string prefix = "", [EnumeratorCancellation] CancellationToken cancel = default)
     {

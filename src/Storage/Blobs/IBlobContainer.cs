@@ -2,8 +2,8 @@ namespace PaDeLLM.Storage.Blobs;
 
 /// <summary>
 /// The few blob operations the pipeline needs (corpus in, results and manifests out), on one
-/// container. A local directory is the default; <see cref="Azure.AzureBlobContainer"/> speaks
-/// the Blob REST API. Names are '/'-separated paths inside the container.
+/// container. A local directory is the default; <see cref="Azure.AzureBlobContainer"/> is the
+/// Azure SDK's. Names are '/'-separated paths inside the container.
 /// </summary>
 public interface IBlobContainer
 {
@@ -17,6 +17,12 @@ public interface IBlobContainer
 
     /// <summary>The blob's content, or null when there is no such blob (or container).</summary>
     Task<byte[]?> GetAsync(string name, CancellationToken cancel = default);
+
+    /// <summary>
+    /// At most <paramref name="length"/> bytes of the blob from <paramref name="offset"/> (fewer at its
+    /// end, none past it), or null when there is no such blob: large corpora are read a window at a time.
+    /// </summary>
+    Task<byte[]?> GetRangeAsync(string name, long offset, int length, CancellationToken cancel = default);
 
     /// <summary>Blobs whose names start with <paramref name="prefix"/>, in ordinal name order.</summary>
     IAsyncEnumerable<BlobItem> ListAsync(string prefix = "", CancellationToken cancel = default);

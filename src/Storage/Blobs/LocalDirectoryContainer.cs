@@ -66,6 +66,30 @@ public sealed class LocalDirectoryContainer(string directory) : IBlobContainer
         }
     }
 
+    public async Task<byte[]?> GetRangeAsync(string name, long offset, int length, CancellationToken cancel = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        string path = BlobPath(name);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: true);
+            if (offset >= file.Length)
+            {
+                return [];
+            }
+
+            file.Position = offset;
+            byte[] buffer = new byte[(int)Math.Min(length, file.Length - offset)];
+            await file.ReadExactlyAsync(buffer, cancel);
+            return buffer;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public async IAsyncEnumerable<BlobItem> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancel = default)
     {
         string dir = Directory;
