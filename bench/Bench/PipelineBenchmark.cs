@@ -29,27 +29,51 @@ internal static class PipelineBenchmark
         string model = Path.GetFullPath(Arg(args, "--model") ?? "models/conll03-en");
         string data = Path.GetFullPath(Arg(args, "--data") ?? DatasetCatalog.DefaultDataDir);
         string? before = Arg(args, "--before");
-        string? azurite = Arg(args, "--azurite") ?? (File.Exists(".tools/azurite/node_modules/.bin/azurite") ? Path.GetFullPath(".tools/azurite/node_modules/.bin/azurite") : null);
+        string? azurite = Arg(args, "--azurite")
+            ?? (File.Exists(".tools/azurite/node_modules/.bin/azurite")
+                ? Path.GetFullPath(".tools/azurite/node_modules/.bin/azurite")
+                : null);
         int durableDocs = int.Parse(Arg(args, "--durable-documents") ?? "400", Inv);
         string corpus = Path.Combine(data, "padellm", "conll03", "dev.json");
         int documents = File.ReadLines(corpus).Count(l => l.Trim().Length > 0);
         string work = Directory.CreateTempSubdirectory("padellm-bench-").FullName;
+        if (args.Contains("--durable-only"))
+        {
+            var durable = new Report();
+            if (azurite is null)
+            {
+                Console.Error.WriteLine(
+                    "azurite not found: run scripts/test.sh once (it installs .tools/azurite), or pass --azurite PATH");
+                return 2;
+            }
+
+            await Durable(durable, azurite, model, corpus, durableDocs, work);
+            Save(durable, outDir, "pipeline-durable.md");
+            Directory.Delete(work, recursive: true);
+            return 0;
+        }
+
         var report = new Report();
-        report.Line($"# The corpus pipeline: CoNLL-2003 dev ({documents:N0} documents), model `{Path.GetFileName(model)}`");
+        report.Line(
+            $"# The corpus pipeline: CoNLL-2003 dev ({documents:N0} documents), model `{Path.GetFileName(model)}`");
         report.Line();
-        report.Line($"Each run is a `padellm corpus` process started by `bench pipeline`, one after another on the same machine ({Environment.ProcessorCount} cores).");
+        report.Line("Each run is a `padellm corpus` process started by `bench pipeline`, one after another "
+            + $"on the same machine ({Environment.ProcessorCount} cores).");
         report.Line();
 
         var rows = new List<string[]>();
         double? beforeSeconds = null;
         if (before is not null)
         {
-            (beforeSeconds, _) = await Timed(before, ["corpus", "--in", corpus, "--out", Path.Combine(work, "before"), "--model", model]);
-            rows.Add(["previous implementation (own replay runtime)", S(beforeSeconds.Value), Rate(documents, beforeSeconds.Value)]);
+            (beforeSeconds, _) = await Timed(
+                before, ["corpus", "--in", corpus, "--out", Path.Combine(work, "before"), "--model", model]);
+            rows.Add(["previous implementation (own replay runtime)",
+                S(beforeSeconds.Value), Rate(documents, beforeSeconds.Value)]);
         }
 
         string now = Path.Combine(work, "now");
-        (double nowSeconds, string nowErr) = await Timed(Cli, ["corpus", "--in", corpus, "--out", now, "--model", model]);
+        (double nowSeconds, string nowErr) =
+            await Timed(Cli, ["corpus", "--in", corpus, "--out", now, "--model", model]);
         rows.Add(["embedded Durable Task engine (in memory)", S(nowSeconds), Rate(documents, nowSeconds)]);
         (double rerun, string rerunErr) = await Timed(Cli, ["corpus", "--in", corpus, "--out", now, "--model", model]);
         rows.Add(["rerun (every result exists)", S(rerun), ""]);
@@ -65,8 +89,10 @@ internal static class PipelineBenchmark
         }
 
         double untilKill = clock.Elapsed.TotalSeconds;
-        var atKill = Directory.GetFiles(Path.Combine(killed, "dev"), "*.json").ToDictionary(f => f, File.GetLastWriteTimeUtc);
-        (double resumed, string resumedErr) = await Timed(Cli, ["corpus", "--in", corpus, "--out", killed, "--model", model]);
+        var atKill = Directory.GetFiles(Path.Combine(killed, "dev"), "*.json")
+            .ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        (double resumed, string resumedErr) =
+            await Timed(Cli, ["corpus", "--in", corpus, "--out", killed, "--model", model]);
         int rewritten = atKill.Count(kv => File.GetLastWriteTimeUtc(kv.Key) != kv.Value);
         rows.Add([$"killed after {atKill.Count:N0} results, run again", $"{S(untilKill)} + {S(resumed)}", ""]);
         report.Table(["run", "seconds", "documents/s"], rows);
@@ -76,12 +102,15 @@ internal static class PipelineBenchmark
         }
 
         report.Line($"- rerun: `{Summary(rerunErr)}`");
-        report.Line($"- after the kill: `{Summary(resumedErr)}`; results written before the kill and written again: **{rewritten}**");
+        report.Line($"- after the kill: `{Summary(resumedErr)}`; "
+            + $"results written before the kill and written again: **{rewritten}**");
         report.Line();
 
         // Every result against `padellm extract` on the same text, and against the previous implementation's.
         (int same, int differ, List<string> examples) = CompareWithExtractor(model, corpus, Path.Combine(now, "dev"));
-        report.Line($"Results equal to `padellm extract` (label, text, start, end of every entity): **{same:N0} of {same + differ:N0}** documents{(examples.Count > 0 ? "; e.g. " + string.Join("; ", examples) : "")}.");
+        report.Line("Results equal to `padellm extract` (label, text, start, end of every entity): "
+            + $"**{same:N0} of {same + differ:N0}** documents"
+            + $"{(examples.Count > 0 ? "; e.g. " + string.Join("; ", examples) : "")}.");
         if (before is not null)
         {
             (int s2, int d2) = CompareDirectories(Path.Combine(work, "before", "dev"), Path.Combine(now, "dev"));
@@ -93,76 +122,110 @@ internal static class PipelineBenchmark
         report.Line();
         _ = nowErr;
 
-        if (azurite is not null)
-        {
-            await Durable(report, azurite, model, corpus, durableDocs, work);
-        }
-        else
-        {
-            report.Line("Azurite not found (scripts/test.sh installs it into .tools/azurite): the Durable Task hub runs were skipped.");
-        }
-
-        if (outDir is not null)
-        {
-            Directory.CreateDirectory(outDir);
-            File.WriteAllText(Path.Combine(outDir, "pipeline.md"), report.ToString());
-        }
-
+        report.Line("The same corpus on a Durable Task hub in Azure Storage: "
+            + "`bench pipeline --durable-only` (pipeline-durable.md).");
+        Save(report, outDir, "pipeline.md");
         Directory.Delete(work, recursive: true);
         return 0;
     }
 
-    private static async Task Durable(Report report, string azurite, string model, string corpus, int count, string work)
+    private static void Save(Report report, string? outDir, string name)
+    {
+        if (outDir is not null)
+        {
+            Directory.CreateDirectory(outDir);
+            File.WriteAllText(Path.Combine(outDir, name), report.ToString());
+        }
+    }
+
+    private static async Task Durable(
+        Report report, string azurite, string model, string corpus, int count, string work)
     {
         int[] ports = [FreePort(), FreePort(), FreePort()];
-        using Process storage = Start(azurite, ["--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--blobPort", P(ports[0]), "--queuePort", P(ports[1]), "--tablePort", P(ports[2])], dotnet: false);
+        using Process storage = Start(azurite,
+            ["--silent", "--inMemoryPersistence", "--skipApiVersionCheck",
+                "--blobPort", P(ports[0]), "--queuePort", P(ports[1]), "--tablePort", P(ports[2])],
+            dotnet: false);
         await Task.Delay(3000);
         string conn = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
             + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-            + $"BlobEndpoint=http://127.0.0.1:{ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{ports[1]}/devstoreaccount1;"
+            + $"BlobEndpoint=http://127.0.0.1:{ports[0]}/devstoreaccount1;"
+            + $"QueueEndpoint=http://127.0.0.1:{ports[1]}/devstoreaccount1;"
             + $"TableEndpoint=http://127.0.0.1:{ports[2]}/devstoreaccount1;";
         string subset = Path.Combine(work, "durable.jsonl");
         File.WriteAllLines(subset, File.ReadLines(corpus).Take(count));
-        report.Line($"## On a Durable Task hub in Azure Storage (Azurite on loopback), the first {count} documents");
+        report.Line("# The corpus pipeline on a Durable Task hub in Azure Storage (Azurite on loopback): "
+            + $"the first {count} documents of CoNLL-2003 dev");
+        report.Line();
+        report.Line("`padellm worker` processes and a `padellm corpus --durable … --no-worker` client "
+            + $"on one machine ({Environment.ProcessorCount} cores), "
+            + $"model `{Path.GetFileName(model)}`. The workers start {Settle.TotalSeconds:F0} s "
+            + "before the corpus is scheduled, so that their "
+            + "partition leases have settled (a worker joining a busy hub takes partitions over, "
+            + "and the messages the other "
+            + "worker had buffered for them wait out their visibility timeout).");
         report.Line();
         var rows = new List<string[]>();
         foreach (int workers in new[] { 1, 2 })
         {
             string hub = $"bench{workers}";
-            var procs = Enumerable.Range(0, workers).Select(_ => Start(Cli, ["worker", "--durable", conn, "--task-hub", hub, "--model", model])).ToList();
-            (double seconds, _) = await Timed(Cli, ["corpus", "--in", subset, "--out", Path.Combine(work, hub), "--durable", conn, "--task-hub", hub, "--no-worker", "--model", model]);
-            rows.Add([$"{workers} `padellm worker` process{(workers > 1 ? "es" : "")}", S(seconds), Rate(count, seconds)]);
+            var procs = Enumerable.Range(0, workers)
+                .Select(_ => Start(Cli, ["worker", "--durable", conn, "--task-hub", hub, "--model", model]))
+                .ToList();
+            await Task.Delay(Settle);
+            (double seconds, _) = await Timed(Cli,
+                ["corpus", "--in", subset, "--out", Path.Combine(work, hub),
+                    "--durable", conn, "--task-hub", hub, "--no-worker", "--model", model]);
+            rows.Add([$"{workers} `padellm worker` process{(workers > 1 ? "es" : "")}",
+                S(seconds), Rate(count, seconds)]);
             procs.ForEach(p => p.Kill(entireProcessTree: true));
         }
 
         // Recovery: the only worker killed mid-corpus, a new one started at once.
         string recoveryOut = Path.Combine(work, "recovery", "durable");
-        using (Process client = Start(Cli, ["corpus", "--in", subset, "--out", Path.Combine(work, "recovery"), "--durable", conn, "--task-hub", "benchkill", "--no-worker", "--model", model]))
+        Process first = Start(Cli, ["worker", "--durable", conn, "--task-hub", "benchkill", "--model", model]);
+        await Task.Delay(Settle);
+        using (Process client = Start(Cli,
+            ["corpus", "--in", subset, "--out", Path.Combine(work, "recovery"),
+                "--durable", conn, "--task-hub", "benchkill", "--no-worker", "--model", model]))
         {
-            Process first = Start(Cli, ["worker", "--durable", conn, "--task-hub", "benchkill", "--model", model]);
             await WaitForFiles(recoveryOut, count / 3);
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
             int atKill = Directory.GetFiles(recoveryOut, "*.json").Length;
             var sinceKill = Stopwatch.StartNew();
-            using Process second = Start(Cli, ["worker", "--durable", conn, "--task-hub", "benchkill", "--model", model]);
+            using Process second =
+                Start(Cli, ["worker", "--durable", conn, "--task-hub", "benchkill", "--model", model]);
             await WaitForFiles(recoveryOut, atKill + 1);
             double resumedAfter = sinceKill.Elapsed.TotalSeconds;
             await client.WaitForExitAsync();
+            double finishedAfter = sinceKill.Elapsed.TotalSeconds;
             second.Kill(entireProcessTree: true);
-            rows.Add([$"1 worker killed with SIGKILL after {atKill} results, a new one started", "", $"next result {S(resumedAfter)} s after the kill"]);
+            rows.Add([$"1 worker killed with SIGKILL after {atKill} results, a new one started at once",
+                $"next result {S(resumedAfter)} s after the kill, all done {S(finishedAfter)} s after it", ""]);
         }
 
         report.Table(["workers", "seconds", "documents/s"], rows);
-        report.Line("Recovery waits for the killed worker's messages to become visible again and its partition leases to lapse (`padellm worker --recovery-seconds`, default 30; leases half of it).");
+        report.Line("Recovery waits for the killed worker's partition leases to lapse (30 s) "
+            + "and for the messages it had taken to "
+            + "become visible again: activities after 30 s, "
+            + "orchestration messages after DurableTask.AzureStorage's 5 minutes "
+            + "(`padellm worker --recovery-seconds N` shortens all three, for light loads).");
         storage.Kill(entireProcessTree: true);
     }
+
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
 
     private static string Cli => Path.Combine(AppContext.BaseDirectory, "padellm.dll");
 
     private static Process Start(string program, string[] args, bool dotnet = true)
     {
-        var start = new ProcessStartInfo(dotnet ? "dotnet" : program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(dotnet ? "dotnet" : program)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
         if (dotnet)
         {
             start.ArgumentList.Add(program);
@@ -182,7 +245,12 @@ internal static class PipelineBenchmark
 
     private static async Task<(double Seconds, string Err)> Timed(string program, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
         start.ArgumentList.Add(program);
         foreach (string a in args)
         {
@@ -196,8 +264,11 @@ internal static class PipelineBenchmark
         await p.WaitForExitAsync();
         double seconds = clock.Elapsed.TotalSeconds;
         string text = await err;
-        Console.Error.WriteLine($"{Path.GetFileName(program)} {args[0]}: {seconds:F1} s, exit {p.ExitCode}: {Summary(text)}");
-        return p.ExitCode == 0 ? (seconds, text) : throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {text}");
+        Console.Error.WriteLine(
+            $"{Path.GetFileName(program)} {args[0]}: {seconds:F1} s, exit {p.ExitCode}: {Summary(text)}");
+        return p.ExitCode == 0
+            ? (seconds, text)
+            : throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {text}");
     }
 
     private static async Task WaitForFiles(string dir, int count)
@@ -208,7 +279,8 @@ internal static class PipelineBenchmark
         }
     }
 
-    private static (int Same, int Differ, List<string> Examples) CompareWithExtractor(string model, string corpus, string results)
+    private static (int Same, int Differ, List<string> Examples) CompareWithExtractor(
+        string model, string corpus, string results)
     {
         ITokenizer tokenizer = TokenizerLoader.Load(model);
         using DecoderModel decoder = DecoderModel.Load(model);
@@ -225,7 +297,10 @@ internal static class PipelineBenchmark
             }
 
             string text = (string)JsonNode.Parse(raw)![0]!;
-            var expected = extractor.Extract(text, schema).Entities.Select(e => $"{e.Label}|{e.Text}|{e.Start}|{e.End}").Order(StringComparer.Ordinal).ToList();
+            var expected = extractor.Extract(text, schema).Entities
+                .Select(e => $"{e.Label}|{e.Text}|{e.Start}|{e.End}")
+                .Order(StringComparer.Ordinal)
+                .ToList();
             var actual = Entities(File.ReadAllText(Path.Combine(results, $"{line}.json")));
             if (expected.SequenceEqual(actual))
             {
@@ -247,10 +322,12 @@ internal static class PipelineBenchmark
     private static (int Same, int Differ) CompareDirectories(string a, string b)
     {
         int same = 0, differ = 0;
-        foreach (string file in Directory.GetFiles(a, "*.json").Where(f => !f.EndsWith("manifest.json", StringComparison.Ordinal)))
+        foreach (string file in Directory.GetFiles(a, "*.json")
+            .Where(f => !f.EndsWith("manifest.json", StringComparison.Ordinal)))
         {
             string other = Path.Combine(b, Path.GetFileName(file));
-            bool equal = File.Exists(other) && Entities(File.ReadAllText(file)).SequenceEqual(Entities(File.ReadAllText(other)));
+            bool equal = File.Exists(other)
+                && Entities(File.ReadAllText(file)).SequenceEqual(Entities(File.ReadAllText(other)));
             (same, differ) = equal ? (same + 1, differ) : (same, differ + 1);
         }
 
@@ -277,7 +354,8 @@ internal static class PipelineBenchmark
     }
 
     private static string Summary(string err) =>
-        err.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Contains("documents,", StringComparison.Ordinal)) ?? err.Trim().Split('\n')[^1];
+        err.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Contains("documents,", StringComparison.Ordinal))
+            ?? err.Trim().Split('\n')[^1];
 
     private static string S(double seconds) => seconds.ToString("F1", Inv);
 

@@ -21,6 +21,7 @@ return command switch
     "packing" => PackingBenchmark.Run(outDir),
     "serve-load" => await ServingLoadBenchmark.Run(args, outDir),
     "pipeline" => await PipelineBenchmark.Run(args, outDir),
+    "pipeline-overhead" => await OrchestrationOverheadBenchmark.Run(args, outDir),
     "plot-loss" => LossCurvePlot.Run(args, outDir),
     "plot-latency" => LatencyCdfPlot.Run(args, outDir),
     "plot-dev-f1" => DevF1Plot.Run(args, outDir),
@@ -29,6 +30,9 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PaDeLLM.Bench engine|tokenizer|packing|gemm|decode-profile|serve-load|pipeline [--before OLD/padellm.dll]|plot-loss|plot-latency|plot-dev-f1 [--model DIR --seconds S --clients N] [--out DIR]");
+    Console.Error.WriteLine("usage: PaDeLLM.Bench "
+        + "engine|tokenizer|packing|gemm|decode-profile|serve-load"
+        + "|pipeline [--before OLD/padellm.dll] [--durable-only]|pipeline-overhead"
+        + "|plot-loss|plot-latency|plot-dev-f1 [--model DIR --seconds S --clients N] [--out DIR]");
     return 2;
 }

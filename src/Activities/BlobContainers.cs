@@ -42,9 +42,13 @@ public sealed class BlobContainers(Func<string, IBlobContainer> open)
         _ => throw new ArgumentException($"no name for container {container.Location}", nameof(container)),
     };
 
-    /// <summary><c>file:</c> names as directories, the rest in <paramref name="azure"/>'s account (an error naming the container without one).</summary>
+    /// <summary>
+    /// <c>file:</c> names as directories, the rest in <paramref name="azure"/>'s
+    /// account (an error naming the container without one).
+    /// </summary>
     public static BlobContainers For(StorageConnection? azure) => new(name =>
         name.StartsWith(LocalPrefix, StringComparison.Ordinal) ? new LocalDirectoryContainer(name[LocalPrefix.Length..])
         : azure is not null ? azure.Container(name)
-        : throw new ArgumentException($"container '{name}' is an Azure container, and no storage account is configured"));
+        : throw new ArgumentException(
+            $"container '{name}' is an Azure container, and no storage account is configured"));
 }

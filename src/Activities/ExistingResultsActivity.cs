@@ -13,7 +13,8 @@ namespace PaDeLLM.Activities;
 /// exist, and each is read to check it is a result of the same text. A result of another text (an
 /// id used twice in a corpus) or an unreadable one is a conflict, reported and never overwritten.
 /// </summary>
-public sealed class ExistingResultsActivity(BlobContainers containers) : TaskActivity<ResultNamesRequest, ExistingResultsOutput>
+public sealed class ExistingResultsActivity(BlobContainers containers)
+    : TaskActivity<ResultNamesRequest, ExistingResultsOutput>
 {
     public override async Task<ExistingResultsOutput> RunAsync(TaskActivityContext context, ResultNamesRequest input)
     {
@@ -58,15 +59,19 @@ public sealed class ExistingResultsActivity(BlobContainers containers) : TaskAct
                 conflicts.Add(new ResultConflict(name, problem));
             }
         });
-        return new ExistingResultsOutput([.. done.Order(StringComparer.Ordinal)], [.. conflicts.OrderBy(c => c.Name, StringComparer.Ordinal)]);
+        return new ExistingResultsOutput([.. done.Order(StringComparer.Ordinal)],
+            [.. conflicts.OrderBy(c => c.Name, StringComparer.Ordinal)]);
     }
 
-    private static async Task<string?> Check(IBlobContainer container, string name, string text, CancellationToken cancel)
+    private static async Task<string?> Check(
+        IBlobContainer container, string name, string text, CancellationToken cancel)
     {
         byte[]? content = await container.GetAsync(name, cancel);
         try
         {
-            string? held = content is null ? null : JsonSerializer.Deserialize(content, PipelineJson.Default.ResultDocument)?.Text;
+            string? held = content is null
+                ? null
+                : JsonSerializer.Deserialize(content, PipelineJson.Default.ResultDocument)?.Text;
             return held == text ? null
                 : held is null ? $"{container.Location}/{name} holds no result document"
                 : $"{container.Location}/{name} holds the result of another text (an id used twice?)";

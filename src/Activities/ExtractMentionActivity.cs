@@ -5,12 +5,16 @@ using PaDeLLM.Ner.Algorithm;
 
 namespace PaDeLLM.Activities;
 
-/// <summary>Step 2 for one (label, k): the engine decodes the k-th mention, from the label's cached count branch when it has it.</summary>
+/// <summary>
+/// Step 2 for one (label, k): the engine decodes the k-th
+/// mention, from the label's cached count branch when it has it.
+/// </summary>
 public sealed class ExtractMentionActivity(IPadellmEngine engine) : TaskActivity<MentionRequest, MentionAnswer>
 {
     public override Task<MentionAnswer> RunAsync(TaskActivityContext context, MentionRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return engine.MentionAsync(input.Text, input.Schema.ToSchema(), new MentionCall(input.Label, input.Count, input.K));
+        return engine.MentionAsync(
+            input.Text, input.Schema.ToSchema(), new MentionCall(input.Label, input.Count, input.K));
     }
 }

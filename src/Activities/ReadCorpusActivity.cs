@@ -43,7 +43,8 @@ public sealed class ReadCorpusActivity(BlobContainers containers) : TaskActivity
                 }
 
                 int stop = newline < 0 ? pending.Length : newline;
-                (CorpusDocument? d, CorpusFailure? p) = CorpusDocuments.Line(pending.AsSpan(start, stop - start), line, name, ids);
+                (CorpusDocument? d, CorpusFailure? p) =
+                    CorpusDocuments.Line(pending.AsSpan(start, stop - start), line, name, ids);
                 if (d is not null)
                 {
                     documents.Add(d);

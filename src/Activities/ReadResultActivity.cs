@@ -25,7 +25,8 @@ public sealed class ReadResultActivity(BlobContainers containers) : TaskActivity
         try
         {
             return JsonSerializer.Deserialize(content, PipelineJson.Default.ResultDocument)
-                ?? throw new InvalidDataException($"{container.Location}/{input.Name}: holds null, not a result document");
+                ?? throw new InvalidDataException(
+                    $"{container.Location}/{input.Name}: holds null, not a result document");
         }
         catch (JsonException e)
         {

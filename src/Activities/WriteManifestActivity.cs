@@ -5,7 +5,10 @@ using PaDeLLM.Contracts.Wire;
 
 namespace PaDeLLM.Activities;
 
-/// <summary>Writes a corpus run's manifest, replacing an earlier run's (the results themselves are never overwritten).</summary>
+/// <summary>
+/// Writes a corpus run's manifest, replacing an earlier
+/// run's (the results themselves are never overwritten).
+/// </summary>
 public sealed class WriteManifestActivity(BlobContainers containers) : TaskActivity<WriteManifestRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, WriteManifestRequest input)

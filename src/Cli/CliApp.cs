@@ -3,10 +3,14 @@ using PaDeLLM.Cli.Commands;
 
 namespace PaDeLLM.Cli;
 
-/// <summary>The <c>padellm</c> command tree. Bad input ends as one "error: …" line and exit code 2, never a stack trace.</summary>
+/// <summary>
+/// The <c>padellm</c> command tree. Bad input ends as one
+/// "error: …" line and exit code 2, never a stack trace.
+/// </summary>
 public static class CliApp
 {
-    public static RootCommand Build(CliContext ctx) => new("PaDeLLM: named-entity recognition by parallel decoding of label-mention pairs")
+    public static RootCommand Build(CliContext ctx) =>
+        new("PaDeLLM: named-entity recognition by parallel decoding of label-mention pairs")
     {
         ExtractCommand.Create(ctx),
         CorpusCommand.Create(ctx),
@@ -39,7 +43,9 @@ public static class CliApp
                 ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
             });
         }
-        catch (Exception e) when (e is FormatException or UsageException or IOException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException or HttpRequestException or Azure.RequestFailedException)
+        catch (Exception e) when (e is FormatException or UsageException or IOException
+            or UnauthorizedAccessException or KeyNotFoundException or ArgumentException
+            or HttpRequestException or Azure.RequestFailedException)
         {
             ctx.Error.WriteLine($"error: {e.Message}");
             return 2;

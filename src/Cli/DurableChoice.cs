@@ -14,7 +14,8 @@ internal sealed class DurableChoice
 {
     public Option<string?> Durable { get; } = new("--durable")
     {
-        Description = "run on the Durable Task engine over this Azure Storage account (connection string, account name or URL; "
+        Description = "run on the Durable Task engine over this Azure Storage account "
+            + "(connection string, account name or URL; "
             + "\"UseDevelopmentStorage=true\" for Azurite) instead of in this process",
     };
 
@@ -27,7 +28,8 @@ internal sealed class DurableChoice
     public Option<double?> Recovery { get; } = new("--recovery-seconds")
     {
         Description = "how long work a killed worker had taken waits before it is redelivered (default: activities "
-            + $"{AzureStorageHub.VisibilityTimeout.TotalSeconds:F0} s, orchestration messages {AzureStorageHub.ControlVisibilityTimeout.TotalMinutes:F0} min; "
+            + $"{AzureStorageHub.VisibilityTimeout.TotalSeconds:F0} s, orchestration messages "
+            + $"{AzureStorageHub.ControlVisibilityTimeout.TotalMinutes:F0} min; "
             + "leases lapse in half of it); short values suit light loads and tests",
     };
 
@@ -63,12 +65,17 @@ internal sealed class DurableChoice
         }
     }
 
-    /// <summary>The pipeline: embedded, or on the --durable task hub (with a worker in this process unless <paramref name="tasks"/> is null).</summary>
+    /// <summary>
+    /// The pipeline: embedded, or on the --durable task hub (with a
+    /// worker in this process unless <paramref name="tasks"/> is null).
+    /// </summary>
     public DurablePipeline Open(ParseResult r, PipelineTasks? tasks, int concurrency)
     {
         if (Connection(r) is not StorageConnection storage)
         {
-            return DurablePipeline.InMemory(tasks ?? throw new UsageException("--no-worker needs --durable: an embedded run has no other workers"), concurrency);
+            return DurablePipeline.InMemory(
+                tasks ?? throw new UsageException("--no-worker needs --durable: an embedded run has no other workers"),
+                concurrency);
         }
 
         string hub = r.GetValue(TaskHub)!;
@@ -78,12 +85,15 @@ internal sealed class DurableChoice
         }
 
         TimeSpan? recovery = r.GetValue(Recovery) is double seconds
-            ? seconds is >= 2 and <= 3600 ? TimeSpan.FromSeconds(seconds) : throw new UsageException("--recovery-seconds must be between 2 and 3600")
+            ? seconds is >= 2 and <= 3600
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new UsageException("--recovery-seconds must be between 2 and 3600")
             : null;
         var settings = AzureStorageHub.Settings(storage, hub, concurrency, recovery);
         if (r.GetValue(LogLevel) is var level and not Microsoft.Extensions.Logging.LogLevel.None)
         {
-            settings.LoggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level)
+            settings.LoggerFactory = LoggerFactory.Create(b => b
+                .AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level)
                 .AddFilter("DurableTask", level).AddFilter("Azure", Microsoft.Extensions.Logging.LogLevel.Warning));
         }
 

@@ -13,8 +13,12 @@ public static class InstanceIds
 
     /// <summary>A corpus run: the blob's name and a hash of its content (an edited corpus is a new run).</summary>
     public static string Corpus(string blobName, ReadOnlySpan<byte> content) =>
-        $"{For("corpus-", blobName)}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content))[..16]}";
+        $"{For("corpus-", blobName)}-"
+        + $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content))[..16]}";
 
-    /// <summary>A document's child of a corpus run: ':' never occurs in an escaped name, so parent and document stay apart.</summary>
+    /// <summary>
+    /// A document's child of a corpus run: ':' never occurs
+    /// in an escaped name, so parent and document stay apart.
+    /// </summary>
     public static string Child(string parentInstanceId, string documentId) => For(parentInstanceId + ":", documentId);
 }

@@ -45,5 +45,6 @@ public sealed partial class PipelineJson : JsonSerializerContext
     private static PipelineJson? _indented;
 
     /// <summary>The same context writing indented JSON (result blobs and manifests, for people).</summary>
-    public static PipelineJson Indented => _indented ??= new(new JsonSerializerOptions(Default.Options) { WriteIndented = true });
+    public static PipelineJson Indented =>
+        _indented ??= new(new JsonSerializerOptions(Default.Options) { WriteIndented = true });
 }

@@ -40,13 +40,15 @@ public sealed class AloneSteps(DecoderModel model, ITokenizer tokenizer, Extract
         return Task.FromResult<IReadOnlyList<CountAnswer>>(answers);
     }
 
-    public Task<IReadOnlyList<MentionAnswer>> MentionAsync(string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
+    public Task<IReadOnlyList<MentionAnswer>> MentionAsync(
+        string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
     {
         var stops = new HashSet<int> { OutputReader.Eos(tokenizer) };
         var answers = calls.Select(c =>
         {
             string prompt = _contexts[c.Label] + PromptTemplate.For(schema.Language).MentionMarker(c.K);
-            return OutputReader.MentionAnswer(c, Alone(prompt, limits.MaxMentionTokens, stops, ref _slowestMention), tokenizer);
+            return OutputReader.MentionAnswer(
+                c, Alone(prompt, limits.MaxMentionTokens, stops, ref _slowestMention), tokenizer);
         }).ToList();
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(answers);
     }
@@ -55,7 +57,8 @@ public sealed class AloneSteps(DecoderModel model, ITokenizer tokenizer, Extract
     {
         var clock = Stopwatch.StartNew();
         var generator = new GreedyGenerator(model);
-        GenerationResult r = generator.Generate([new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), maxNew, stops)])[0];
+        GenerationResult r = generator.Generate(
+            [new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), maxNew, stops)])[0];
         slowest = Math.Max(slowest, clock.Elapsed.TotalSeconds);
         ComputedTokens += generator.TokensProcessed;
         return r;

@@ -16,7 +16,10 @@ namespace PaDeLLM.Extraction;
 /// </summary>
 public sealed class AutoregressiveExtractor(DecoderModel model, ITokenizer tokenizer, ITrainingFormat format)
 {
-    /// <summary>The generation cap; by default whatever the model's context leaves after the prompt, so a long structure is never cut short by us.</summary>
+    /// <summary>
+    /// The generation cap; by default whatever the model's context leaves
+    /// after the prompt, so a long structure is never cut short by us.
+    /// </summary>
     public int? MaxNewTokens { get; init; }
 
     public ResultDocument Extract(string text, LabelSchema schema, string? id = null)
@@ -28,11 +31,15 @@ public sealed class AutoregressiveExtractor(DecoderModel model, ITokenizer token
         int maxNew = MaxNewTokens ?? (model.Config.MaxPositions - promptTokens.Length);
         if (maxNew < 1)
         {
-            throw new ArgumentException($"the prompt takes {promptTokens.Length} tokens, leaving none of the model's {model.Config.MaxPositions} positions to generate in", nameof(text));
+            throw new ArgumentException(
+                $"the prompt takes {promptTokens.Length} tokens, leaving none of the model's "
+                + $"{model.Config.MaxPositions} positions to generate in",
+                nameof(text));
         }
 
         var generator = new GreedyGenerator(model);
-        GenerationResult r = generator.Generate([new GenerationRequest(model.NewCache().CreateRoot(), promptTokens, maxNew, new HashSet<int> { eos })])[0];
+        GenerationResult r = generator.Generate(
+            [new GenerationRequest(model.NewCache().CreateRoot(), promptTokens, maxNew, new HashSet<int> { eos })])[0];
         string output = tokenizer.Decode(r.Stopped ? r.Tokens[..^1] : r.Tokens);
         var failures = new List<ResultFailure>();
         var predictions = new List<MentionPrediction>();
@@ -41,7 +48,8 @@ public sealed class AutoregressiveExtractor(DecoderModel model, ITokenizer token
             : Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Truncated, $"no EOS within {maxNew} tokens");
         if (parsed.Ok)
         {
-            predictions.AddRange(parsed.Value.Select((m, i) => new MentionPrediction(m.Label, i + 1, m.Text, r.ContentLogProbability)));
+            predictions.AddRange(parsed.Value.Select(
+                (m, i) => new MentionPrediction(m.Label, i + 1, m.Text, r.ContentLogProbability)));
         }
         else
         {

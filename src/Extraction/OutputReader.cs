@@ -5,7 +5,10 @@ using PaDeLLM.Tokenizers;
 
 namespace PaDeLLM.Extraction;
 
-/// <summary>Reads generated tokens as PaDeLLM answers: the stop tokens to use, and the count or mention they spell.</summary>
+/// <summary>
+/// Reads generated tokens as PaDeLLM answers: the stop
+/// tokens to use, and the count or mention they spell.
+/// </summary>
 internal static class OutputReader
 {
     public static int Eos(ITokenizer tokenizer) =>
@@ -13,10 +16,12 @@ internal static class OutputReader
 
     /// <summary>Every vocabulary entry that contains a newline (a count answer ends at one).</summary>
     public static HashSet<int> NewlineTokens(ITokenizer tokenizer) =>
-        [.. Enumerable.Range(0, tokenizer.VocabSize).Where(id => tokenizer.IdToToken(id) is string t && (t.Contains('\n') || t == "<0x0A>" || t == "Ċ"))];
+        [.. Enumerable.Range(0, tokenizer.VocabSize).Where(id =>
+            tokenizer.IdToToken(id) is string t && (t.Contains('\n') || t == "<0x0A>" || t == "Ċ"))];
 
     /// <summary>The decoded count text (EOS excluded) and its parse.</summary>
-    public static (string Text, Parsed<int> Count) Count(GenerationResult r, ITokenizer tokenizer, int eos, int maxCount)
+    public static (string Text, Parsed<int> Count) Count(
+        GenerationResult r, ITokenizer tokenizer, int eos, int maxCount)
     {
         bool endedWithEos = r.Tokens.Length > 0 && r.Tokens[^1] == eos;
         string text = tokenizer.Decode(endedWithEos ? r.Tokens[..^1] : r.Tokens);
@@ -29,7 +34,9 @@ internal static class OutputReader
     /// <summary>The mention a sequence generated (EOS excluded), or why it cannot be read.</summary>
     public static MentionAnswer MentionAnswer(MentionCall call, GenerationResult r, ITokenizer tokenizer)
     {
-        Parsed<string> mention = MentionOutputParser.Parse(tokenizer.Decode(r.Stopped ? r.Tokens[..^1] : r.Tokens), r.Stopped);
-        return new MentionAnswer(call.Label, call.K, mention.Ok ? mention.Value : null, r.ContentLogProbability, mention.Failure?.ToString(), r.Tokens.Length);
+        Parsed<string> mention =
+            MentionOutputParser.Parse(tokenizer.Decode(r.Stopped ? r.Tokens[..^1] : r.Tokens), r.Stopped);
+        return new MentionAnswer(call.Label, call.K, mention.Ok ? mention.Value : null, r.ContentLogProbability,
+            mention.Failure?.ToString(), r.Tokens.Length);
     }
 }

@@ -60,7 +60,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     /// <summary>Texts whose shared prompt prefix had to be encoded (each once while cached).</summary>
     public int TextPrefixesEncoded => Volatile.Read(ref _textsEncoded);
 
-    public async Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<CountAnswer>> CountAsync(
+        string text, LabelSchema schema, CancellationToken cancel = default)
     {
         int eos = _tokenizer.EosId!.Value;
         TextEntry entry = Entry(text, schema.Language);
@@ -80,7 +81,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         var toCommit = new List<(int Index, string Output)>();
         for (int i = 0; i < results.Count; i++)
         {
-            (string output, Parsed<int> count) = OutputReader.Count(results[i], _tokenizer, eos, CountOutputParser.DefaultMaxCount);
+            (string output, Parsed<int> count) =
+                OutputReader.Count(results[i], _tokenizer, eos, CountOutputParser.DefaultMaxCount);
             answers.Add(OutputReader.CountAnswer(schema.Labels[i].Key, count, results[i], ModelName));
             if (count.Ok && count.Value > 0)
             {
@@ -92,7 +94,9 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         if (toCommit.Count > 0)
         {
             IReadOnlyList<GenerationResult> committed = await _batcher.GenerateAsync(
-                toCommit.Select(c => new GenerationRequest(results[c.Index].Node, [results[c.Index].Tokens[^1]], 0, GenerationRequest.NoStop)).ToList(), cancel);
+                toCommit.Select(c => new GenerationRequest(
+                    results[c.Index].Node, [results[c.Index].Tokens[^1]], 0, GenerationRequest.NoStop)).ToList(),
+                cancel);
             for (int j = 0; j < toCommit.Count; j++)
             {
                 (int i, string output) = toCommit[j];
@@ -105,7 +109,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         return answers;
     }
 
-    public async Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
+    public async Task<MentionAnswer> MentionAsync(
+        string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
     {
         (string label, int count, int k) = (call.Label, call.Count, call.K);
         int eos = _tokenizer.EosId!.Value;
@@ -122,7 +127,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         {
             // Cache miss (evicted, or another process counted): the full prompt from scratch.
             string prompt = MentionPrompt.Build(text, entity, schema.Language, count, k);
-            request = new GenerationRequest(_model.NewCache().CreateRoot(), _tokenizer.Encode(prompt), MaxMentionTokens, new HashSet<int> { eos });
+            request = new GenerationRequest(_model.NewCache().CreateRoot(), _tokenizer.Encode(prompt), MaxMentionTokens,
+                new HashSet<int> { eos });
         }
 
         GenerationResult r = (await _batcher.GenerateAsync([request], cancel))[0];
@@ -189,10 +195,16 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         }
     }
 
-    /// <summary>A label's committed count branch for one text: its node, the tokens on its path and the text they spell.</summary>
+    /// <summary>
+    /// A label's committed count branch for one text: its
+    /// node, the tokens on its path and the text they spell.
+    /// </summary>
     private sealed record LabelBranch(KvNode Node, int[] Tokens, string Context);
 
-    /// <summary>One cached text: its own K/V cache (so evicting it frees everything), its prefix, its label branches.</summary>
+    /// <summary>
+    /// One cached text: its own K/V cache (so evicting it
+    /// frees everything), its prefix, its label branches.
+    /// </summary>
     private sealed class TextEntry(string text, PromptLanguage language, KvCache cache)
     {
         private readonly Dictionary<string, LabelBranch> _branches = new(StringComparer.Ordinal);
@@ -238,7 +250,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         {
             PromptTemplate t = PromptTemplate.For(Language);
             int[] tokens = owner._tokenizer.Encode(t.TextHeader + Text + t.LabelHeader);
-            GenerationResult r = (await owner._batcher.GenerateAsync([new GenerationRequest(Cache.CreateRoot(), tokens, 0, GenerationRequest.NoStop)], cancel))[0];
+            GenerationResult r = (await owner._batcher.GenerateAsync(
+                [new GenerationRequest(Cache.CreateRoot(), tokens, 0, GenerationRequest.NoStop)], cancel))[0];
             Interlocked.Increment(ref owner._textsEncoded);
             return (r.Node, tokens);
         }

@@ -22,7 +22,10 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
     /// <summary>The model's name recorded in results (its directory's name).</summary>
     public string? ModelName { get; init; }
 
-    /// <summary>The last extraction's latency: wall time in batch mode, slowest count + slowest mention in multi.</summary>
+    /// <summary>
+    /// The last extraction's latency: wall time in batch
+    /// mode, slowest count + slowest mention in multi.
+    /// </summary>
     public TimeSpan LastLatency { get; private set; }
 
     /// <summary>Positions the model computed for the last extraction.</summary>

@@ -18,7 +18,8 @@ public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, Ex
 {
     private readonly GreedyGenerator _generator = new(model);
     private readonly KvNode _root = model.NewCache().CreateRoot();
-    private readonly Dictionary<string, (string Context, GenerationResult Count)> _branches = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Context, GenerationResult Count)> _branches =
+        new(StringComparer.Ordinal);
 
     /// <summary>Positions the model computed for this request, each once thanks to the prefix tree.</summary>
     public long ComputedTokens => _generator.TokensProcessed;
@@ -29,7 +30,8 @@ public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, Ex
         var stops = new HashSet<int>(OutputReader.NewlineTokens(tokenizer)) { eos };
         string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
         IReadOnlyList<GenerationResult> results = _generator.Generate(
-            prompts.Select(p => new GenerationRequest(_root, tokenizer.Encode(p), limits.MaxCountTokens, stops)).ToList());
+            prompts.Select(p => new GenerationRequest(_root, tokenizer.Encode(p), limits.MaxCountTokens, stops))
+                .ToList());
         var answers = new List<CountAnswer>();
         for (int i = 0; i < results.Count; i++)
         {
@@ -44,12 +46,14 @@ public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, Ex
         return Task.FromResult<IReadOnlyList<CountAnswer>>(answers);
     }
 
-    public Task<IReadOnlyList<MentionAnswer>> MentionAsync(string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
+    public Task<IReadOnlyList<MentionAnswer>> MentionAsync(
+        string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
     {
         // Commit each counted label's last token once, so its mention branches share it.
         List<string> labels = calls.Select(c => c.Label).Distinct().ToList();
         IReadOnlyList<KvNode> nodes = _generator.CommitLastTokens(labels.Select(l => Branch(l).Count).ToList());
-        var labelNode = labels.Select((l, i) => (l, nodes[i])).ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal);
+        var labelNode = labels.Select((l, i) => (l, nodes[i]))
+            .ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal);
 
         var stops = new HashSet<int> { OutputReader.Eos(tokenizer) };
         var requests = calls.Select(c =>
@@ -69,5 +73,7 @@ public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, Ex
     }
 
     private (string Context, GenerationResult Count) Branch(string label) =>
-        _branches.TryGetValue(label, out var b) ? b : throw new InvalidOperationException($"no positive count was decoded for label '{label}'");
+        _branches.TryGetValue(label, out var b)
+            ? b
+            : throw new InvalidOperationException($"no positive count was decoded for label '{label}'");
 }

@@ -15,7 +15,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GpuHostOptio
 
     public Task InvokeAsync(HttpContext http)
     {
-        if (_key is null || http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz")
+        if (_key is null || http.Request.Path.StartsWithSegments("/healthz")
+            || http.Request.Path.StartsWithSegments("/readyz")
             || http.Request.Path.StartsWithSegments("/metrics"))
         {
             return next(http);
@@ -24,6 +25,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GpuHostOptio
         byte[] given = Encoding.UTF8.GetBytes(http.Request.Headers["x-api-key"].ToString());
         return CryptographicOperations.FixedTimeEquals(given, _key)
             ? next(http)
-            : throw new ProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "a valid x-api-key header is required", "x-api-key");
+            : throw new ProblemException(StatusCodes.Status401Unauthorized, "Unauthorized",
+                "a valid x-api-key header is required", "x-api-key");
     }
 }

@@ -23,7 +23,10 @@ namespace PaDeLLM.GpuHost;
 public static class GpuHostApp
 {
     public static WebApplication Build(
-        GpuHostOptions options, PadellmEngineService engine, Action<ILoggingBuilder>? logging = null, IHostExtension? extend = null)
+        GpuHostOptions options,
+        PadellmEngineService engine,
+        Action<ILoggingBuilder>? logging = null,
+        IHostExtension? extend = null)
     {
         options.Validate();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -34,7 +37,8 @@ public static class GpuHostApp
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
 
             // A client trickling its body would hold a connection and a request slot indefinitely.
-            k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 4096, gracePeriod: TimeSpan.FromSeconds(5));
+            k.Limits.MinRequestBodyDataRate =
+                new MinDataRate(bytesPerSecond: 4096, gracePeriod: TimeSpan.FromSeconds(5));
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(Options.Create(options));
@@ -61,9 +65,13 @@ public static class GpuHostApp
             if (!http.Response.HasStarted && http.Response.ContentLength is null)
             {
                 bool notAllowed = http.Response.StatusCode == StatusCodes.Status405MethodNotAllowed;
-                await ProblemExceptionHandler.Write(http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>(), http,
+                await ProblemExceptionHandler.Write(
+                    http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>(), http,
                     http.Response.StatusCode, notAllowed ? "Method not allowed" : "Not found",
-                    notAllowed ? $"{http.Request.Method} is not allowed on {http.Request.Path}" : $"no resource at {http.Request.Path}", null);
+                    notAllowed
+                        ? $"{http.Request.Method} is not allowed on {http.Request.Path}"
+                        : $"no resource at {http.Request.Path}",
+                    null);
             }
         });
         app.UseMiddleware<ApiKeyMiddleware>();

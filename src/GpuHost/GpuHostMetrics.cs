@@ -19,11 +19,16 @@ public sealed class GpuHostMetrics : IDisposable
     {
         _meter = meters.Create(MeterName);
         BatcherMetrics b = batcher.Metrics;
-        _meter.CreateObservableGauge("queue.depth", () => batcher.QueueDepth, "{job}", "Jobs waiting to join the decode batch.");
-        _meter.CreateObservableCounter("decode.steps", () => b.Steps, "{step}", "Forward passes of the continuous batch.");
-        _meter.CreateObservableCounter("tokens.processed", () => b.TokensProcessed, "{token}", "Tokens run through the model (prompts and generated).");
-        _meter.CreateObservableCounter("jobs.rejected", () => b.RejectedJobs, "{job}", "Jobs refused with 429 because the queue was full.");
-        _meter.CreateObservableCounter("batch.sequences", () => b.BatchSizeSum, "{sequence}", "Sequences summed over decode steps (÷ steps = mean batch size).");
+        _meter.CreateObservableGauge("queue.depth", () => batcher.QueueDepth, "{job}",
+            "Jobs waiting to join the decode batch.");
+        _meter.CreateObservableCounter("decode.steps", () => b.Steps, "{step}",
+            "Forward passes of the continuous batch.");
+        _meter.CreateObservableCounter("tokens.processed", () => b.TokensProcessed, "{token}",
+            "Tokens run through the model (prompts and generated).");
+        _meter.CreateObservableCounter("jobs.rejected", () => b.RejectedJobs, "{job}",
+            "Jobs refused with 429 because the queue was full.");
+        _meter.CreateObservableCounter("batch.sequences", () => b.BatchSizeSum, "{sequence}",
+            "Sequences summed over decode steps (÷ steps = mean batch size).");
     }
 
     public void Dispose() => _meter.Dispose();

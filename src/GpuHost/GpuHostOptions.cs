@@ -2,12 +2,18 @@ using PaDeLLM.Ner.Labels;
 
 namespace PaDeLLM.GpuHost;
 
-/// <summary>How the model host is run. Binds to loopback unless told otherwise; an API key, when set, is required on every call but the probes.</summary>
+/// <summary>
+/// How the model host is run. Binds to loopback unless told otherwise;
+/// an API key, when set, is required on every call but the probes.
+/// </summary>
 public sealed class GpuHostOptions
 {
     public string Urls { get; set; } = "http://127.0.0.1:8080";
 
-    /// <summary>Required in the <c>x-api-key</c> header when set (never logged). An empty key is refused at startup.</summary>
+    /// <summary>
+    /// Required in the <c>x-api-key</c> header when set
+    /// (never logged). An empty key is refused at startup.
+    /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Longest text accepted, in characters; longer is 413.</summary>
@@ -44,7 +50,8 @@ public sealed class GpuHostOptions
             throw new ArgumentException("no default label schema");
         }
 
-        if (MaxTextChars < 1 || MaxBodyBytes < 1 || MaxCount < 1 || MaxLabels < 1 || MaxQueuedJobs < 1 || RetryAfterSeconds < 0)
+        if (MaxTextChars < 1 || MaxBodyBytes < 1 || MaxCount < 1 || MaxLabels < 1 || MaxQueuedJobs < 1
+            || RetryAfterSeconds < 0)
         {
             throw new ArgumentException("every limit must be positive");
         }

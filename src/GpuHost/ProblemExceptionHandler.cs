@@ -14,9 +14,11 @@ namespace PaDeLLM.GpuHost;
 /// that says no more than the exception's type (the rest goes to the log).
 /// </summary>
 public sealed partial class ProblemExceptionHandler(
-    IProblemDetailsService problems, IOptions<GpuHostOptions> options, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+    IProblemDetailsService problems, IOptions<GpuHostOptions> options, ILogger<ProblemExceptionHandler> log)
+    : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(
+        HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         HttpContext http = httpContext;
         if (http.RequestAborted.IsCancellationRequested && exception is OperationCanceledException)
@@ -30,8 +32,10 @@ public sealed partial class ProblemExceptionHandler(
             BatcherFullException e => (StatusCodes.Status429TooManyRequests, "Too many requests", e.Message, null),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, "body"),
             ObjectDisposedException or OperationCanceledException =>
-                (StatusCodes.Status503ServiceUnavailable, "Shutting down", "the host is shutting down; retry on another instance", null),
-            _ => (StatusCodes.Status500InternalServerError, "Internal error", $"the host failed to answer: {exception.GetType().Name}", null),
+                (StatusCodes.Status503ServiceUnavailable, "Shutting down",
+                    "the host is shutting down; retry on another instance", null),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error",
+                $"the host failed to answer: {exception.GetType().Name}", null),
         };
         if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {
@@ -48,10 +52,17 @@ public sealed partial class ProblemExceptionHandler(
     }
 
     /// <summary>Writes one problem+json answer; <paramref name="field"/> names the request field at fault.</summary>
-    public static ValueTask Write(IProblemDetailsService problems, HttpContext http, int status, string title, string detail, string? field)
+    public static ValueTask Write(
+        IProblemDetailsService problems, HttpContext http, int status, string title, string detail, string? field)
     {
         http.Response.StatusCode = status;
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path.Value };
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+            Instance = http.Request.Path.Value,
+        };
         if (field is not null)
         {
             problem.Extensions["field"] = field;

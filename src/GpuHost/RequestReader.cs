@@ -37,7 +37,8 @@ public sealed class RequestReader(GpuHostOptions options)
         string label = String(body, "label");
         if (!schema.Contains(label))
         {
-            throw ProblemException.BadRequest("label", $"unknown label '{Clip(label)}': the schema has {string.Join(", ", schema.Keys)}");
+            throw ProblemException.BadRequest("label",
+                $"unknown label '{Clip(label)}': the schema has {string.Join(", ", schema.Keys)}");
         }
 
         int count = Int(body, "count", 1, options.MaxCount);
@@ -55,12 +56,14 @@ public sealed class RequestReader(GpuHostOptions options)
         string? type = request.ContentType;
         if (type is null || !type.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"send the body as application/json (got '{type ?? "none"}')", "Content-Type");
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"send the body as application/json (got '{type ?? "none"}')", "Content-Type");
         }
 
         if (request.ContentLength > options.MaxBodyBytes)
         {
-            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the body has {request.ContentLength} bytes, more than the {options.MaxBodyBytes} allowed", "body");
+            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large",
+                $"the body has {request.ContentLength} bytes, more than the {options.MaxBodyBytes} allowed", "body");
         }
 
         // Read at most the limit (+1 to notice more), whatever Content-Length claimed.
@@ -72,13 +75,15 @@ public sealed class RequestReader(GpuHostOptions options)
             buffer.Write(chunk, 0, n);
             if (buffer.Length > options.MaxBodyBytes)
             {
-                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the body is more than the {options.MaxBodyBytes} bytes allowed", "body");
+                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "Payload too large",
+                    $"the body is more than the {options.MaxBodyBytes} bytes allowed", "body");
             }
         }
 
         try
         {
-            return JsonNode.Parse(buffer.ToArray()) as JsonObject ?? throw ProblemException.BadRequest("body", "the body must be a JSON object");
+            return JsonNode.Parse(buffer.ToArray()) as JsonObject
+                ?? throw ProblemException.BadRequest("body", "the body must be a JSON object");
         }
         catch (JsonException e)
         {
@@ -86,7 +91,10 @@ public sealed class RequestReader(GpuHostOptions options)
         }
     }
 
-    /// <summary>The text field, by the rules every way in shares (<see cref="DocumentFields"/>), within this host's limit.</summary>
+    /// <summary>
+    /// The text field, by the rules every way in shares
+    /// (<see cref="DocumentFields"/>), within this host's limit.
+    /// </summary>
     public string Text(JsonObject body)
     {
         (string? text, DocumentProblem? problem) = DocumentFields.Text(body, options.MaxTextChars);
@@ -104,7 +112,10 @@ public sealed class RequestReader(GpuHostOptions options)
         ? ProblemException.TooLarge(p.Field, p.Detail)
         : ProblemException.BadRequest(p.Field, p.Detail);
 
-    /// <summary>The schema: "schema" (a full schema), "labels" (a subset of the default's keys), or the default.</summary>
+    /// <summary>
+    /// The schema: "schema" (a full schema), "labels" (a
+    /// subset of the default's keys), or the default.
+    /// </summary>
     public LabelSchema Schema(JsonObject body)
     {
         if (body["schema"] is not null && body["labels"] is not null)
@@ -132,14 +143,17 @@ public sealed class RequestReader(GpuHostOptions options)
             return options.DefaultSchema;
         }
 
-        if (body["labels"] is not JsonArray labels || labels.Count == 0 || labels.Any(l => l is not JsonValue v || !JsonStrings.TryGet(v, out string? s) || s is null))
+        if (body["labels"] is not JsonArray labels || labels.Count == 0
+            || labels.Any(l => l is not JsonValue v || !JsonStrings.TryGet(v, out string? s) || s is null))
         {
-            throw ProblemException.BadRequest("labels", "labels must be a non-empty array of label names (valid Unicode strings)");
+            throw ProblemException.BadRequest(
+                "labels", "labels must be a non-empty array of label names (valid Unicode strings)");
         }
 
         if (labels.Count > options.MaxLabels)
         {
-            throw ProblemException.BadRequest("labels", $"{labels.Count} labels, more than the {options.MaxLabels} a request may bring");
+            throw ProblemException.BadRequest(
+                "labels", $"{labels.Count} labels, more than the {options.MaxLabels} a request may bring");
         }
 
         var keys = labels.Select(l => (string)l!).ToList();
@@ -147,7 +161,8 @@ public sealed class RequestReader(GpuHostOptions options)
         {
             if (!options.DefaultSchema.Contains(key))
             {
-                throw ProblemException.BadRequest("labels", $"unknown label '{Clip(key)}': this model knows {string.Join(", ", options.DefaultSchema.Keys)} (or send a schema)");
+                throw ProblemException.BadRequest("labels", $"unknown label '{Clip(key)}': "
+                    + $"this model knows {string.Join(", ", options.DefaultSchema.Keys)} (or send a schema)");
             }
         }
 
@@ -164,13 +179,15 @@ public sealed class RequestReader(GpuHostOptions options)
     {
         if (schema.Labels.Count > options.MaxLabels)
         {
-            throw ProblemException.BadRequest(field, $"{schema.Labels.Count} labels, more than the {options.MaxLabels} a request may bring");
+            throw ProblemException.BadRequest(
+                field, $"{schema.Labels.Count} labels, more than the {options.MaxLabels} a request may bring");
         }
 
         int chars = schema.Labels.Sum(l => l.Key.Length + l.PromptName.Length);
         return chars <= options.MaxTextChars
             ? schema
-            : throw ProblemException.BadRequest(field, $"the labels take {chars:N0} characters, more than the {options.MaxTextChars:N0} allowed");
+            : throw ProblemException.BadRequest(
+                field, $"the labels take {chars:N0} characters, more than the {options.MaxTextChars:N0} allowed");
     }
 
     private static string Clip(string s) => s.Length <= 64 ? s : s[..64] + "…";
@@ -192,6 +209,8 @@ public sealed class RequestReader(GpuHostOptions options)
             throw ProblemException.BadRequest(field, $"{field} is missing or not an integer");
         }
 
-        return value >= min && value <= max ? value : throw ProblemException.BadRequest(field, $"{field} = {value} is out of range [{min}, {max}]");
+        return value >= min && value <= max
+            ? value
+            : throw ProblemException.BadRequest(field, $"{field} = {value} is out of range [{min}, {max}]");
     }
 }

@@ -21,19 +21,23 @@ public sealed class ExtractDocumentOrchestrator : TaskOrchestrator<ExtractDocume
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Output is BlobRef output
-            && await context.CallActivityAsync<ResultDocument?>(TaskNames.ReadResult, output, Retry) is ResultDocument done)
+            && await context.CallActivityAsync<ResultDocument?>(TaskNames.ReadResult, output, Retry)
+                is ResultDocument done)
         {
             // An id names one document: its result is never handed out for another text.
             return done.Text == input.Text
                 ? done
-                : throw new InvalidOperationException($"id '{input.Id}' already has a result ({output.Name}) for a different text");
+                : throw new InvalidOperationException(
+                    $"id '{input.Id}' already has a result ({output.Name}) for a different text");
         }
 
         ResultDocument document = await PadellmAlgorithm.RunAsync(
-            input.Id, input.Text, input.Schema.ToSchema(), new ActivitySteps(context, input.Schema), () => context.CurrentUtcDateTime);
+            input.Id, input.Text, input.Schema.ToSchema(), new ActivitySteps(context, input.Schema),
+            () => context.CurrentUtcDateTime);
         if (input.Output is BlobRef target)
         {
-            await context.CallActivityAsync<bool>(TaskNames.WriteResult, new WriteResultRequest(target, document), Retry);
+            await context.CallActivityAsync<bool>(
+                TaskNames.WriteResult, new WriteResultRequest(target, document), Retry);
         }
 
         return document;

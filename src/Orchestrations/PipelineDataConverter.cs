@@ -19,7 +19,8 @@ public sealed class PipelineDataConverter : DataConverter
         TypeInfoResolver = JsonTypeInfoResolver.Combine(PipelineJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
-    public override string? Serialize(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), Options);
+    public override string? Serialize(object? value) =>
+        value is null ? null : JsonSerializer.Serialize(value, value.GetType(), Options);
 
     public override object? Deserialize(string? data, Type targetType) =>
         data is null ? null : JsonSerializer.Deserialize(data, targetType, Options);

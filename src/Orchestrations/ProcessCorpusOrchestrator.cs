@@ -7,7 +7,8 @@ namespace PaDeLLM.Orchestrations;
 
 /// <summary>
 /// The corpus path (blob-triggered in Azure, <c>padellm corpus</c> locally): one chunk of the
-/// corpus per generation, read from a cursor into the blob; documents whose result blob exists are skipped, the others run as
+/// corpus per generation, read from a cursor into the blob;
+/// documents whose result blob exists are skipped, the others run as
 /// ExtractDocument sub-orchestrations with at most <c>concurrency</c> in flight; then the
 /// instance continues as new with the next chunk (its history stays bounded), and after the
 /// last chunk writes the manifest. A document's child instance id comes from this instance's
@@ -19,7 +20,8 @@ public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusIn
     {
         ArgumentNullException.ThrowIfNull(input);
         TaskOptions retry = ExtractDocumentOrchestrator.Retry;
-        CorpusProgress progress = input.Progress ?? new CorpusProgress(0, 0, 1, context.CurrentUtcDateTime, 0, 0, 0, 0, []);
+        CorpusProgress progress = input.Progress
+            ?? new CorpusProgress(0, 0, 1, context.CurrentUtcDateTime, 0, 0, 0, 0, []);
         int chunk = Math.Clamp(input.ChunkSize, 1, 10_000);
         CorpusSlice slice = await context.CallActivityAsync<CorpusSlice>(
             TaskNames.ReadCorpus, new CorpusSliceRequest(input.Corpus, progress.Offset, progress.Line, chunk), retry);
@@ -57,7 +59,8 @@ public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusIn
             while (todo.Count > 0 && inFlight.Count < concurrency)
             {
                 (CorpusDocument d, string name) = todo.Dequeue();
-                var child = new ExtractDocumentInput(d.Id, d.Text, input.Schema, new BlobRef(input.OutputContainer, name));
+                var child = new ExtractDocumentInput(
+                    d.Id, d.Text, input.Schema, new BlobRef(input.OutputContainer, name));
                 inFlight[context.CallSubOrchestratorAsync<ResultDocument>(TaskNames.ExtractDocument, child,
                     new SubOrchestrationOptions { InstanceId = InstanceIds.Child(context.InstanceId, d.Id) })] = d.Id;
             }
@@ -79,7 +82,8 @@ public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusIn
         }
 
         int next = progress.Next + slice.Documents.Count;
-        var progressed = new CorpusProgress(next, slice.NextOffset, slice.NextLine, progress.Started, succeeded, reused, entities, tokens, failures);
+        var progressed = new CorpusProgress(next, slice.NextOffset, slice.NextLine, progress.Started,
+            succeeded, reused, entities, tokens, failures);
         if (!slice.AtEnd)
         {
             context.ContinueAsNew(input with { Progress = progressed });
@@ -88,9 +92,12 @@ public sealed class ProcessCorpusOrchestrator : TaskOrchestrator<ProcessCorpusIn
 
         DateTime completed = context.CurrentUtcDateTime;
         var manifest = new CorpusManifest(input.Corpus, input.OutputContainer, input.OutputPrefix, next, succeeded,
-            failures.Count, reused, entities, tokens, failures, progress.Started, completed, (completed - progress.Started).TotalSeconds);
+            failures.Count, reused, entities, tokens, failures, progress.Started, completed,
+            (completed - progress.Started).TotalSeconds);
         await context.CallActivityAsync<bool>(TaskNames.WriteManifest,
-            new WriteManifestRequest(new BlobRef(input.OutputContainer, input.OutputPrefix + ResultNames.Manifest), manifest), retry);
+            new WriteManifestRequest(
+                new BlobRef(input.OutputContainer, input.OutputPrefix + ResultNames.Manifest), manifest),
+            retry);
         return manifest;
     }
 }

@@ -2,7 +2,10 @@ using PaDeLLM.Contracts;
 
 namespace PaDeLLM.Orchestrations;
 
-/// <summary>Where a document's result goes: <c>{prefix}{escaped id}.json</c>, the same name on every engine and rerun.</summary>
+/// <summary>
+/// Where a document's result goes: <c>{prefix}{escaped id}.json</c>,
+/// the same name on every engine and rerun.
+/// </summary>
 public static class ResultNames
 {
     /// <summary>The name of the manifest beside a corpus's results; no document's result takes it.</summary>

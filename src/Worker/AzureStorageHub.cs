@@ -5,26 +5,34 @@ namespace PaDeLLM.Worker;
 
 /// <summary>
 /// The Durable Task engine's Azure Storage task hub, tuned for this pipeline. Activities are short
-/// (a model step takes milliseconds to seconds), so the work-item queue's visibility timeout and
-/// the partition leases are short too: they bound how long a killed worker's activities and
-/// partitions wait before another worker (or the same one restarted) takes them. The control
-/// queue keeps DurableTask.AzureStorage's 5 minutes: its messages wait in a worker's buffer until
+/// (a model step takes milliseconds to seconds), so the work-item queue's visibility timeout is
+/// short too (30 s): it bounds how long a killed worker's activities wait before another worker
+/// (or the same one restarted) takes them. Partition leases and the control queue keep
+/// DurableTask.AzureStorage's 30 s and 5 minutes: control messages wait in a worker's buffer until
 /// their orchestration runs, and at 30 s a loaded 2-core worker saw them expire in the buffer
-/// (PopReceiptMismatch) and an orchestration stall. Every worker process gets its own id, so two on
+/// (PopReceiptMismatch) and an orchestration stall; shorter leases made two loaded workers trade
+/// partitions, and each move strands the messages buffered for them. Every worker process gets its own id, so two on
 /// one machine share partitions instead of fighting over them.
 /// </summary>
 public static class AzureStorageHub
 {
     public const string DefaultTaskHub = "PaDeLLMHub";
 
-    /// <summary>How long an activity message taken by a worker that died stays invisible before it is redelivered.</summary>
+    /// <summary>
+    /// How long an activity message taken by a worker that
+    /// died stays invisible before it is redelivered.
+    /// </summary>
     public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The same for orchestration (control queue) messages: DurableTask.AzureStorage's default.</summary>
     public static readonly TimeSpan ControlVisibilityTimeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a dead worker's partition lease holds before another worker takes the partition.</summary>
-    public static readonly TimeSpan LeaseInterval = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// How long a dead worker's partition lease holds before another worker takes the partition:
+    /// DurableTask.AzureStorage's 30 s (renewed every 10 s). Shorter leases made two loaded workers
+    /// trade partitions back and forth, and each move strands the messages buffered for it.
+    /// </summary>
+    public static readonly TimeSpan LeaseInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The hub's settings; <paramref name="recovery"/> overrides both visibility timeouts (leases lapse

@@ -14,5 +14,6 @@ internal sealed class CoreDataConverter : DurableTask.Core.Serializing.DataConve
 
     public override string Serialize(object value, bool formatted) => Serialize(value);
 
-    public override object Deserialize(string data, Type objectType) => PipelineDataConverter.Instance.Deserialize(data, objectType)!;
+    public override object Deserialize(string data, Type objectType) =>
+        PipelineDataConverter.Instance.Deserialize(data, objectType)!;
 }

@@ -22,7 +22,11 @@ public sealed class DurablePipeline : IAsyncDisposable
     private bool _started;
 
     private DurablePipeline(
-        IOrchestrationService service, IOrchestrationServiceClient client, PipelineTasks? tasks, string description, ILoggerFactory? logs = null)
+        IOrchestrationService service,
+        IOrchestrationServiceClient client,
+        PipelineTasks? tasks,
+        string description,
+        ILoggerFactory? logs = null)
     {
         _service = service;
         _clientService = client;
@@ -30,8 +34,12 @@ public sealed class DurablePipeline : IAsyncDisposable
         Description = description;
         if (tasks is not null)
         {
-            // Failure details (type, message, inner failures) reach the parent orchestration, as in the SDK's own workers.
-            _worker = new TaskHubWorker(service, logs ?? NullLoggerFactory.Instance) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
+            // Failure details (type, message, inner failures) reach
+            // the parent orchestration, as in the SDK's own workers.
+            _worker = new TaskHubWorker(service, logs ?? NullLoggerFactory.Instance)
+            {
+                ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
+            };
             tasks.AddTo(_worker);
         }
     }
@@ -48,14 +56,20 @@ public sealed class DurablePipeline : IAsyncDisposable
     public static DurablePipeline InMemory(PipelineTasks tasks, int concurrency = 64)
     {
         var memory = new InMemoryOrchestrationService();
-        return new DurablePipeline(new ConcurrencyOverride(memory, concurrency, concurrency), memory, tasks, "in-process task hub");
+        return new DurablePipeline(
+            new ConcurrencyOverride(memory, concurrency, concurrency), memory, tasks, "in-process task hub");
     }
 
-    /// <summary>A task hub in Azure Storage; without <paramref name="tasks"/> a client only (schedules, does no work).</summary>
-    public static DurablePipeline OnAzureStorage(AzureStorageOrchestrationServiceSettings settings, PipelineTasks? tasks)
+    /// <summary>
+    /// A task hub in Azure Storage; without <paramref name="tasks"/>
+    /// a client only (schedules, does no work).
+    /// </summary>
+    public static DurablePipeline OnAzureStorage(
+        AzureStorageOrchestrationServiceSettings settings, PipelineTasks? tasks)
     {
         var service = new AzureStorageOrchestrationService(settings);
-        return new DurablePipeline(service, service, tasks, $"task hub '{settings.TaskHubName}' in Azure Storage", settings.LoggerFactory);
+        return new DurablePipeline(service, service, tasks, $"task hub '{settings.TaskHubName}' in Azure Storage",
+            settings.LoggerFactory);
     }
 
     public async Task StartAsync()
@@ -88,13 +102,18 @@ public sealed class DurablePipeline : IAsyncDisposable
     }
 
     /// <summary>Waits for the instance to finish (through every ContinueAsNew) and reads its output.</summary>
-    /// <summary>Waits for the instance to finish (through every ContinueAsNew) and reads its output; past the timeout, its state then.</summary>
-    public async Task<InstanceOutcome<T>> WaitAsync<T>(string instanceId, TimeSpan timeout, CancellationToken cancel = default)
+    /// <summary>
+    /// Waits for the instance to finish (through every ContinueAsNew)
+    /// and reads its output; past the timeout, its state then.
+    /// </summary>
+    public async Task<InstanceOutcome<T>> WaitAsync<T>(
+        string instanceId, TimeSpan timeout, CancellationToken cancel = default)
     {
         OrchestrationState? state;
         try
         {
-            state = await Client.WaitForOrchestrationAsync(new OrchestrationInstance { InstanceId = instanceId }, timeout, cancel);
+            state = await Client.WaitForOrchestrationAsync(
+                new OrchestrationInstance { InstanceId = instanceId }, timeout, cancel);
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
@@ -133,17 +152,27 @@ public sealed class DurablePipeline : IAsyncDisposable
 
 /// <summary>An instance's status and, once completed, its typed output (or its failure).</summary>
 public sealed record InstanceOutcome<T>(
-    string InstanceId, string Name, string Status, T? Output, string? Failure, string? Input, DateTime Created, DateTime LastUpdated)
+    string InstanceId,
+    string Name,
+    string Status,
+    T? Output,
+    string? Failure,
+    string? Input,
+    DateTime Created,
+    DateTime LastUpdated)
 {
     public bool Completed => Status == nameof(OrchestrationStatus.Completed);
 
-    public bool Finished => Status is nameof(OrchestrationStatus.Completed) or nameof(OrchestrationStatus.Failed) or nameof(OrchestrationStatus.Terminated);
+    public bool Finished => Status is nameof(OrchestrationStatus.Completed)
+        or nameof(OrchestrationStatus.Failed)
+        or nameof(OrchestrationStatus.Terminated);
 
     internal static InstanceOutcome<T> From(string instanceId, OrchestrationState? state)
     {
         if (state is null)
         {
-            return new InstanceOutcome<T>(instanceId, "", "Unknown", default, "no answer within the time allowed", null, default, default);
+            return new InstanceOutcome<T>(
+                instanceId, "", "Unknown", default, "no answer within the time allowed", null, default, default);
         }
 
         string status = state.OrchestrationStatus.ToString();
@@ -153,6 +182,7 @@ public sealed record InstanceOutcome<T>(
         string? failure = state.OrchestrationStatus is OrchestrationStatus.Failed or OrchestrationStatus.Terminated
             ? state.FailureDetails?.ErrorMessage ?? state.Output ?? status
             : null;
-        return new InstanceOutcome<T>(instanceId, state.Name, status, output, failure, state.Input, state.CreatedTime, state.LastUpdatedTime);
+        return new InstanceOutcome<T>(instanceId, state.Name, status, output, failure, state.Input,
+            state.CreatedTime, state.LastUpdatedTime);
     }
 }

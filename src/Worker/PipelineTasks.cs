@@ -16,7 +16,8 @@ namespace PaDeLLM.Worker;
 /// </summary>
 public sealed class PipelineTasks(IPadellmEngine engine, BlobContainers containers)
 {
-    private readonly DurableTaskShimFactory _shims = new(new DurableTaskWorkerOptions { DataConverter = PipelineDataConverter.Instance });
+    private readonly DurableTaskShimFactory _shims =
+        new(new DurableTaskWorkerOptions { DataConverter = PipelineDataConverter.Instance });
     private int _activitiesRun;
 
     /// <summary>Activities this process has run (each attempt counts), to show what a worker did.</summary>
@@ -42,7 +43,8 @@ public sealed class PipelineTasks(IPadellmEngine engine, BlobContainers containe
         new(name, () => _shims.CreateOrchestration(name, create()));
 
     private Creator<DurableTask.Core.TaskActivity> Activity(string name, ITaskActivity activity) =>
-        new(name, () => _shims.CreateActivity(name, new Counted(activity, () => Interlocked.Increment(ref _activitiesRun))));
+        new(name, () => _shims.CreateActivity(
+            name, new Counted(activity, () => Interlocked.Increment(ref _activitiesRun))));
 
     private sealed class Counted(ITaskActivity inner, Action onRun) : ITaskActivity
     {

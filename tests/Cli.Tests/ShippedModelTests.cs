@@ -27,6 +27,7 @@ public class ShippedModelTests
         // The shipped weights are BF16 and within the size the project allows.
         string model = Path.Combine(SharedData.RepoRoot, "models", "conll03-en");
         Assert.InRange(new DirectoryInfo(model).GetFiles().Sum(f => f.Length), 1, 40L << 20);
-        Assert.Equal("bfloat16", (string)JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!["torch_dtype"]!);
+        Assert.Equal("bfloat16",
+            (string)JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!["torch_dtype"]!);
     }
 }

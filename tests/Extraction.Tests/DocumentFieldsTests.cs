@@ -5,7 +5,10 @@ using Xunit;
 
 namespace PaDeLLM.Extraction.Tests;
 
-/// <summary>A document is judged by the same rules whichever way it comes in (corpus line, queue message; the HTTP hosts are tested through their APIs).</summary>
+/// <summary>
+/// A document is judged by the same rules whichever way it comes in (corpus
+/// line, queue message; the HTTP hosts are tested through their APIs).
+/// </summary>
 public class DocumentFieldsTests
 {
     public static TheoryData<string, string> BadDocuments() => new()
@@ -25,10 +28,12 @@ public class DocumentFieldsTests
     public void A_corpus_line_and_a_queue_message_are_refused_for_the_same_reason(string document, string reason)
     {
         (_, _, string? queueProblem) = IngestMessage.Parse(document);
-        (List<CorpusDocument> docs, List<CorpusFailure> problems) = CorpusDocuments.Parse(Encoding.UTF8.GetBytes(document + "\n"), "c.jsonl");
+        (List<CorpusDocument> docs, List<CorpusFailure> problems) =
+            CorpusDocuments.Parse(Encoding.UTF8.GetBytes(document + "\n"), "c.jsonl");
         Assert.Empty(docs);
         Assert.Contains(reason, queueProblem, StringComparison.Ordinal);
-        Assert.Contains(reason, Assert.Single(problems).Error, StringComparison.Ordinal); // corpus lines may also number their ids
+        // corpus lines may also number their ids
+        Assert.Contains(reason, Assert.Single(problems).Error, StringComparison.Ordinal);
 
     }
 

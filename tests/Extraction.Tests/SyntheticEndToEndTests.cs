@@ -72,11 +72,14 @@ public class SyntheticEndToEndTests(SyntheticModelFixture trained, ITestOutputHe
         int mentionCalls = 0;
         foreach ((Sentence s, int i) in test.Take(10).Select((s, i) => (s, i)))
         {
-            await pipeline.ScheduleAsync(TaskNames.ExtractDocument, $"doc-{i}", new ExtractDocumentInput($"{i}", s.Text, SchemaSpec.From(Schema)));
-            InstanceOutcome<ResultDocument> run = await pipeline.WaitAsync<ResultDocument>($"doc-{i}", TimeSpan.FromMinutes(1));
+            await pipeline.ScheduleAsync(TaskNames.ExtractDocument, $"doc-{i}",
+                new ExtractDocumentInput($"{i}", s.Text, SchemaSpec.From(Schema)));
+            InstanceOutcome<ResultDocument> run =
+                await pipeline.WaitAsync<ResultDocument>($"doc-{i}", TimeSpan.FromMinutes(1));
             Assert.True(run.Completed, run.Failure);
             mentionCalls += run.Output!.Sequences - Schema.Labels.Count;
-            var expected = extractor.Extract(s.Text, Schema).Entities.Select(e => (e.Label, e.Text, e.Start, Math.Round(e.Probability, 4)));
+            var expected = extractor.Extract(s.Text, Schema).Entities
+                .Select(e => (e.Label, e.Text, e.Start, Math.Round(e.Probability, 4)));
             var actual = run.Output.Entities.Select(e => (e.Label, e.Text, e.Start, Math.Round(e.Probability, 4)));
             Assert.Equal(expected.Order(), actual.Order());
         }
@@ -86,17 +89,24 @@ public class SyntheticEndToEndTests(SyntheticModelFixture trained, ITestOutputHe
         Assert.Equal(mentionCalls, service.CacheHits);
 
         PrfCounts paper = evaluator.Paper.Micro, span = evaluator.Span.Micro;
-        output.WriteLine($"test: paper micro-F1 {paper.F1:P1} (tp {paper.Tp}, fp {paper.Fp}, fn {paper.Fn}), span F1 {span.F1:P1}, parse failures {failures}");
+        output.WriteLine($"test: paper micro-F1 {paper.F1:P1} (tp {paper.Tp}, fp {paper.Fp}, fn {paper.Fn}), "
+            + $"span F1 {span.F1:P1}, parse failures {failures}");
         Assert.True(paper.F1 >= 0.9, $"paper micro-F1 {paper.F1:P1} on unseen sentences");
 
-        // The same model through `padellm extract`: the result document, each entity with its label, text, span and probability.
+        // The same model through `padellm extract`: the result document,
+        // each entity with its label, text, span and probability.
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = PaDeLLM.Cli.CliApp.Run(["extract", "--model", trained.Directory, "--text", "Greta met Kofi in Hanoi .", "--labels", "PER,LOC"], new PaDeLLM.Cli.CliContext(stdout, stderr, interactive: false));
+        int exit = PaDeLLM.Cli.CliApp.Run(
+            ["extract", "--model", trained.Directory, "--text", "Greta met Kofi in Hanoi .", "--labels", "PER,LOC"],
+            new PaDeLLM.Cli.CliContext(stdout, stderr, interactive: false));
         Assert.True(exit == 0, stderr.ToString());
         var json = System.Text.Json.Nodes.JsonNode.Parse(stdout.ToString())!;
         output.WriteLine(stdout.ToString());
-        var entities = json["entities"]!.AsArray().Select(e => ((string)e!["label"]!, (string)e["text"]!, (int)e["start"]!)).OrderBy(e => e.Item3).ToList();
+        var entities = json["entities"]!.AsArray()
+            .Select(e => ((string)e!["label"]!, (string)e["text"]!, (int)e["start"]!))
+            .OrderBy(e => e.Item3)
+            .ToList();
         Assert.Equal([("PER", "Greta", 0), ("PER", "Kofi", 10), ("LOC", "Hanoi", 18)], entities);
     }
 }

@@ -33,19 +33,24 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         using var local = new PadellmEngineService(host.Model, host.Tokenizer, localBatcher);
         var expectedCounts = await local.CountAsync(text, SyntheticNer.Schema);
         JsonNode counts = await host.PostOk("/v1/count", new JsonObject { ["text"] = text });
-        Assert.Equal(expectedCounts.Select(c => (c.Label, c.Count)), counts["counts"]!.AsArray().Select(c => ((string)c!["label"]!, (int?)c["count"])));
+        Assert.Equal(expectedCounts.Select(c => (c.Label, c.Count)),
+            counts["counts"]!.AsArray().Select(c => ((string)c!["label"]!, (int?)c["count"])));
         Assert.Equal(2, (int)counts["counts"]![0]!["count"]!); // PER: Greta, Kofi
 
-        JsonNode mention = await host.PostOk("/v1/mention", new JsonObject { ["text"] = text, ["label"] = "PER", ["count"] = 2, ["k"] = 2 });
+        JsonNode mention = await host.PostOk("/v1/mention",
+            new JsonObject { ["text"] = text, ["label"] = "PER", ["count"] = 2, ["k"] = 2 });
         var expectedMention = await local.MentionAsync(text, SyntheticNer.Schema, new MentionCall("PER", 2, 2));
         Assert.Equal(expectedMention.Mention, (string?)mention["mention"]);
         Assert.Equal(expectedMention.LogProbability, (double)mention["logprob"]!, 4);
 
-        JsonNode doc = await host.PostOk("/v1/extract", new JsonObject { ["text"] = text, ["labels"] = new JsonArray("LOC") });
-        Assert.Equal([("LOC", "Hanoi", 18, 23)], doc["entities"]!.AsArray().Select(e => ((string)e!["label"]!, (string)e["text"]!, (int)e["start"]!, (int)e["end"]!)));
+        JsonNode doc = await host.PostOk("/v1/extract",
+            new JsonObject { ["text"] = text, ["labels"] = new JsonArray("LOC") });
+        Assert.Equal([("LOC", "Hanoi", 18, 23)], doc["entities"]!.AsArray()
+            .Select(e => ((string)e!["label"]!, (string)e["text"]!, (int)e["start"]!, (int)e["end"]!)));
 
         // The pipeline API: 202 + a status URL, polled to completion; ?wait=true answers at once.
-        using HttpResponseMessage accepted = await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text });
+        using HttpResponseMessage accepted =
+            await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         JsonNode start = JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!;
         Assert.Equal(accepted.Headers.Location!.ToString(), (string)start["statusQueryGetUri"]!);
@@ -60,9 +65,11 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         Assert.Equal(3, status["output"]!["entities"]!.AsArray().Count);
         JsonNode waited = await host.PostOk("/api/extract?wait=true", new JsonObject { ["text"] = text });
         Assert.Equal(status["output"]!["entities"]!.ToJsonString(), waited["entities"]!.ToJsonString());
-        using HttpResponseMessage again = await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text });
+        using HttpResponseMessage again =
+            await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = text });
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode); // the same document again: the same instance
-        await host.Problem(await host.Post("/api/extract", new JsonObject { ["id"] = "doc-1", ["text"] = "Anna flew to Rome ." }), 409, "id");
+        await host.Problem(await host.Post("/api/extract",
+            new JsonObject { ["id"] = "doc-1", ["text"] = "Anna flew to Rome ." }), 409, "id");
 
         // Prometheus text from the .NET meters: the batch's instruments; a request path never becomes a label.
         (await host.Client.GetAsync("/v1/forged_path_9999")).Dispose();
@@ -80,13 +87,16 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         var results = new Storage.Blobs.LocalDirectoryContainer(dir.Path);
         await using (var first = await Host.StartAsync(trained.Directory, results: results))
         {
-            JsonNode done = await first.PostOk("/api/extract?wait=true", new JsonObject { ["id"] = "r1", ["text"] = "Anna flew to Rome ." });
+            JsonNode done = await first.PostOk("/api/extract?wait=true",
+                new JsonObject { ["id"] = "r1", ["text"] = "Anna flew to Rome ." });
             Assert.Equal("r1", (string)done["id"]!);
         }
 
         await using var second = await Host.StartAsync(trained.Directory, results: results);
-        await second.Problem(await second.Post("/api/extract", new JsonObject { ["id"] = "r1", ["text"] = "Boris flew to Lima ." }), 409, "id");
-        JsonNode same = await second.PostOk("/api/extract?wait=true", new JsonObject { ["id"] = "r1", ["text"] = "Anna flew to Rome ." });
+        await second.Problem(await second.Post("/api/extract",
+            new JsonObject { ["id"] = "r1", ["text"] = "Boris flew to Lima ." }), 409, "id");
+        JsonNode same = await second.PostOk("/api/extract?wait=true",
+            new JsonObject { ["id"] = "r1", ["text"] = "Anna flew to Rome ." });
         Assert.Equal("Anna flew to Rome .", (string)same["text"]!);
     }
 
@@ -95,8 +105,10 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
     {
         await using var host = await Host.StartAsync(trained.Directory, maxPending: 4);
         var texts = SyntheticNer.Generate(30, 41).Select(s => s.Text).ToList();
-        HttpResponseMessage[] answers = await Task.WhenAll(texts.Select((t, i) => host.Post("/api/extract", new JsonObject { ["id"] = $"c{i}", ["text"] = t })));
-        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
+        HttpResponseMessage[] answers = await Task.WhenAll(texts.Select((t, i) =>
+            host.Post("/api/extract", new JsonObject { ["id"] = $"c{i}", ["text"] = t })));
+        Assert.All(answers, a => Assert.True(
+            a.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.NotEmpty(refused);
         Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter!.Delta));
@@ -123,7 +135,8 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         await using var host = await Host.StartAsync(trained.Directory, maxRetained: 3);
         for (int i = 0; i < 6; i++)
         {
-            JsonNode done = await host.PostOk("/api/extract?wait=true", new JsonObject { ["id"] = $"r{i}", ["text"] = $"Anna flew to Rome {i} ." });
+            JsonNode done = await host.PostOk("/api/extract?wait=true",
+                new JsonObject { ["id"] = $"r{i}", ["text"] = $"Anna flew to Rome {i} ." });
             Assert.Equal($"r{i}", (string)done["id"]!);
         }
 
@@ -146,22 +159,36 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         await using var host = await Host.StartAsync(trained.Directory, maxText: 100);
         var ok = new JsonObject { ["text"] = "Anna flew to Rome ." };
         await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = "   " }), 400, "text");
-        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = new string('x', 101) }), 413, "text");
+        await host.Problem(await host.Post("/v1/count",
+            new JsonObject { ["text"] = new string('x', 101) }), 413, "text");
         await host.Problem(await host.Post("/v1/count", new JsonObject { ["nope"] = 1 }), 400, "text");
-        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = "a", ["labels"] = new JsonArray("PER", "ORG") }), 400, "labels");
-        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = "a", ["labels"] = new JsonArray() }), 400, "labels");
-        await host.Problem(await host.Post("/v1/count", new JsonObject { ["text"] = "a", ["schema"] = new JsonObject { ["labels"] = 5 } }), 400, "schema");
-        await host.Problem(await host.PostRaw("/v1/count", "{\"text\": \"unterminated", "application/json"), 400, "body");
+        await host.Problem(await host.Post("/v1/count",
+            new JsonObject { ["text"] = "a", ["labels"] = new JsonArray("PER", "ORG") }), 400, "labels");
+        await host.Problem(await host.Post("/v1/count",
+            new JsonObject { ["text"] = "a", ["labels"] = new JsonArray() }), 400, "labels");
+        await host.Problem(await host.Post("/v1/count",
+            new JsonObject { ["text"] = "a", ["schema"] = new JsonObject { ["labels"] = 5 } }), 400, "schema");
+        await host.Problem(await host.PostRaw("/v1/count",
+            "{\"text\": \"unterminated", "application/json"), 400, "body");
         await host.Problem(await host.PostRaw("/v1/count", "[1,2]", "application/json"), 400, "body");
-        await host.Problem(await host.PostRaw("/v1/count", "text=hello", "application/x-www-form-urlencoded"), 415, "Content-Type");
-        await host.Problem(await host.PostRaw("/v1/count", new string(' ', 300 * 1024), "application/json"), 413, "body");
-        await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = 2, ["k"] = 3 }), 400, "k");
-        await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = 0, ["k"] = 1 }), 400, "count");
-        await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "DATE", ["count"] = 1, ["k"] = 1 }), 400, "label");
-        await host.Problem(await host.Post("/v1/mention", new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = "two", ["k"] = 1 }), 400, "count");
-        await host.Problem(await host.PostRaw("/v1/extract", "{\"text\": \"\\ud800 lone surrogate\"}", "application/json"), 400, "text");
-        await host.Problem(await host.PostRaw("/v1/count", "{\"text\": \"a\", \"labels\": [\"\\ud800\"]}", "application/json"), 400, "labels");
-        await host.Problem(await host.PostRaw("/v1/mention", "{\"text\": \"a\", \"label\": \"\\udc00\", \"count\": 1, \"k\": 1}", "application/json"), 400, "label");
+        await host.Problem(await host.PostRaw("/v1/count",
+            "text=hello", "application/x-www-form-urlencoded"), 415, "Content-Type");
+        await host.Problem(await host.PostRaw("/v1/count",
+            new string(' ', 300 * 1024), "application/json"), 413, "body");
+        await host.Problem(await host.Post("/v1/mention",
+            new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = 2, ["k"] = 3 }), 400, "k");
+        await host.Problem(await host.Post("/v1/mention",
+            new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = 0, ["k"] = 1 }), 400, "count");
+        await host.Problem(await host.Post("/v1/mention",
+            new JsonObject { ["text"] = "a", ["label"] = "DATE", ["count"] = 1, ["k"] = 1 }), 400, "label");
+        await host.Problem(await host.Post("/v1/mention",
+            new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = "two", ["k"] = 1 }), 400, "count");
+        await host.Problem(await host.PostRaw("/v1/extract",
+            "{\"text\": \"\\ud800 lone surrogate\"}", "application/json"), 400, "text");
+        await host.Problem(await host.PostRaw("/v1/count",
+            "{\"text\": \"a\", \"labels\": [\"\\ud800\"]}", "application/json"), 400, "labels");
+        await host.Problem(await host.PostRaw("/v1/mention",
+            "{\"text\": \"a\", \"label\": \"\\udc00\", \"count\": 1, \"k\": 1}", "application/json"), 400, "label");
         await host.Problem(await host.Post("/api/extract", new JsonObject { ["text"] = "a", ["id"] = 5 }), 400, "id");
         await host.Problem(await host.Client.GetAsync("/api/extract/never-started"), 404, "instanceId");
         await host.Problem(await host.Client.GetAsync("/v1/unknown"), 404, null);
@@ -195,10 +222,15 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.NotEmpty(refused);
         Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter!.Delta));
-        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
+        Assert.All(answers, a => Assert.True(
+            a.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
 
         // The activities' HTTP engine retries 429s (with jitter, honouring Retry-After) until every call lands.
-        var remote = new HttpPadellmEngine(host.Client, host.Client.BaseAddress!) { FirstBackoff = TimeSpan.FromMilliseconds(20), MaxAttempts = 20 };
+        var remote = new HttpPadellmEngine(host.Client, host.Client.BaseAddress!)
+        {
+            FirstBackoff = TimeSpan.FromMilliseconds(20),
+            MaxAttempts = 20,
+        };
         var counts = await Task.WhenAll(texts.Take(16).Select(t => remote.CountAsync(t, SyntheticNer.Schema)));
         Assert.All(counts, c => Assert.Equal(2, c.Count));
         Assert.True(remote.Retries > 0, "no call was retried, so the 429 path was not exercised");
@@ -244,18 +276,39 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         public HttpClient Client { get; private set; } = null!;
 
         public static async Task<Host> StartAsync(
-            string modelDir, int maxText = 8192, int maxQueue = 1024, string? apiKey = null, Storage.Blobs.IBlobContainer? results = null,
-            int maxPending = 256, int maxRetained = 10_000)
+            string modelDir,
+            int maxText = 8192,
+            int maxQueue = 1024,
+            string? apiKey = null,
+            Storage.Blobs.IBlobContainer? results = null,
+            int maxPending = 256,
+            int maxRetained = 10_000)
         {
-            var h = new Host { Model = DecoderModel.Load(modelDir), Tokenizer = HfTokenizer.Load(Path.Combine(modelDir, "tokenizer.json")) };
+            var h = new Host
+            {
+                Model = DecoderModel.Load(modelDir),
+                Tokenizer = HfTokenizer.Load(Path.Combine(modelDir, "tokenizer.json")),
+            };
             h._batcher = new ContinuousBatcher(h.Model, maxQueuedJobs: maxQueue);
             h._engine = new PadellmEngineService(h.Model, h.Tokenizer, h._batcher) { ModelName = "synthetic-model" };
             h._pipeline = DurablePipeline.InMemory(new PipelineTasks(h._engine, BlobContainers.For(null)));
             await (results?.CreateIfNotExistsAsync() ?? Task.CompletedTask);
             await h._pipeline.StartAsync();
             string url = $"http://127.0.0.1:{FreePort()}";
-            var options = new GpuHostOptions { Urls = url, MaxTextChars = maxText, MaxQueuedJobs = maxQueue, ApiKey = apiKey, DefaultSchema = SyntheticNer.Schema };
-            h._app = GpuHostApp.Build(options, h._engine, extend: new PipelineApi(h._pipeline, results, new Uri(url + "/")) { MaxPending = maxPending, MaxRetained = maxRetained });
+            var options = new GpuHostOptions
+            {
+                Urls = url,
+                MaxTextChars = maxText,
+                MaxQueuedJobs = maxQueue,
+                ApiKey = apiKey,
+                DefaultSchema = SyntheticNer.Schema,
+            };
+            h._app = GpuHostApp.Build(options, h._engine,
+                extend: new PipelineApi(h._pipeline, results, new Uri(url + "/"))
+                {
+                    MaxPending = maxPending,
+                    MaxRetained = maxRetained,
+                });
             await h._app.StartAsync();
             h.Client = new HttpClient { BaseAddress = new Uri(url + "/") };
             return h;
@@ -268,7 +321,8 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
             return ((IPEndPoint)l.LocalEndpoint).Port;
         }
 
-        public Task<HttpResponseMessage> Post(string path, JsonNode body) => PostRaw(path, body.ToJsonString(), "application/json");
+        public Task<HttpResponseMessage> Post(string path, JsonNode body) =>
+            PostRaw(path, body.ToJsonString(), "application/json");
 
         public Task<HttpResponseMessage> PostRaw(string path, string body, string contentType)
         {

@@ -16,7 +16,8 @@ public sealed class CorpusSliceTests
 {
     private const string Corpus =
         "\uFEFF{\"id\": \"a\", \"text\": \"Pia in Lima\"}\r\n\n\"a bare string with é and 名\"\n{\"text\": 42}\n"
-        + "[\"paper line\", [0, 5, \"paper\", \"X\"]]\n\n\n{\"id\": \"a\", \"text\": \"twice\"}\n{\"id\": \"z\", \"text\": \"last, no newline 名\"}";
+        + "[\"paper line\", [0, 5, \"paper\", \"X\"]]\n\n\n{\"id\": \"a\", \"text\": \"twice\"}\n"
+        + "{\"id\": \"z\", \"text\": \"last, no newline 名\"}";
 
     [Theory]
     [InlineData(1, 1)]
@@ -54,10 +55,12 @@ public sealed class CorpusSliceTests
 
         var (whole, wholeProblems) = CorpusDocuments.Parse(bytes, "c.jsonl");
         Assert.Equal(whole, documents.Where(d => d.Text != "twice"));
-        Assert.Equal(["c.jsonl:4: field 'text' is missing or not a string", "c.jsonl:8: id 'a' appears twice"], wholeProblems.Select(p => p.Error));
+        Assert.Equal(["c.jsonl:4: field 'text' is missing or not a string", "c.jsonl:8: id 'a' appears twice"],
+            wholeProblems.Select(p => p.Error));
 
         // A repeated id is caught within a slice; across slices ProcessCorpus refuses it (PipelineTests).
-        Assert.Equal(wholeProblems.Where(p => !p.Error.Contains("twice", StringComparison.Ordinal)), problems.Where(p => !p.Error.Contains("twice", StringComparison.Ordinal)));
+        Assert.Equal(wholeProblems.Where(p => !p.Error.Contains("twice", StringComparison.Ordinal)),
+            problems.Where(p => !p.Error.Contains("twice", StringComparison.Ordinal)));
         Assert.Equal(["a", "3", "5", "z"], whole.Select(d => d.Id));
     }
 }

@@ -20,12 +20,15 @@ namespace PaDeLLM.Orchestrations.Tests;
 /// </summary>
 public sealed class PipelineTests : IDisposable
 {
-    private static readonly LabelSchema Schema = new("test", PromptLanguage.English, [new EntityLabel("PER", "person"), new EntityLabel("LOC", "location")]);
+    private static readonly LabelSchema Schema =
+        new("test", PromptLanguage.English, [new EntityLabel("PER", "person"), new EntityLabel("LOC", "location")]);
     private readonly TempDir _dir = new();
     private readonly ScriptedEngine _engine = new();
 
     [Fact]
-    public async Task ExtractDocument_counts_every_label_then_decodes_every_label_and_k_and_keeps_a_shared_string_under_its_likelier_label()
+    public async Task
+    ExtractDocument_counts_every_label_then_decodes_every_label_and_k_and_keeps_a_shared_string_under_its_likelier_label
+    ()
     {
         await using DurablePipeline pipeline = await Start();
         const string text = "Pia met Lou and Pete in Lyon near Both";
@@ -33,8 +36,13 @@ public sealed class PipelineTests : IDisposable
 
         // One count activity per label, then one mention activity per (label, k).
         var calls = _engine.Calls.ToList();
-        Assert.Equal(["count LOC", "count PER"], calls.Where(c => c.StartsWith("count", StringComparison.Ordinal)).Order());
-        Assert.Equal(["mention LOC 1/3", "mention LOC 2/3", "mention LOC 3/3", "mention PER 1/3", "mention PER 2/3", "mention PER 3/3"],
+        Assert.Equal(["count LOC", "count PER"],
+            calls.Where(c => c.StartsWith("count", StringComparison.Ordinal)).Order());
+        Assert.Equal(
+            [
+                "mention LOC 1/3", "mention LOC 2/3", "mention LOC 3/3",
+                "mention PER 1/3", "mention PER 2/3", "mention PER 3/3",
+            ],
             calls.Where(c => c.StartsWith("mention", StringComparison.Ordinal)).Order());
 
         // "Both" was predicted under both labels and stays under LOC, where it is more probable.
@@ -45,23 +53,27 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal("scripted", d.Model);
 
         // The orchestration computes exactly what the algorithm computes on the engine directly.
-        ResultDocument direct = await PadellmAlgorithm.RunAsync("d1", text, Schema, new EngineSteps(_engine), () => DateTime.UtcNow);
+        ResultDocument direct =
+            await PadellmAlgorithm.RunAsync("d1", text, Schema, new EngineSteps(_engine), () => DateTime.UtcNow);
         Assert.Equal(Json(direct with { Timings = null, Model = null }), Json(d with { Timings = null, Model = null }));
     }
 
     [Fact]
-    public async Task Unreadable_counts_are_failures_in_the_result_and_a_failing_engine_fails_the_document_after_its_retries()
+    public async Task
+        Unreadable_counts_are_failures_in_the_result_and_a_failing_engine_fails_the_document_after_its_retries()
     {
         await using DurablePipeline pipeline = await Start();
         ResultDocument garbled = await Extract(pipeline, "g", "GARBLED Pia");
         Assert.Empty(garbled.Entities);
         Assert.Equal([("LOC", 0), ("PER", 0)], garbled.Failures.Select(f => (f.Label, f.K)).Order());
 
-        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, "b", new ExtractDocumentInput("b", "BROKEN Pia", SchemaSpec.From(Schema)));
+        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, "b",
+            new ExtractDocumentInput("b", "BROKEN Pia", SchemaSpec.From(Schema)));
         InstanceOutcome<ResultDocument> broken = await pipeline.WaitAsync<ResultDocument>("b", TimeSpan.FromMinutes(1));
         Assert.Equal("Failed", broken.Status);
         Assert.Contains("the model host crashed", broken.Failure, StringComparison.Ordinal);
-        Assert.Equal(3 * 2, _engine.Calls.Count(c => c.StartsWith("count", StringComparison.Ordinal)) - 2); // 3 attempts per label
+        Assert.Equal(3 * 2,
+            _engine.Calls.Count(c => c.StartsWith("count", StringComparison.Ordinal)) - 2); // 3 attempts per label
     }
 
     [Fact]
@@ -70,19 +82,23 @@ public sealed class PipelineTests : IDisposable
         var corpus = new LocalDirectoryContainer(Path.Combine(_dir.Path, "in"));
         var results = new LocalDirectoryContainer(Path.Combine(_dir.Path, "out"));
         await corpus.CreateIfNotExistsAsync();
-        string[] texts = Enumerable.Range(0, 23).Select(i => $"Pia{i} went to Lima{i % 4} ." + (i == 7 ? " BROKEN" : "")).ToArray();
-        string lines = string.Join("\n", texts.Select((t, i) => JsonSerializer.Serialize(new { id = $"doc {i}", text = t })))
+        string[] texts = Enumerable.Range(0, 23)
+            .Select(i => $"Pia{i} went to Lima{i % 4} ." + (i == 7 ? " BROKEN" : "")).ToArray();
+        string lines = string.Join("\n",
+                texts.Select((t, i) => JsonSerializer.Serialize(new { id = $"doc {i}", text = t })))
             + "\n{\"text\": 42}\n";
         await corpus.PutAsync("c.jsonl", Encoding.UTF8.GetBytes(lines));
 
         await using DurablePipeline pipeline = await Start();
-        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), "c.jsonl"), BlobContainers.NameOf(results), "c/",
-            SchemaSpec.From(Schema), Concurrency: 3, ChunkSize: 5);
+        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), "c.jsonl"),
+            BlobContainers.NameOf(results), "c/", SchemaSpec.From(Schema), Concurrency: 3, ChunkSize: 5);
         CorpusManifest m = await Run(pipeline, "run-1", input);
 
         Assert.Equal((23, 22, 2, 0), (m.Documents, m.Succeeded, m.Failed, m.Reused));
-        Assert.Equal(["c.jsonl:24: field 'text' is missing or not a string"], m.Failures.Where(f => f.Id is null).Select(f => f.Error));
-        Assert.Contains("the model host crashed", Assert.Single(m.Failures, f => f.Id == "doc 7").Error, StringComparison.Ordinal);
+        Assert.Equal(["c.jsonl:24: field 'text' is missing or not a string"],
+            m.Failures.Where(f => f.Id is null).Select(f => f.Error));
+        Assert.Contains("the model host crashed",
+            Assert.Single(m.Failures, f => f.Id == "doc 7").Error, StringComparison.Ordinal);
         Assert.Equal(22 * 2, m.Entities);
         for (int i = 0; i < texts.Length; i++)
         {
@@ -95,10 +111,12 @@ public sealed class PipelineTests : IDisposable
 
             ResultDocument d = JsonSerializer.Deserialize(blob!, PipelineJson.Default.ResultDocument)!;
             Assert.Equal((texts[i], $"doc {i}"), (d.Text, d.Id));
-            Assert.Equal([("LOC", $"Lima{i % 4}"), ("PER", $"Pia{i}")], d.Entities.Select(e => (e.Label, e.Text)).Order());
+            Assert.Equal([("LOC", $"Lima{i % 4}"), ("PER", $"Pia{i}")],
+                d.Entities.Select(e => (e.Label, e.Text)).Order());
         }
 
-        CorpusManifest written = JsonSerializer.Deserialize((await results.GetAsync("c/manifest.json"))!, PipelineJson.Default.CorpusManifest)!;
+        CorpusManifest written = JsonSerializer.Deserialize(
+            (await results.GetAsync("c/manifest.json"))!, PipelineJson.Default.CorpusManifest)!;
         Assert.Equal(Json(m), Json(written));
 
         // The same corpus again: every finished document is found, only the broken one is tried again.
@@ -115,18 +133,24 @@ public sealed class PipelineTests : IDisposable
         var results = new LocalDirectoryContainer(Path.Combine(_dir.Path, "out"));
         await corpus.CreateIfNotExistsAsync();
         await results.CreateIfNotExistsAsync();
-        string[] lines = ["{\"id\": \"x\", \"text\": \"Pia in Lima\"}", "\"Lou met Pete\"", "\"Pam saw Lyon\"", "{\"id\": \"x\", \"text\": \"Lou in Paris\"}"];
+        string[] lines =
+        [
+            "{\"id\": \"x\", \"text\": \"Pia in Lima\"}", "\"Lou met Pete\"", "\"Pam saw Lyon\"",
+            "{\"id\": \"x\", \"text\": \"Lou in Paris\"}",
+        ];
         await corpus.PutAsync("d.jsonl", Encoding.UTF8.GetBytes(string.Join("\n", lines)));
         await results.PutAsync("d/3.json", "{ not a result"u8.ToArray());
 
         await using DurablePipeline pipeline = await Start();
-        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), "d.jsonl"), BlobContainers.NameOf(results), "d/",
-            SchemaSpec.From(Schema), Concurrency: 2, ChunkSize: 2);
+        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), "d.jsonl"),
+            BlobContainers.NameOf(results), "d/", SchemaSpec.From(Schema), Concurrency: 2, ChunkSize: 2);
         CorpusManifest m = await Run(pipeline, "dup", input);
         Assert.Equal((4, 2, 2), (m.Documents, m.Succeeded, m.Failed));
         Assert.Contains("another text", Assert.Single(m.Failures, f => f.Id == "x").Error, StringComparison.Ordinal);
-        Assert.Contains("not a result document", Assert.Single(m.Failures, f => f.Id == "3").Error, StringComparison.Ordinal);
-        Assert.Equal("Pia in Lima", JsonSerializer.Deserialize((await results.GetAsync("d/x.json"))!, PipelineJson.Default.ResultDocument)!.Text);
+        Assert.Contains("not a result document",
+            Assert.Single(m.Failures, f => f.Id == "3").Error, StringComparison.Ordinal);
+        Assert.Equal("Pia in Lima", JsonSerializer.Deserialize(
+            (await results.GetAsync("d/x.json"))!, PipelineJson.Default.ResultDocument)!.Text);
         Assert.Equal("{ not a result", Encoding.UTF8.GetString((await results.GetAsync("d/3.json"))!));
     }
 
@@ -136,14 +160,18 @@ public sealed class PipelineTests : IDisposable
         var results = new LocalDirectoryContainer(Path.Combine(_dir.Path, "out"));
         await using DurablePipeline pipeline = await Start();
         var output = new BlobRef(BlobContainers.NameOf(results), "api/x.json");
-        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, "first", new ExtractDocumentInput("x", "Pia in Lima", SchemaSpec.From(Schema), output));
+        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, "first",
+            new ExtractDocumentInput("x", "Pia in Lima", SchemaSpec.From(Schema), output));
         Assert.True((await pipeline.WaitAsync<ResultDocument>("first", TimeSpan.FromMinutes(1))).Completed);
 
-        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, "second", new ExtractDocumentInput("x", "Lou in Paris", SchemaSpec.From(Schema), output));
-        InstanceOutcome<ResultDocument> second = await pipeline.WaitAsync<ResultDocument>("second", TimeSpan.FromMinutes(1));
+        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, "second",
+            new ExtractDocumentInput("x", "Lou in Paris", SchemaSpec.From(Schema), output));
+        InstanceOutcome<ResultDocument> second =
+            await pipeline.WaitAsync<ResultDocument>("second", TimeSpan.FromMinutes(1));
         Assert.Equal("Failed", second.Status);
         Assert.Contains("for a different text", second.Failure, StringComparison.Ordinal);
-        Assert.Equal("Pia in Lima", JsonSerializer.Deserialize((await results.GetAsync("api/x.json"))!, PipelineJson.Default.ResultDocument)!.Text);
+        Assert.Equal("Pia in Lima", JsonSerializer.Deserialize(
+            (await results.GetAsync("api/x.json"))!, PipelineJson.Default.ResultDocument)!.Text);
     }
 
     public void Dispose() => _dir.Dispose();
@@ -157,16 +185,19 @@ public sealed class PipelineTests : IDisposable
 
     private static async Task<ResultDocument> Extract(DurablePipeline pipeline, string id, string text)
     {
-        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, id, new ExtractDocumentInput(id, text, SchemaSpec.From(Schema)));
+        await pipeline.ScheduleAsync(
+            TaskNames.ExtractDocument, id, new ExtractDocumentInput(id, text, SchemaSpec.From(Schema)));
         InstanceOutcome<ResultDocument> outcome = await pipeline.WaitAsync<ResultDocument>(id, TimeSpan.FromMinutes(1));
         Assert.True(outcome.Completed, $"{outcome.Status}: {outcome.Failure}");
         return outcome.Output!;
     }
 
-    private static async Task<CorpusManifest> Run(DurablePipeline pipeline, string instance, ProcessCorpusInput input)
+    private static async Task<CorpusManifest> Run(
+        DurablePipeline pipeline, string instance, ProcessCorpusInput input)
     {
         await pipeline.ScheduleAsync(TaskNames.ProcessCorpus, instance, input);
-        InstanceOutcome<CorpusManifest> outcome = await pipeline.WaitAsync<CorpusManifest>(instance, TimeSpan.FromMinutes(2));
+        InstanceOutcome<CorpusManifest> outcome =
+            await pipeline.WaitAsync<CorpusManifest>(instance, TimeSpan.FromMinutes(2));
         Assert.True(outcome.Completed, $"{outcome.Status}: {outcome.Failure}");
         return outcome.Output!;
     }

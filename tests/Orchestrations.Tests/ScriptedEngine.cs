@@ -20,7 +20,8 @@ internal sealed class ScriptedEngine : IPadellmEngine
     public static string[] Mentions(string text, string label) =>
         text.Split(' ').Where(w => w.Length > 1 && (w[0] == label[0] || w == "Both")).Distinct().ToArray();
 
-    public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default)
+    public Task<IReadOnlyList<CountAnswer>> CountAsync(
+        string text, LabelSchema schema, CancellationToken cancel = default)
     {
         Calls.Enqueue($"count {string.Join(",", schema.Keys)}");
         if (text.Contains("BROKEN", StringComparison.Ordinal))
@@ -28,12 +29,14 @@ internal sealed class ScriptedEngine : IPadellmEngine
             throw new InvalidOperationException("the model host crashed");
         }
 
-        return Task.FromResult<IReadOnlyList<CountAnswer>>(schema.Labels.Select(l => text.Contains("GARBLED", StringComparison.Ordinal)
-            ? new CountAnswer(l.Key, null, "NotANumber: 'x'", 2, ModelName)
-            : new CountAnswer(l.Key, Mentions(text, l.Key).Length, null, 2, ModelName)).ToList());
+        return Task.FromResult<IReadOnlyList<CountAnswer>>(schema.Labels.Select(l =>
+            text.Contains("GARBLED", StringComparison.Ordinal)
+                ? new CountAnswer(l.Key, null, "NotANumber: 'x'", 2, ModelName)
+                : new CountAnswer(l.Key, Mentions(text, l.Key).Length, null, 2, ModelName)).ToList());
     }
 
-    public Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
+    public Task<MentionAnswer> MentionAsync(
+        string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
     {
         Calls.Enqueue($"mention {call.Label} {call.K}/{call.Count}");
         string mention = Mentions(text, call.Label)[call.K - 1];

@@ -39,13 +39,16 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         var corpus = new LocalDirectoryContainer(Path.Combine(dir.Path, "in"));
         var results = new LocalDirectoryContainer(Path.Combine(dir.Path, "out"));
         await corpus.CreateIfNotExistsAsync();
-        string lines = string.Join("\n", sentences.Select((s, i) => new JsonObject { ["id"] = $"s{i}", ["text"] = s.Text }.ToJsonString()))
-            + "\n{\"text\": 42}\n\n[\"from the paper's data format\", [0, 3, \"from\", \"X\"]]\n{\"id\": \"s3\", \"text\": \"a duplicate id\"}\n";
+        string lines = string.Join("\n",
+                sentences.Select((s, i) => new JsonObject { ["id"] = $"s{i}", ["text"] = s.Text }.ToJsonString()))
+            + "\n{\"text\": 42}\n\n[\"from the paper's data format\", [0, 3, \"from\", \"X\"]]\n"
+            + "{\"id\": \"s3\", \"text\": \"a duplicate id\"}\n";
         await corpus.PutAsync("batch.jsonl", Encoding.UTF8.GetBytes(lines));
 
         CorpusManifest manifest = await RunCorpus(engine, corpus, results, "run-1");
         Assert.Equal((25, 25), (manifest.Documents, manifest.Succeeded));
-        Assert.Equal(["batch.jsonl:25: field 'text' is missing or not a string", "batch.jsonl:28: id 's3' appears twice"],
+        Assert.Equal(
+            ["batch.jsonl:25: field 'text' is missing or not a string", "batch.jsonl:28: id 's3' appears twice"],
             manifest.Failures.Select(f => f.Error));
 
         // Every result is what `padellm extract` (the prefix-tree extractor) finds on the same text.
@@ -55,7 +58,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
             ResultDocument result = Read(await results.GetAsync($"batch/s{i}.json"));
             Assert.Equal((sentences[i].Text, "synthetic"), (result.Text, result.Model));
             Assert.Equal(
-                extractor.Extract(sentences[i].Text, SyntheticNer.Schema).Entities.Select(e => (e.Label, e.Text, e.Start, e.End)).Order(),
+                extractor.Extract(sentences[i].Text, SyntheticNer.Schema).Entities
+                    .Select(e => (e.Label, e.Text, e.Start, e.End)).Order(),
                 result.Entities.Select(e => (e.Label, e.Text, e.Start, e.End)).Order());
         }
 
@@ -64,7 +68,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         {
             if (!blob.Name.EndsWith("manifest.json", StringComparison.Ordinal))
             {
-                ResultSchema.AssertConforms(JsonNode.Parse((await results.GetAsync(blob.Name))!)!.AsObject(), blob.Name);
+                ResultSchema.AssertConforms(
+                    JsonNode.Parse((await results.GetAsync(blob.Name))!)!.AsObject(), blob.Name);
             }
         }
 
@@ -85,7 +90,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         using var model = DecoderModel.Load(trained.Directory);
         var tokenizer = HfTokenizer.Load(Path.Combine(trained.Directory, "tokenizer.json"));
         using var engine = new PadellmEngineService(model, tokenizer);
-        byte[] lines = Encoding.UTF8.GetBytes(string.Join("\n", SyntheticNer.Generate(10, 11).Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
+        byte[] lines = Encoding.UTF8.GetBytes(string.Join("\n",
+            SyntheticNer.Generate(10, 11).Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
 
         var localIn = new LocalDirectoryContainer(Path.Combine(dir.Path, "in"));
         var localOut = new LocalDirectoryContainer(Path.Combine(dir.Path, "out"));
@@ -93,7 +99,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         await localIn.PutAsync("docs.jsonl", lines);
         await RunCorpus(engine, localIn, localOut, "local");
 
-        AzureBlobContainer blobIn = azurite.Connection.Container("corpus"), blobOut = azurite.Connection.Container("results");
+        AzureBlobContainer blobIn = azurite.Connection.Container("corpus"),
+            blobOut = azurite.Connection.Container("results");
         await blobIn.CreateIfNotExistsAsync();
         await blobIn.PutAsync("docs.jsonl", lines);
         await RunCorpus(engine, blobIn, blobOut, "azure", azurite.Connection);
@@ -108,7 +115,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
     }
 
     [AzuriteFact]
-    public async Task Documents_through_an_Azurite_queue_give_the_corpus_results_and_bad_messages_go_to_the_poison_queue()
+    public async Task
+        Documents_through_an_Azurite_queue_give_the_corpus_results_and_bad_messages_go_to_the_poison_queue()
     {
         using var azurite = new Azurite();
         using var dir = new TempDir();
@@ -121,7 +129,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         var localIn = new LocalDirectoryContainer(Path.Combine(dir.Path, "in"));
         var localOut = new LocalDirectoryContainer(Path.Combine(dir.Path, "out"));
         await localIn.CreateIfNotExistsAsync();
-        await localIn.PutAsync("docs.jsonl", Encoding.UTF8.GetBytes(string.Join("\n", sentences.Select((s, i) => new JsonObject { ["id"] = $"q{i}", ["text"] = s.Text }.ToJsonString()))));
+        await localIn.PutAsync("docs.jsonl", Encoding.UTF8.GetBytes(string.Join("\n",
+            sentences.Select((s, i) => new JsonObject { ["id"] = $"q{i}", ["text"] = s.Text }.ToJsonString()))));
         await RunCorpus(engine, localIn, localOut, "local");
 
         AzureQueue queue = azurite.Connection.Queue("ingest"), poison = azurite.Connection.Queue("ingest-poison");
@@ -136,9 +145,13 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         await queue.SendAsync("{\"id\": \"always-fails\", \"text\": \"FAIL every time\"}");
         AzureBlobContainer results = azurite.Connection.Container("results");
         await results.CreateIfNotExistsAsync();
-        await using var pipeline = DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(azurite.Connection)));
+        await using var pipeline =
+            DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(azurite.Connection)));
         await pipeline.StartAsync();
-        var ingestor = new QueueIngestor(queue, poison, pipeline, SchemaSpec.From(SyntheticNer.Schema)) { VisibilityTimeout = TimeSpan.FromSeconds(2) };
+        var ingestor = new QueueIngestor(queue, poison, pipeline, SchemaSpec.From(SyntheticNer.Schema))
+        {
+            VisibilityTimeout = TimeSpan.FromSeconds(2),
+        };
 
         // Pump until the failing message has been handed out more than five times and poisoned.
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -151,26 +164,34 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         }
 
         Assert.Equal((8, 2), (ingestor.Processed, ingestor.Poisoned));
-        var poisoned = (await poison.ReceiveAsync(32, TimeSpan.FromSeconds(30))).Select(m => JsonNode.Parse(m.Text)!).ToDictionary(p => (string)p["text"]!);
+        var poisoned = (await poison.ReceiveAsync(32, TimeSpan.FromSeconds(30)))
+            .Select(m => JsonNode.Parse(m.Text)!).ToDictionary(p => (string)p["text"]!);
         Assert.Equal(6, (int)poisoned["{\"id\": \"always-fails\", \"text\": \"FAIL every time\"}"]["dequeue_count"]!);
         Assert.Contains("not JSON", (string)poisoned["not json at all"]["reason"]!, StringComparison.Ordinal);
         Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(1)));
         for (int i = 0; i < sentences.Count; i++)
         {
-            Assert.Equal(WithoutTimings(await localOut.GetAsync($"docs/q{i}.json")), WithoutTimings(await results.GetAsync($"ingest/q{i}.json")));
+            Assert.Equal(WithoutTimings(await localOut.GetAsync($"docs/q{i}.json")),
+                WithoutTimings(await results.GetAsync($"ingest/q{i}.json")));
         }
     }
 
     internal static async Task<CorpusManifest> RunCorpus(
-        IPadellmEngine engine, IBlobContainer corpus, IBlobContainer results, string instance, StorageConnection? azure = null)
+        IPadellmEngine engine,
+        IBlobContainer corpus,
+        IBlobContainer results,
+        string instance,
+        StorageConnection? azure = null)
     {
         await using var pipeline = DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(azure)));
         await pipeline.StartAsync();
         string blob = (await Names(corpus, ""))[0];
-        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), blob), BlobContainers.NameOf(results),
-            Path.GetFileNameWithoutExtension(blob) + "/", SchemaSpec.From(SyntheticNer.Schema), Concurrency: 4);
+        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), blob),
+            BlobContainers.NameOf(results), Path.GetFileNameWithoutExtension(blob) + "/",
+            SchemaSpec.From(SyntheticNer.Schema), Concurrency: 4);
         await pipeline.ScheduleAsync(TaskNames.ProcessCorpus, instance, input);
-        InstanceOutcome<CorpusManifest> outcome = await pipeline.WaitAsync<CorpusManifest>(instance, TimeSpan.FromMinutes(5));
+        InstanceOutcome<CorpusManifest> outcome =
+            await pipeline.WaitAsync<CorpusManifest>(instance, TimeSpan.FromMinutes(5));
         Assert.True(outcome.Completed, $"{outcome.Status}: {outcome.Failure}");
         return outcome.Output!;
     }
@@ -186,7 +207,8 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         return names;
     }
 
-    internal static ResultDocument Read(byte[]? json) => JsonSerializer.Deserialize(json!, PipelineJson.Default.ResultDocument)!;
+    internal static ResultDocument Read(byte[]? json) =>
+        JsonSerializer.Deserialize(json!, PipelineJson.Default.ResultDocument)!;
 
     internal static string WithoutTimings(byte[]? json)
     {
@@ -196,15 +218,20 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
         return o.ToJsonString();
     }
 
-    /// <summary>Checks a result against docs/result.schema.json: required and allowed properties, and the entities' fields.</summary>
+    /// <summary>
+    /// Checks a result against docs/result.schema.json: required
+    /// and allowed properties, and the entities' fields.
+    /// </summary>
     private static class ResultSchema
     {
-        private static readonly JsonNode Schema = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedData.RepoRoot, "docs", "result.schema.json")))!;
+        private static readonly JsonNode Schema =
+            JsonNode.Parse(File.ReadAllText(Path.Combine(SharedData.RepoRoot, "docs", "result.schema.json")))!;
 
         public static void AssertConforms(JsonObject result, string name)
         {
             var allowed = Schema["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
-            Assert.All(Schema["required"]!.AsArray(), r => Assert.True(result.ContainsKey((string)r!), $"{name}: missing {(string)r!}"));
+            Assert.All(Schema["required"]!.AsArray(),
+                r => Assert.True(result.ContainsKey((string)r!), $"{name}: missing {(string)r!}"));
             Assert.All(result, p => Assert.True(allowed.Contains(p.Key), $"{name}: {p.Key} is not in the schema"));
             JsonNode entity = Schema["properties"]!["entities"]!["items"]!;
             var entityFields = entity["properties"]!.AsObject().Select(p => p.Key).Order().ToList();
@@ -227,28 +254,37 @@ public sealed class CorpusPipelineTests(SyntheticModelFixture trained)
 
         public string ModelName => inner.ModelName;
 
-        public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default)
+        public Task<IReadOnlyList<CountAnswer>> CountAsync(
+            string text, LabelSchema schema, CancellationToken cancel = default)
         {
             Interlocked.Increment(ref _calls);
             return inner.CountAsync(text, schema, cancel);
         }
 
-        public Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
+        public Task<MentionAnswer> MentionAsync(
+            string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
         {
             Interlocked.Increment(ref _calls);
             return inner.MentionAsync(text, schema, call, cancel);
         }
     }
 
-    /// <summary>Fails every call on a text containing a marker, as a model host that keeps crashing on one input would.</summary>
+    /// <summary>
+    /// Fails every call on a text containing a marker, as a
+    /// model host that keeps crashing on one input would.
+    /// </summary>
     private sealed class FailingEngine(IPadellmEngine inner, string marker) : IPadellmEngine
     {
         public string ModelName => inner.ModelName;
 
-        public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default) =>
-            text.Contains(marker, StringComparison.Ordinal) ? throw new InvalidOperationException("the model host crashed") : inner.CountAsync(text, schema, cancel);
+        public Task<IReadOnlyList<CountAnswer>> CountAsync(
+            string text, LabelSchema schema, CancellationToken cancel = default) =>
+            text.Contains(marker, StringComparison.Ordinal)
+                ? throw new InvalidOperationException("the model host crashed")
+                : inner.CountAsync(text, schema, cancel);
 
-        public Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default) =>
+        public Task<MentionAnswer> MentionAsync(
+            string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default) =>
             inner.MentionAsync(text, schema, call, cancel);
     }
 }

@@ -38,19 +38,25 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
         await pipeline.StartAsync();
 
         Sentence sentence = SyntheticNer.Generate(1, 21)[0];
-        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, "one", new ExtractDocumentInput("one", sentence.Text, SchemaSpec.From(SyntheticNer.Schema)));
+        await pipeline.ScheduleAsync(TaskNames.ExtractDocument, "one",
+            new ExtractDocumentInput("one", sentence.Text, SchemaSpec.From(SyntheticNer.Schema)));
         InstanceOutcome<ResultDocument> one = await pipeline.WaitAsync<ResultDocument>("one", TimeSpan.FromMinutes(2));
         Assert.True(one.Completed, $"{one.Status}: {one.Failure}");
         ResultDocument expected = new PadellmExtractor(model, tokenizer).Extract(sentence.Text, SyntheticNer.Schema);
-        Assert.Equal(expected.Entities.Select(e => (e.Label, e.Text, e.Start)), one.Output!.Entities.Select(e => (e.Label, e.Text, e.Start)));
+        Assert.Equal(expected.Entities.Select(e => (e.Label, e.Text, e.Start)),
+            one.Output!.Entities.Select(e => (e.Label, e.Text, e.Start)));
 
-        AzureBlobContainer corpus = azurite.Connection.Container("corpus"), results = azurite.Connection.Container("results");
+        AzureBlobContainer corpus = azurite.Connection.Container("corpus"),
+            results = azurite.Connection.Container("results");
         await corpus.CreateIfNotExistsAsync();
         List<Sentence> sentences = SyntheticNer.Generate(12, 22);
-        await corpus.PutAsync("c.jsonl", Encoding.UTF8.GetBytes(string.Join("\n", sentences.Select(s => JsonValue.Create(s.Text)!.ToJsonString()))));
-        var input = new ProcessCorpusInput(new BlobRef("corpus", "c.jsonl"), "results", "c/", SchemaSpec.From(SyntheticNer.Schema), 4, ChunkSize: 5);
+        await corpus.PutAsync("c.jsonl", Encoding.UTF8.GetBytes(string.Join("\n",
+            sentences.Select(s => JsonValue.Create(s.Text)!.ToJsonString()))));
+        var input = new ProcessCorpusInput(new BlobRef("corpus", "c.jsonl"), "results", "c/",
+            SchemaSpec.From(SyntheticNer.Schema), 4, ChunkSize: 5);
         await pipeline.ScheduleAsync(TaskNames.ProcessCorpus, "corpus-1", input);
-        InstanceOutcome<CorpusManifest> run = await pipeline.WaitAsync<CorpusManifest>("corpus-1", TimeSpan.FromMinutes(3));
+        InstanceOutcome<CorpusManifest> run =
+            await pipeline.WaitAsync<CorpusManifest>("corpus-1", TimeSpan.FromMinutes(3));
         Assert.True(run.Completed, $"{run.Status}: {run.Failure}");
         Assert.Equal((12, 12, 0), (run.Output!.Documents, run.Output.Succeeded, run.Output.Failed));
         Assert.Equal(13, (await CorpusPipelineTests.Names(results, "c/")).Count);
@@ -62,7 +68,8 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
         using var azurite = new Azurite();
         using var dir = new TempDir();
         List<Sentence> sentences = SyntheticNer.Generate(60, 23);
-        byte[] corpusBytes = Encoding.UTF8.GetBytes(string.Join("\n", sentences.Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
+        byte[] corpusBytes = Encoding.UTF8.GetBytes(string.Join("\n",
+            sentences.Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
         (AzureBlobContainer corpus, AzureBlobContainer results) = await Containers(azurite.Connection, corpusBytes);
 
         using var client = Client(azurite, "killhub");
@@ -81,12 +88,18 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
 
         // Every document has its one result; those written before the kill were never written again.
         IReadOnlyDictionary<string, string> after = await ETags(results);
-        Assert.Equal(Enumerable.Range(1, 60).Select(i => $"c/{i}.json").Order(StringComparer.Ordinal), after.Keys.Where(k => !k.EndsWith("manifest.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => $"c/{i}.json").Order(StringComparer.Ordinal),
+            after.Keys.Where(k => !k.EndsWith("manifest.json", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal));
         Assert.All(atKill, kv => Assert.Equal(kv.Value, after[kv.Key]));
 
         // And the results are those of a run nobody killed.
         using var model = DecoderModel.Load(trained.Directory);
-        using var engine = new PadellmEngineService(model, HfTokenizer.Load(Path.Combine(trained.Directory, "tokenizer.json"))) { ModelName = new DirectoryInfo(trained.Directory).Name };
+        using var engine = new PadellmEngineService(
+            model, HfTokenizer.Load(Path.Combine(trained.Directory, "tokenizer.json")))
+        {
+            ModelName = new DirectoryInfo(trained.Directory).Name,
+        };
         var localIn = new LocalDirectoryContainer(Path.Combine(dir.Path, "in"));
         var localOut = new LocalDirectoryContainer(Path.Combine(dir.Path, "out"));
         await localIn.CreateIfNotExistsAsync();
@@ -94,7 +107,8 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
         await CorpusPipelineTests.RunCorpus(engine, localIn, localOut, "reference");
         for (int i = 1; i <= 60; i++)
         {
-            Assert.Equal(Entities(await localOut.GetAsync($"c/{i}.json")), Entities(await results.GetAsync($"c/{i}.json")));
+            Assert.Equal(Entities(await localOut.GetAsync($"c/{i}.json")),
+                Entities(await results.GetAsync($"c/{i}.json")));
         }
     }
 
@@ -102,7 +116,8 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
     public async Task Two_worker_processes_on_one_task_hub_share_a_corpus()
     {
         using var azurite = new Azurite();
-        byte[] corpusBytes = Encoding.UTF8.GetBytes(string.Join("\n", SyntheticNer.Generate(40, 24).Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
+        byte[] corpusBytes = Encoding.UTF8.GetBytes(string.Join("\n",
+            SyntheticNer.Generate(40, 24).Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
         (_, AzureBlobContainer results) = await Containers(azurite.Connection, corpusBytes);
         using var a = Worker(azurite, "twohub");
         using var b = Worker(azurite, "twohub");
@@ -114,7 +129,9 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
         await a.StopAsync(TimeSpan.FromMinutes(1));
         await b.StopAsync(TimeSpan.FromMinutes(1));
         int ActivitiesOf(PadellmProcess p) =>
-            int.Parse(System.Text.RegularExpressions.Regex.Match(p.Error, @"stopped after (\d+) activities").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            int.Parse(
+                System.Text.RegularExpressions.Regex.Match(p.Error, @"stopped after (\d+) activities").Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(ActivitiesOf(a) > 0 && ActivitiesOf(b) > 0, $"a: {a.Error}\nb: {b.Error}");
     }
 
@@ -123,7 +140,8 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
     {
         using var dir = new TempDir();
         List<Sentence> sentences = SyntheticNer.Generate(60, 25);
-        string corpus = dir.File("k.jsonl", string.Join("\n", sentences.Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
+        string corpus = dir.File("k.jsonl",
+            string.Join("\n", sentences.Select(s => JsonValue.Create(s.Text)!.ToJsonString())));
         string output = Path.Combine(dir.Path, "out");
         var results = new LocalDirectoryContainer(output);
         string[] args = ["corpus", "--in", corpus, "--out", output, "--model", trained.Directory, "--concurrency", "4"];
@@ -133,14 +151,16 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
         {
             await WaitForResults(results, 10, first, "k/");
             first.Kill();
-            atKill = Directory.GetFiles(Path.Combine(output, "k"), "*.json").ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(f), File.ReadAllText(f)));
+            atKill = Directory.GetFiles(Path.Combine(output, "k"), "*.json")
+                .ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(f), File.ReadAllText(f)));
         }
 
         Assert.InRange(atKill.Count, 10, 59);
         using var second = new PadellmProcess(args);
         await second.WaitAsync(TimeSpan.FromMinutes(3));
         Assert.True(second.ExitCode == 0, second.Error);
-        Assert.Contains($"60 documents, {60 - atKill.Count} extracted, {atKill.Count} reused, 0 failed", second.Error, StringComparison.Ordinal);
+        Assert.Contains($"60 documents, {60 - atKill.Count} extracted, {atKill.Count} reused, 0 failed",
+            second.Error, StringComparison.Ordinal);
         Assert.All(atKill, kv => Assert.Equal(kv.Value, (File.GetLastWriteTimeUtc(kv.Key), File.ReadAllText(kv.Key))));
         for (int i = 1; i <= 60; i++)
         {
@@ -149,13 +169,16 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
     }
 
     private PadellmProcess Worker(Azurite azurite, string hub) =>
-        new("worker", "--durable", azurite.ConnectionString, "--task-hub", hub, "--model", trained.Directory, "--recovery-seconds", Recovery);
+        new("worker", "--durable", azurite.ConnectionString, "--task-hub", hub, "--model", trained.Directory,
+            "--recovery-seconds", Recovery);
 
     private PadellmProcess Client(Azurite azurite, string hub) =>
-        new("corpus", "--in", "azure:corpus/c.jsonl", "--out", "azure:results", "--durable", azurite.ConnectionString, "--task-hub", hub,
+        new("corpus", "--in", "azure:corpus/c.jsonl", "--out", "azure:results",
+            "--durable", azurite.ConnectionString, "--task-hub", hub,
             "--no-worker", "--model", trained.Directory, "--recovery-seconds", Recovery);
 
-    private static async Task<(AzureBlobContainer Corpus, AzureBlobContainer Results)> Containers(StorageConnection storage, byte[] corpusBytes)
+    private static async Task<(AzureBlobContainer Corpus, AzureBlobContainer Results)> Containers(
+        StorageConnection storage, byte[] corpusBytes)
     {
         AzureBlobContainer corpus = storage.Container("corpus"), results = storage.Container("results");
         await corpus.CreateIfNotExistsAsync();
@@ -164,10 +187,13 @@ public sealed class DurableWorkerTests(SyntheticModelFixture trained)
         return (corpus, results);
     }
 
-    private static async Task WaitForResults(IBlobContainer results, int count, PadellmProcess watched, string prefix = "c/")
+    private static async Task WaitForResults(
+        IBlobContainer results, int count, PadellmProcess watched, string prefix = "c/")
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
-        while ((Directory.Exists(results.Location) || results is not LocalDirectoryContainer ? (await CorpusPipelineTests.Names(results, prefix)).Count : 0) < count)
+        while ((Directory.Exists(results.Location) || results is not LocalDirectoryContainer
+            ? (await CorpusPipelineTests.Names(results, prefix)).Count
+            : 0) < count)
         {
             Assert.False(watched.HasExited, $"exited early: {watched.Error}");
             Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} results in 3 minutes: {watched.Error}");

@@ -15,7 +15,12 @@ internal sealed class PadellmProcess : IDisposable
     public PadellmProcess(params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "padellm.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         start.ArgumentList.Add(dll);
         foreach (string a in args)
         {
@@ -60,7 +65,8 @@ internal sealed class PadellmProcess : IDisposable
     /// <summary>SIGTERM, as a service manager stops a worker; then waits for it to finish.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
-        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var term = Process.Start(
+            "kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await term.WaitForExitAsync();
         }

@@ -27,14 +27,41 @@ internal static class CorpusCommand
     {
         var choice = new ModelChoice();
         var durable = new DurableChoice();
-        var input = new Option<string>("--in") { Description = "a .jsonl file, a directory of them, or azure:CONTAINER[/NAME]", Required = true };
-        var output = new Option<string>("--out") { Description = "results directory or azure:CONTAINER[/PREFIX]", Required = true };
-        var concurrency = new Option<int>("--concurrency") { Description = "documents in flight per corpus", DefaultValueFactory = _ => 8 };
-        var connection = new Option<string?>("--connection") { Description = "storage account for azure: locations (default: --durable's, $PADELLM_STORAGE, $AzureWebJobsStorage)" };
-        var noWorker = new Option<bool>("--no-worker") { Description = "with --durable: only schedule and wait; `padellm worker` processes do the work" };
-        var watch = new Option<bool>("--watch") { Description = "keep watching the input for new corpus blobs (Ctrl-C stops)" };
-        var poll = new Option<double>("--poll-seconds") { Description = "how often --watch lists the input", DefaultValueFactory = _ => 2.0 };
-        var command = new Command("corpus", "Extract entities from every document of a corpus (JSON lines) into one result blob each, plus a manifest")
+        var input = new Option<string>("--in")
+        {
+            Description = "a .jsonl file, a directory of them, or azure:CONTAINER[/NAME]",
+            Required = true,
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "results directory or azure:CONTAINER[/PREFIX]",
+            Required = true,
+        };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "documents in flight per corpus",
+            DefaultValueFactory = _ => 8,
+        };
+        var connection = new Option<string?>("--connection")
+        {
+            Description = "storage account for azure: locations "
+                + "(default: --durable's, $PADELLM_STORAGE, $AzureWebJobsStorage)",
+        };
+        var noWorker = new Option<bool>("--no-worker")
+        {
+            Description = "with --durable: only schedule and wait; `padellm worker` processes do the work",
+        };
+        var watch = new Option<bool>("--watch")
+        {
+            Description = "keep watching the input for new corpus blobs (Ctrl-C stops)",
+        };
+        var poll = new Option<double>("--poll-seconds")
+        {
+            Description = "how often --watch lists the input",
+            DefaultValueFactory = _ => 2.0,
+        };
+        var command = new Command("corpus",
+            "Extract entities from every document of a corpus (JSON lines) into one result blob each, plus a manifest")
         {
             input, output, concurrency, connection, noWorker, watch, poll,
         };
@@ -72,20 +99,26 @@ internal static class CorpusCommand
                 await using var pipeline = durable.Open(r, tasks, 64);
                 await pipeline.StartAsync();
                 await to.Container.CreateIfNotExistsAsync(cancel);
-                var runner = new CorpusRun(pipeline, from.Container, to.Container, to.Path, schema, r.GetValue(concurrency));
+                var runner = new CorpusRun(
+                    pipeline, from.Container, to.Container, to.Path, schema, r.GetValue(concurrency));
                 var done = new HashSet<string>(StringComparer.Ordinal);
                 do
                 {
                     // A blob is (re)processed when its name or content version is new: an edited corpus is run again.
                     List<(string Name, string Version)> names = from.IsLocalFile
-                        ? [(from.Path, File.GetLastWriteTimeUtc(Path.Combine(((LocalDirectoryContainer)from.Container).Directory, from.Path)).Ticks.ToString(CultureInfo.InvariantCulture))]
+                        ? [(from.Path, File.GetLastWriteTimeUtc(
+                                Path.Combine(((LocalDirectoryContainer)from.Container).Directory, from.Path))
+                            .Ticks.ToString(CultureInfo.InvariantCulture))]
                         : await CorpusBlobs(from, cancel);
                     foreach ((string name, string version) in names.Where(n => !done.Contains($"{n.Name}|{n.Version}")))
                     {
                         CorpusManifest manifest = await runner.RunAsync(name, ctx, cancel);
                         done.Add($"{name}|{version}");
                         ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{name}: {manifest.Documents} documents, {manifest.Succeeded - manifest.Reused} extracted, {manifest.Reused} reused, {manifest.Failed} failed, {manifest.Entities} entities -> {to.Container.Location}/{manifest.OutputPrefix}"));
+                            $"{name}: {manifest.Documents} documents, "
+                            + $"{manifest.Succeeded - manifest.Reused} extracted, {manifest.Reused} reused, "
+                            + $"{manifest.Failed} failed, {manifest.Entities} entities "
+                            + $"-> {to.Container.Location}/{manifest.OutputPrefix}"));
                     }
 
                     if (!r.GetValue(watch))
@@ -98,7 +131,8 @@ internal static class CorpusCommand
                         break;
                     }
 
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.1, r.GetValue(poll))), cancel).ContinueWith(_ => { }, CancellationToken.None);
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.1, r.GetValue(poll))), cancel)
+                        .ContinueWith(_ => { }, CancellationToken.None);
                 }
                 while (!cancel.IsCancellationRequested);
             }
@@ -113,12 +147,14 @@ internal static class CorpusCommand
         return command;
     }
 
-    private static async Task<List<(string Name, string Version)>> CorpusBlobs(StorageLocation from, CancellationToken cancel)
+    private static async Task<List<(string Name, string Version)>> CorpusBlobs(
+        StorageLocation from, CancellationToken cancel)
     {
         var names = new List<(string, string)>();
         await foreach (BlobItem b in from.Container.ListAsync(from.Path, cancel))
         {
-            if ((b.Name.EndsWith(".jsonl", StringComparison.Ordinal) || b.Name.EndsWith(".json", StringComparison.Ordinal))
+            if ((b.Name.EndsWith(".jsonl", StringComparison.Ordinal)
+                    || b.Name.EndsWith(".json", StringComparison.Ordinal))
                 && !b.Name.StartsWith(".padellm/", StringComparison.Ordinal))
             {
                 names.Add((b.Name, b.ETag));
@@ -132,30 +168,42 @@ internal static class CorpusCommand
         spec is null ? StorageConnection.FromEnvironment() : StorageConnection.Parse(spec);
 }
 
-/// <summary>Runs ProcessCorpus for one corpus blob and waits for it, showing documents done against the corpus's lines.</summary>
-internal sealed class CorpusRun(DurablePipeline pipeline, IBlobContainer corpus, IBlobContainer results, string prefix, LabelSchema schema, int concurrency)
+/// <summary>
+/// Runs ProcessCorpus for one corpus blob and waits for it,
+/// showing documents done against the corpus's lines.
+/// </summary>
+internal sealed class CorpusRun(
+    DurablePipeline pipeline,
+    IBlobContainer corpus,
+    IBlobContainer results,
+    string prefix,
+    LabelSchema schema,
+    int concurrency)
 {
     public static string Stem(string name) => Path.GetFileNameWithoutExtension(name.Split('/')[^1]);
 
     public async Task<CorpusManifest> RunAsync(string name, CliContext ctx, CancellationToken cancel)
     {
-        byte[] content = await corpus.GetAsync(name, cancel) ?? throw new UsageException($"{corpus.Location}/{name}: not found");
+        byte[] content = await corpus.GetAsync(name, cancel)
+            ?? throw new UsageException($"{corpus.Location}/{name}: not found");
         int lines = content.Count(b => b == (byte)'\n') + 1;
 
         // Named by the corpus and its content: a rerun of the same corpus is the same instance; an edited one is new.
         string instance = InstanceIds.Corpus(name, content);
         string outPrefix = $"{prefix}{Stem(name)}/";
-        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), name), BlobContainers.NameOf(results), outPrefix,
-            SchemaSpec.From(schema), concurrency);
+        var input = new ProcessCorpusInput(new BlobRef(BlobContainers.NameOf(corpus), name),
+            BlobContainers.NameOf(results), outPrefix, SchemaSpec.From(schema), concurrency);
         await pipeline.ScheduleAsync(Contracts.TaskNames.ProcessCorpus, instance, input);
 
         InstanceOutcome<CorpusManifest> outcome = null!;
         await ctx.Progress.Progress().AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(async p =>
             {
                 ProgressTask task = p.AddTask(Markup.Escape(name), maxValue: lines);
-                Task<InstanceOutcome<CorpusManifest>> wait = pipeline.WaitAsync<CorpusManifest>(instance, TimeSpan.FromDays(7), cancel);
+                Task<InstanceOutcome<CorpusManifest>> wait =
+                    pipeline.WaitAsync<CorpusManifest>(instance, TimeSpan.FromDays(7), cancel);
                 while (!wait.IsCompleted)
                 {
                     await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(1), cancel));
@@ -165,7 +213,8 @@ internal sealed class CorpusRun(DurablePipeline pipeline, IBlobContainer corpus,
                 outcome = await wait;
                 task.Value = task.MaxValue;
             });
-        return outcome.Output ?? throw new UsageException($"{name}: the corpus run {outcome.Status}: {outcome.Failure}");
+        return outcome.Output
+            ?? throw new UsageException($"{name}: the corpus run {outcome.Status}: {outcome.Failure}");
     }
 
     // Progress as the results written so far (every engine writes them; a rerun counts what earlier runs wrote).
@@ -174,7 +223,8 @@ internal sealed class CorpusRun(DurablePipeline pipeline, IBlobContainer corpus,
         int n = 0;
         await foreach (BlobItem b in results.ListAsync(outPrefix, cancel))
         {
-            n += b.Name.EndsWith(".json", StringComparison.Ordinal) && !b.Name.EndsWith("/manifest.json", StringComparison.Ordinal) ? 1 : 0;
+            n += b.Name.EndsWith(".json", StringComparison.Ordinal)
+                && !b.Name.EndsWith("/manifest.json", StringComparison.Ordinal) ? 1 : 0;
         }
 
         return n;

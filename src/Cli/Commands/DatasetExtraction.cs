@@ -15,7 +15,8 @@ namespace PaDeLLM.Cli.Commands;
 /// </summary>
 internal static class DatasetExtraction
 {
-    public static Func<string, (ResultDocument Document, TimeSpan Latency)> For(DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat)
+    public static Func<string, (ResultDocument Document, TimeSpan Latency)> For(
+        DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat)
     {
         if (mode == "autoreg")
         {
@@ -27,7 +28,10 @@ internal static class DatasetExtraction
             };
         }
 
-        var padellm = new PadellmExtractor(decoder, tokenizer) { Mode = mode == "multi" ? DecodingMode.Multi : DecodingMode.Batch };
+        var padellm = new PadellmExtractor(decoder, tokenizer)
+        {
+            Mode = mode == "multi" ? DecodingMode.Multi : DecodingMode.Batch,
+        };
         return text =>
         {
             ResultDocument d = padellm.Extract(text, schema);
@@ -35,6 +39,9 @@ internal static class DatasetExtraction
         };
     }
 
-    /// <summary>The mode that evaluates a model trained in <paramref name="format"/>: PaDeLLM's batch, else autoreg.</summary>
+    /// <summary>
+    /// The mode that evaluates a model trained in
+    /// <paramref name="format"/>: PaDeLLM's batch, else autoreg.
+    /// </summary>
     public static string ModeFor(ITrainingFormat format) => format is PadellmFormat ? "batch" : "autoreg";
 }

@@ -22,20 +22,44 @@ internal static class EvalCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var model = new Option<string>("--model") { Description = "model directory (HF layout, with tokenizer.json)", Required = true };
+        var model = new Option<string>("--model")
+        {
+            Description = "model directory (HF layout, with tokenizer.json)",
+            Required = true,
+        };
         var dataset = new Option<string>("--dataset") { Description = "dataset name", Required = true };
-        var split = new Option<string>("--split") { Description = "dev (test splits are held back)", DefaultValueFactory = _ => "dev" };
-        var mode = new Option<string>("--mode") { Description = "batch, multi (PaDeLLM) or autoreg (Struct/Aug baselines)", DefaultValueFactory = _ => "batch" }.AcceptOnlyFromAmong("batch", "multi", "autoreg");
-        var format = new Option<string>("--format") { Description = "with --mode autoreg: struct or aug", DefaultValueFactory = _ => "struct" }.AcceptOnlyFromAmong("struct", "aug");
+        var split = new Option<string>("--split")
+        {
+            Description = "dev (test splits are held back)",
+            DefaultValueFactory = _ => "dev",
+        };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "batch, multi (PaDeLLM) or autoreg (Struct/Aug baselines)",
+            DefaultValueFactory = _ => "batch",
+        }.AcceptOnlyFromAmong("batch", "multi", "autoreg");
+        var format = new Option<string>("--format")
+        {
+            Description = "with --mode autoreg: struct or aug",
+            DefaultValueFactory = _ => "struct",
+        }.AcceptOnlyFromAmong("struct", "aug");
         var max = new Option<int?>("--max-sentences") { Description = "evaluate the first N sentences only" };
-        var output = new Option<string?>("--out") { Description = "write predictions in the paper's results format here" };
+        var output = new Option<string?>("--out")
+        {
+            Description = "write predictions in the paper's results format here",
+        };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
         var data = DataDirectory.Option();
-        var command = new Command("eval", "Evaluate a model on a dataset split: F1 (paper and span), latency, tokens per sequence") { model, dataset, split, mode, format, max, output, json, data };
+        var command = new Command("eval",
+            "Evaluate a model on a dataset split: F1 (paper and span), latency, tokens per sequence")
+        {
+            model, dataset, split, mode, format, max, output, json, data,
+        };
         command.SetAction(r =>
         {
             DatasetInfo info = DatasetCatalog.Get(r.GetValue(dataset)!);
-            List<Sentence> sentences = info.Read(DataDirectory.Resolve(r.GetValue(data)!), DatasetSplitNames.Parse(r.GetValue(split)!));
+            List<Sentence> sentences = info.Read(
+                DataDirectory.Resolve(r.GetValue(data)!), DatasetSplitNames.Parse(r.GetValue(split)!));
             if (r.GetValue(max) is int n)
             {
                 sentences = sentences.Take(n).ToList();
@@ -45,7 +69,8 @@ internal static class EvalCommand
             ITokenizer tokenizer = TokenizerLoader.Load(modelDir);
             using DecoderModel decoder = DecoderModel.Load(modelDir);
             string m = r.GetValue(mode)!;
-            Func<string, (ResultDocument Document, TimeSpan Latency)> extract = DatasetExtraction.For(decoder, tokenizer, info.Schema, m, r.GetValue(format)!);
+            Func<string, (ResultDocument Document, TimeSpan Latency)> extract =
+                DatasetExtraction.For(decoder, tokenizer, info.Schema, m, r.GetValue(format)!);
             var evaluator = new NerEvaluator();
             var latencies = new List<double>();
             long generated = 0, sequences = 0, failures = 0;
@@ -73,7 +98,9 @@ internal static class EvalCommand
             }
 
             latencies.Sort();
-            double P(double q) => latencies.Count == 0 ? 0 : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)] * 1e3;
+            double P(double q) => latencies.Count == 0
+                ? 0
+                : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)] * 1e3;
             var summary = new JsonObject
             {
                 ["dataset"] = info.Name,
@@ -90,12 +117,16 @@ internal static class EvalCommand
             };
             if (r.GetValue(json))
             {
-                ctx.Out.WriteLine(summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                ctx.Out.WriteLine(
+                    summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             }
             else
             {
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{info.Name}/{r.GetValue(split)} {m}: paper F1 {100 * evaluator.Paper.Micro.F1:F2}  span F1 {100 * evaluator.Span.Micro.F1:F2}  latency mean {(double)summary["latency_ms_mean"]!:F1} ms p50 {P(0.5):F1} p99 {P(0.99):F1}  tokens/sequence {(double)summary["tokens_per_sequence"]!:F2}  parse failures {failures}"));
+                    $"{info.Name}/{r.GetValue(split)} {m}: paper F1 {100 * evaluator.Paper.Micro.F1:F2}  "
+                    + $"span F1 {100 * evaluator.Span.Micro.F1:F2}  "
+                    + $"latency mean {(double)summary["latency_ms_mean"]!:F1} ms p50 {P(0.5):F1} p99 {P(0.99):F1}  "
+                    + $"tokens/sequence {(double)summary["tokens_per_sequence"]!:F2}  parse failures {failures}"));
             }
 
             return 0;
@@ -108,7 +139,8 @@ internal static class EvalCommand
         var pred = new JsonObject();
         foreach (var group in result.Entities.GroupBy(e => e.Label))
         {
-            pred[group.Key] = new JsonArray(group.Select(e => (JsonNode)new JsonArray(e.Text, e.Probability)).ToArray());
+            pred[group.Key] = new JsonArray(
+                group.Select(e => (JsonNode)new JsonArray(e.Text, e.Probability)).ToArray());
         }
 
         var gt = new JsonObject();
@@ -117,6 +149,13 @@ internal static class EvalCommand
             gt[group.Key] = new JsonArray(group.Select(mn => (JsonNode)mn.Surface).ToArray());
         }
 
-        return new JsonObject { ["id"] = id, ["texts"] = gold.Text, ["pred"] = pred, ["gt"] = gt, ["latency"] = latency.TotalSeconds };
+        return new JsonObject
+        {
+            ["id"] = id,
+            ["texts"] = gold.Text,
+            ["pred"] = pred,
+            ["gt"] = gt,
+            ["latency"] = latency.TotalSeconds,
+        };
     }
 }

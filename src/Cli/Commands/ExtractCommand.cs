@@ -19,7 +19,11 @@ internal static class ExtractCommand
         var text = new Option<string>("--text") { Description = "the text to extract entities from", Required = true };
         var dedup = ScoreCommand.DedupOption();
         dedup.DefaultValueFactory = _ => "paper";
-        var command = new Command("extract", "Extract entities with a PaDeLLM model: counts per label, then every mention, all decoded in parallel") { text, dedup };
+        var command = new Command("extract",
+            "Extract entities with a PaDeLLM model: counts per label, then every mention, all decoded in parallel")
+        {
+            text, dedup,
+        };
         choice.AddTo(command);
         command.SetAction(r =>
         {

@@ -20,12 +20,33 @@ internal static class IngestCommand
     public static Command Create(CliContext ctx)
     {
         var choice = new ModelChoice();
-        var queueName = new Option<string>("--queue") { Description = "the queue (3-63 lowercase letters, digits, hyphens)", Required = true };
-        var output = new Option<string?>("--out") { Description = "results directory or azure:CONTAINER (required unless --enqueue)" };
-        var connection = new Option<string?>("--connection") { Description = "storage connection string (default: $PADELLM_STORAGE, $AzureWebJobsStorage, else Azurite's UseDevelopmentStorage=true)" };
-        var enqueue = new Option<string?>("--enqueue") { Description = "put every document of this JSON-lines file on the queue, then stop" };
-        var untilEmpty = new Option<bool>("--until-empty") { Description = "stop when the queue is empty (default: keep listening until Ctrl-C)" };
-        var command = new Command("ingest", "Extract entities from documents arriving on a storage queue (poison queue after 5 tries)") { queueName, output, connection, enqueue, untilEmpty };
+        var queueName = new Option<string>("--queue")
+        {
+            Description = "the queue (3-63 lowercase letters, digits, hyphens)",
+            Required = true,
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "results directory or azure:CONTAINER (required unless --enqueue)",
+        };
+        var connection = new Option<string?>("--connection")
+        {
+            Description = "storage connection string "
+                + "(default: $PADELLM_STORAGE, $AzureWebJobsStorage, else Azurite's UseDevelopmentStorage=true)",
+        };
+        var enqueue = new Option<string?>("--enqueue")
+        {
+            Description = "put every document of this JSON-lines file on the queue, then stop",
+        };
+        var untilEmpty = new Option<bool>("--until-empty")
+        {
+            Description = "stop when the queue is empty (default: keep listening until Ctrl-C)",
+        };
+        var command = new Command("ingest",
+            "Extract entities from documents arriving on a storage queue (poison queue after 5 tries)")
+        {
+            queueName, output, connection, enqueue, untilEmpty,
+        };
         choice.AddTo(command);
         command.SetAction(async (r, cancel) =>
         {
@@ -67,10 +88,13 @@ internal static class IngestCommand
             await to.Container.CreateIfNotExistsAsync(cancel);
             using OpenModel model = choice.Open(r);
             using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
-            await using DurablePipeline pipeline = DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(account)));
+            await using DurablePipeline pipeline =
+                DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(account)));
             await pipeline.StartAsync();
-            var ingestor = new QueueIngestor(queue, poison, pipeline, SchemaSpec.From(choice.Schema(r, model.Directory)), BlobContainers.NameOf(to.Container));
-            ctx.Error.WriteLine($"padellm ingest: {queue.Name} at {account.Description} -> {to.Container.Location}; Ctrl-C stops");
+            var ingestor = new QueueIngestor(queue, poison, pipeline,
+                SchemaSpec.From(choice.Schema(r, model.Directory)), BlobContainers.NameOf(to.Container));
+            ctx.Error.WriteLine(
+                $"padellm ingest: {queue.Name} at {account.Description} -> {to.Container.Location}; Ctrl-C stops");
             try
             {
                 await ingestor.RunAsync(r.GetValue(untilEmpty), TimeSpan.FromSeconds(1), cancel);
@@ -79,7 +103,8 @@ internal static class IngestCommand
             {
             }
 
-            ctx.Error.WriteLine($"padellm ingest: {ingestor.Processed} documents done, {ingestor.Poisoned} poisoned (to {poison.Name})");
+            ctx.Error.WriteLine($"padellm ingest: {ingestor.Processed} documents done, "
+                + $"{ingestor.Poisoned} poisoned (to {poison.Name})");
             return 0;
         });
         return command;

@@ -22,14 +22,36 @@ internal static class ServeCommand
     public static Command Create(CliContext ctx)
     {
         var choice = new ModelChoice();
-        var urls = new Option<string>("--urls") { Description = "where to listen", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
-        var publicUrl = new Option<string?>("--public-url") { Description = "the base URL status links use (default: the first of --urls)" };
-        var apiKey = new Option<string?>("--api-key") { Description = "require this x-api-key on every call but the probes (default: $PADELLM_API_KEY)" };
-        var output = new Option<string?>("--out") { Description = "also write each /api/extract result to DIR or azure:CONTAINER" };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "where to listen",
+            DefaultValueFactory = _ => "http://127.0.0.1:8080",
+        };
+        var publicUrl = new Option<string?>("--public-url")
+        {
+            Description = "the base URL status links use (default: the first of --urls)",
+        };
+        var apiKey = new Option<string?>("--api-key")
+        {
+            Description = "require this x-api-key on every call but the probes (default: $PADELLM_API_KEY)",
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "also write each /api/extract result to DIR or azure:CONTAINER",
+        };
         var connection = new Option<string?>("--connection") { Description = "storage account for an azure: --out" };
-        var maxQueue = new Option<int>("--max-queue") { Description = "requests waiting for the decode batch before 429", DefaultValueFactory = _ => 1024 };
-        var maxText = new Option<int>("--max-text") { Description = "longest text accepted, characters (413 beyond)", DefaultValueFactory = _ => 8192 };
-        var command = new Command("serve", "Run the model host and the pipeline's HTTP API (continuous batching, prefix cache, /metrics)")
+        var maxQueue = new Option<int>("--max-queue")
+        {
+            Description = "requests waiting for the decode batch before 429",
+            DefaultValueFactory = _ => 1024,
+        };
+        var maxText = new Option<int>("--max-text")
+        {
+            Description = "longest text accepted, characters (413 beyond)",
+            DefaultValueFactory = _ => 8192,
+        };
+        var command = new Command("serve",
+            "Run the model host and the pipeline's HTTP API (continuous batching, prefix cache, /metrics)")
         {
             urls, publicUrl, apiKey, output, connection, maxQueue, maxText,
         };
@@ -50,7 +72,10 @@ internal static class ServeCommand
 
             using OpenModel model = choice.Open(r);
             using var batcher = new ContinuousBatcher(model.Decoder, maxQueuedJobs: Math.Max(1, r.GetValue(maxQueue)));
-            using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer, batcher) { ModelName = model.Name };
+            using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer, batcher)
+            {
+                ModelName = model.Name,
+            };
             IBlobContainer? results = null;
             if (r.GetValue(output) is string outSpec)
             {
@@ -59,8 +84,11 @@ internal static class ServeCommand
                 results = to.Container;
             }
 
-            StorageConnection? storage = r.GetValue(connection) is string c ? StorageConnection.Parse(c) : StorageConnection.FromEnvironment();
-            await using DurablePipeline pipeline = DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(storage)));
+            StorageConnection? storage = r.GetValue(connection) is string c
+                ? StorageConnection.Parse(c)
+                : StorageConnection.FromEnvironment();
+            await using DurablePipeline pipeline =
+                DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(storage)));
             await pipeline.StartAsync();
             var options = new GpuHostOptions
             {
@@ -70,9 +98,12 @@ internal static class ServeCommand
                 MaxTextChars = Math.Max(1, r.GetValue(maxText)),
                 DefaultSchema = choice.Schema(r, model.Directory),
             };
-            await using WebApplication app = GpuHostApp.Build(options, engine, extend: new PipelineApi(pipeline, results, publicBase));
+            await using WebApplication app =
+                GpuHostApp.Build(options, engine, extend: new PipelineApi(pipeline, results, publicBase));
             await app.StartAsync(cancel);
-            ctx.Error.WriteLine($"padellm serve: {engine.ModelName} ({string.Join(",", options.DefaultSchema.Keys)}) on {string.Join(", ", app.Urls)}{(options.ApiKey is null ? "" : " (x-api-key required)")}; Ctrl-C stops");
+            ctx.Error.WriteLine($"padellm serve: {engine.ModelName} ({string.Join(",", options.DefaultSchema.Keys)}) "
+                + $"on {string.Join(", ", app.Urls)}"
+                + $"{(options.ApiKey is null ? "" : " (x-api-key required)")}; Ctrl-C stops");
             await Task.Delay(Timeout.Infinite, cancel).ContinueWith(_ => { }, CancellationToken.None);
             ctx.Error.WriteLine("padellm serve: draining in-flight requests");
             await app.StopAsync(CancellationToken.None);

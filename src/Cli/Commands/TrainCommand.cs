@@ -25,20 +25,52 @@ internal static class TrainCommand
     public static Command Create(CliContext ctx)
     {
         var dataset = new Option<string>("--dataset") { Description = "dataset name", Required = true };
-        var format = new Option<string>("--format") { Description = "padellm, struct or aug", DefaultValueFactory = _ => "padellm" }.AcceptOnlyFromAmong([.. TrainingFormats.Names]);
-        var config = new Option<string?>("--config") { Description = "training configuration JSON (model shape, tokenizer, optimisation)" };
+        var format = new Option<string>("--format")
+        {
+            Description = "padellm, struct or aug",
+            DefaultValueFactory = _ => "padellm",
+        }.AcceptOnlyFromAmong([.. TrainingFormats.Names]);
+        var config = new Option<string?>("--config")
+        {
+            Description = "training configuration JSON (model shape, tokenizer, optimisation)",
+        };
         var output = new Option<string>("--out") { Description = "output directory", Required = true };
-        var tokenizerDir = new Option<string?>("--tokenizer") { Description = "use this tokenizer instead of training one" };
+        var tokenizerDir = new Option<string?>("--tokenizer")
+        {
+            Description = "use this tokenizer instead of training one",
+        };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint in --out" };
-        var maxSentences = new Option<int?>("--max-sentences") { Description = "use only the first N training sentences" };
-        var untilStep = new Option<int?>("--until-step") { Description = "stop after this step with a resumable checkpoint (the schedule still runs to the config's steps)" };
+        var maxSentences = new Option<int?>("--max-sentences")
+        {
+            Description = "use only the first N training sentences",
+        };
+        var untilStep = new Option<int?>("--until-step")
+        {
+            Description = "stop after this step with a resumable checkpoint "
+                + "(the schedule still runs to the config's steps)",
+        };
         var data = DataDirectory.Option();
-        var command = new Command("train", "Train a PaDeLLM (or autoregressive baseline) model from scratch") { dataset, format, config, output, tokenizerDir, resume, maxSentences, untilStep, data };
-        command.SetAction(r => Run(ctx, r.GetValue(dataset)!, r.GetValue(format)!, TrainConfig.Load(r.GetValue(config)), r.GetValue(output)!, r.GetValue(tokenizerDir), r.GetValue(resume), r.GetValue(maxSentences), r.GetValue(untilStep), DataDirectory.Resolve(r.GetValue(data)!)));
+        var command = new Command("train", "Train a PaDeLLM (or autoregressive baseline) model from scratch")
+        {
+            dataset, format, config, output, tokenizerDir, resume, maxSentences, untilStep, data,
+        };
+        command.SetAction(r => Run(ctx, r.GetValue(dataset)!, r.GetValue(format)!, TrainConfig.Load(r.GetValue(config)),
+            r.GetValue(output)!, r.GetValue(tokenizerDir), r.GetValue(resume), r.GetValue(maxSentences),
+            r.GetValue(untilStep), DataDirectory.Resolve(r.GetValue(data)!)));
         return command;
     }
 
-    private static int Run(CliContext ctx, string datasetName, string formatName, TrainConfig cfg, string outDir, string? tokenizerDir, bool resume, int? maxSentences, int? untilStep, string dataDir)
+    private static int Run(
+        CliContext ctx,
+        string datasetName,
+        string formatName,
+        TrainConfig cfg,
+        string outDir,
+        string? tokenizerDir,
+        bool resume,
+        int? maxSentences,
+        int? untilStep,
+        string dataDir)
     {
         DatasetInfo info = DatasetCatalog.Get(datasetName);
         List<Sentence> train = info.Read(dataDir, DatasetSplit.Train);
@@ -65,7 +97,10 @@ internal static class TrainCommand
         else if (!(resume && File.Exists(tokenizerPath)))
         {
             var corpus = examples.SelectMany(e => e).Select(e => e.Prompt + e.Target).ToList();
-            BpeTrainer.Save(BpeTrainer.Train(corpus, new BpeTrainerOptions { VocabSize = cfg.VocabSize, CopyAligned = cfg.CopyAligned }), outDir);
+            BpeTrainer.Save(
+                BpeTrainer.Train(
+                    corpus, new BpeTrainerOptions { VocabSize = cfg.VocabSize, CopyAligned = cfg.CopyAligned }),
+                outDir);
             ctx.Error.WriteLine($"tokenizer: {cfg.VocabSize} pieces trained on {corpus.Count:N0} examples");
         }
 
@@ -73,7 +108,8 @@ internal static class TrainCommand
 
         // The model's own label schema, so extract/serve/corpus use it without being told.
         File.WriteAllText(Path.Combine(outDir, LabelSchemaFile.ModelFileName),
-            System.Text.Json.JsonSerializer.Serialize(Contracts.Wire.SchemaSpec.From(info.Schema), Contracts.PipelineJson.Indented.SchemaSpec));
+            System.Text.Json.JsonSerializer.Serialize(
+                Contracts.Wire.SchemaSpec.From(info.Schema), Contracts.PipelineJson.Indented.SchemaSpec));
         var rows = new List<TrainingSequence>();
         foreach (List<TrainingExample> sentence in examples)
         {
@@ -83,14 +119,23 @@ internal static class TrainCommand
             }
             else
             {
-                rows.AddRange(sentence.Select(e => PackedExamples.Tokenize(e, tokenizer, cfg.PromptLossWeight)).Select(t => TrainingSequence.Causal(t.Tokens, t.Weights)));
+                rows.AddRange(sentence
+                    .Select(e => PackedExamples.Tokenize(e, tokenizer, cfg.PromptLossWeight))
+                    .Select(t => TrainingSequence.Causal(t.Tokens, t.Weights)));
             }
         }
 
         Trainer trainer = resume && File.Exists(Path.Combine(outDir, "trainer_state.json"))
             ? Trainer.Resume(outDir, rows, cfg.Train)
-            : new Trainer(TrainableDecoder.Random(cfg.Model(tokenizer.VocabSize, tokenizer.BosId, tokenizer.EosId!.Value), (int)cfg.Train.Seed), rows, cfg.Train);
-        ctx.Error.WriteLine($"{info.Name}/{format.Name}: {train.Count:N0} sentences -> {rows.Count:N0} rows, {rows.Sum(x => (long)x.Length):N0} tokens; {trainer.Model.Parameters.Values.Sum(p => (long)p.Length) / 1e6:F1}M parameters; step {trainer.Step}/{cfg.Train.Steps}");
+            : new Trainer(
+                TrainableDecoder.Random(
+                    cfg.Model(tokenizer.VocabSize, tokenizer.BosId, tokenizer.EosId!.Value), (int)cfg.Train.Seed),
+                rows,
+                cfg.Train);
+        ctx.Error.WriteLine($"{info.Name}/{format.Name}: {train.Count:N0} sentences -> {rows.Count:N0} rows, "
+            + $"{rows.Sum(x => (long)x.Length):N0} tokens; "
+            + $"{trainer.Model.Parameters.Values.Sum(p => (long)p.Length) / 1e6:F1}M parameters; "
+            + $"step {trainer.Step}/{cfg.Train.Steps}");
 
         // A checkpoint per step at most: dev evaluation reads the weights from it, and would
         // otherwise write one again after a periodic or the final save (weights and moments).
@@ -111,14 +156,21 @@ internal static class TrainCommand
             Checkpoint();
             devSentences ??= info.Read(dataDir, DatasetSplit.Dev).Take(cfg.DevSentences).ToList();
             using DecoderModel model = DecoderModel.Load(outDir);
-            var extract = DatasetExtraction.For(model, tokenizer, info.Schema, DatasetExtraction.ModeFor(format), format.Name);
+            var extract = DatasetExtraction.For(
+                model, tokenizer, info.Schema, DatasetExtraction.ModeFor(format), format.Name);
             var evaluator = new NerEvaluator();
             foreach (Sentence s in devSentences)
             {
                 evaluator.Add(s, extract(s.Text).Document.ToExtractionResult());
             }
 
-            return new JsonObject { ["step"] = trainer.Step, ["dev_sentences"] = devSentences.Count, ["dev_paper_f1"] = evaluator.Paper.Micro.F1, ["dev_span_f1"] = evaluator.Span.Micro.F1 };
+            return new JsonObject
+            {
+                ["step"] = trainer.Step,
+                ["dev_sentences"] = devSentences.Count,
+                ["dev_paper_f1"] = evaluator.Paper.Micro.F1,
+                ["dev_span_f1"] = evaluator.Span.Micro.F1,
+            };
         }
 
         using var cancel = new CancellationTokenSource();
@@ -137,7 +189,8 @@ internal static class TrainCommand
 
         try
         {
-            ctx.Progress.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(p =>
+            ctx.Progress.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                new PercentageColumn(), new RemainingTimeColumn()).Start(p =>
             {
                 ProgressTask task = p.AddTask("training", maxValue: cfg.Train.Steps);
                 task.Value = trainer.Step;
@@ -149,8 +202,14 @@ internal static class TrainCommand
                     (double loss, long tokens, double seconds) = trainer.TrainStep();
                     smoothed = double.IsNaN(smoothed) ? loss : (0.9 * smoothed) + (0.1 * loss);
                     task.Value = trainer.Step;
-                    task.Description = string.Create(CultureInfo.InvariantCulture, $"step {trainer.Step} loss {smoothed:F3} {tokens / seconds:F0} tok/s");
-                    log.WriteLine(new JsonObject { ["step"] = trainer.Step, ["loss"] = loss, ["tokens_per_s"] = Math.Round(tokens / seconds) }.ToJsonString());
+                    task.Description = string.Create(CultureInfo.InvariantCulture,
+                        $"step {trainer.Step} loss {smoothed:F3} {tokens / seconds:F0} tok/s");
+                    log.WriteLine(new JsonObject
+                    {
+                        ["step"] = trainer.Step,
+                        ["loss"] = loss,
+                        ["tokens_per_s"] = Math.Round(tokens / seconds),
+                    }.ToJsonString());
                     if (trainer.Step % cfg.CheckpointEvery == 0)
                     {
                         Checkpoint();
@@ -182,10 +241,14 @@ internal static class TrainCommand
         {
             JsonObject dev = EvaluateDev();
             File.AppendAllText(logPath, dev.ToJsonString() + Environment.NewLine);
-            ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dev ({cfg.DevSentences} sentences, {DatasetExtraction.ModeFor(format)}): paper micro-F1 {100 * (double)dev["dev_paper_f1"]!:F2}, span F1 {100 * (double)dev["dev_span_f1"]!:F2}"));
+            ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"dev ({cfg.DevSentences} sentences, {DatasetExtraction.ModeFor(format)}): "
+                + $"paper micro-F1 {100 * (double)dev["dev_paper_f1"]!:F2}, "
+                + $"span F1 {100 * (double)dev["dev_span_f1"]!:F2}"));
         }
 
-        ctx.Error.WriteLine($"model -> {outDir} (config.json, model.safetensors, tokenizer.json, labels.json, train_log.jsonl)");
+        ctx.Error.WriteLine(
+            $"model -> {outDir} (config.json, model.safetensors, tokenizer.json, labels.json, train_log.jsonl)");
         return 0;
     }
 }

@@ -51,7 +51,8 @@ internal sealed class PipelineApi(DurablePipeline pipeline, IBlobContainer? resu
             if (await pipeline.GetAsync<ResultDocument>(instanceId) is { } existing)
             {
                 ExtractDocumentInput? earlier = existing.Input is string json
-                    ? (ExtractDocumentInput?)PipelineDataConverter.Instance.Deserialize(json, typeof(ExtractDocumentInput))
+                    ? (ExtractDocumentInput?)PipelineDataConverter.Instance.Deserialize(
+                        json, typeof(ExtractDocumentInput))
                     : null;
                 if (earlier is not null && earlier.Text != body.Text)
                 {
@@ -66,7 +67,8 @@ internal sealed class PipelineApi(DurablePipeline pipeline, IBlobContainer? resu
             // As Durable's wait-for-completion: the result itself when done in time, else the 202 below.
             if (http.Request.Query["wait"] == "true")
             {
-                InstanceOutcome<ResultDocument> done = await pipeline.WaitAsync<ResultDocument>(instanceId, WaitLimit, http.RequestAborted);
+                InstanceOutcome<ResultDocument> done =
+                    await pipeline.WaitAsync<ResultDocument>(instanceId, WaitLimit, http.RequestAborted);
                 if (done.Completed)
                 {
                     return Results.Json(done.Output, PipelineJson.Default.ResultDocument);
@@ -74,19 +76,22 @@ internal sealed class PipelineApi(DurablePipeline pipeline, IBlobContainer? resu
 
                 if (done.Finished)
                 {
-                    throw new ProblemException(StatusCodes.Status500InternalServerError, "Extraction failed", done.Failure ?? done.Status);
+                    throw new ProblemException(
+                        StatusCodes.Status500InternalServerError, "Extraction failed", done.Failure ?? done.Status);
                 }
             }
 
             string status = new Uri(publicBase, $"api/extract/{Uri.EscapeDataString(instanceId)}").AbsoluteUri;
             http.Response.Headers.Location = status;
-            return Results.Json(new PipelineAccepted(instanceId, status), PipelineJson.Default.PipelineAccepted, statusCode: 202);
+            return Results.Json(
+                new PipelineAccepted(instanceId, status), PipelineJson.Default.PipelineAccepted, statusCode: 202);
         });
 
         app.MapGet("/api/extract/{instanceId}", async (string instanceId) =>
             await pipeline.GetAsync<ResultDocument>(instanceId) is { } outcome
                 ? Results.Json(Status(outcome), PipelineJson.Default.PipelineStatus)
-                : throw new ProblemException(StatusCodes.Status404NotFound, "Not found", $"no extraction with id '{instanceId}'", "instanceId"));
+                : throw new ProblemException(
+                    StatusCodes.Status404NotFound, "Not found", $"no extraction with id '{instanceId}'", "instanceId"));
     }
 
     private async Task StartAsync(string id, string instanceId, ExtractBody body, CancellationToken cancel)
@@ -138,7 +143,8 @@ internal sealed class PipelineApi(DurablePipeline pipeline, IBlobContainer? resu
     }
 
     private static ProblemException Conflict(string id) =>
-        new(StatusCodes.Status409Conflict, "Conflict", $"an extraction with id '{id}' exists for a different text", "id");
+        new(StatusCodes.Status409Conflict, "Conflict",
+            $"an extraction with id '{id}' exists for a different text", "id");
 
     private static PipelineStatus Status(InstanceOutcome<ResultDocument> o) =>
         new(o.Name, o.InstanceId, o.Status, o.Output, o.Failure, o.Created, o.LastUpdated);

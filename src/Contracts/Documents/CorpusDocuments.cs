@@ -18,8 +18,12 @@ public static class CorpusDocuments
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
-    /// <summary>The documents of a whole corpus, and each unreadable line as a failure naming <paramref name="source"/> and the line.</summary>
-    public static (List<CorpusDocument> Documents, List<CorpusFailure> Problems) Parse(ReadOnlySpan<byte> content, string source)
+    /// <summary>
+    /// The documents of a whole corpus, and each unreadable line
+    /// as a failure naming <paramref name="source"/> and the line.
+    /// </summary>
+    public static (List<CorpusDocument> Documents, List<CorpusFailure> Problems) Parse(
+        ReadOnlySpan<byte> content, string source)
     {
         var documents = new List<CorpusDocument>();
         var problems = new List<CorpusFailure>();
@@ -52,7 +56,8 @@ public static class CorpusDocuments
     /// One line (its bytes, without the newline): a document, or a failure naming the line, or
     /// neither for a blank line. <paramref name="ids"/> holds the ids seen so far; a repeat is a failure.
     /// </summary>
-    public static (CorpusDocument? Document, CorpusFailure? Problem) Line(ReadOnlySpan<byte> bytes, int number, string source, ISet<string> ids)
+    public static (CorpusDocument? Document, CorpusFailure? Problem) Line(
+        ReadOnlySpan<byte> bytes, int number, string source, ISet<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
         string line;
@@ -100,7 +105,8 @@ public static class CorpusDocuments
         }
         catch (InvalidOperationException)
         {
-            return (null, null, "text contains an unpaired surrogate"); // System.Text.Json will not decode it to a string
+            // System.Text.Json will not decode it to a string
+            return (null, null, "text contains an unpaired surrogate");
         }
     }
 

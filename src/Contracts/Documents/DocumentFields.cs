@@ -4,7 +4,10 @@ using PaDeLLM.Ner.Data;
 
 namespace PaDeLLM.Contracts.Documents;
 
-/// <summary>What is wrong with one field of a submitted document; <see cref="TooLarge"/> maps to 413 over HTTP.</summary>
+/// <summary>
+/// What is wrong with one field of a submitted document;
+/// <see cref="TooLarge"/> maps to 413 over HTTP.
+/// </summary>
 public sealed record DocumentProblem(string Field, string Detail, bool TooLarge = false);
 
 /// <summary>
@@ -18,16 +21,22 @@ public static class DocumentFields
     /// <summary>Ids name result blobs and orchestration instances; long ones are a mistake.</summary>
     public const int MaxIdChars = 200;
 
-    /// <summary>The optional id: absent (null), or a non-empty string of at most <see cref="MaxIdChars"/> characters (corpus lines may also number their documents).</summary>
+    /// <summary>
+    /// The optional id: absent (null), or a non-empty string of at most
+    /// <see cref="MaxIdChars"/> characters (corpus lines may also number their documents).
+    /// </summary>
     public static (string? Id, DocumentProblem? Problem) Id(JsonObject document, bool allowInteger = false)
     {
-        string rule = $"field 'id' must be a non-empty string of at most {MaxIdChars} characters{(allowInteger ? " or an integer" : "")}";
+        string rule = $"field 'id' must be a non-empty string of at most {MaxIdChars} characters"
+            + $"{(allowInteger ? " or an integer" : "")}";
         switch (document["id"])
         {
             case null:
                 return (null, null);
             case JsonValue v when JsonStrings.TryGet(v, out string? s):
-                return s is not null && CheckText(s, MaxIdChars) is null ? (s, null) : (null, new DocumentProblem("id", rule));
+                return s is not null && CheckText(s, MaxIdChars) is null
+                    ? (s, null)
+                    : (null, new DocumentProblem("id", rule));
             case JsonValue v when allowInteger && v.TryGetValue(out long n):
                 return (n.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
             default:
@@ -35,7 +44,10 @@ public static class DocumentFields
         }
     }
 
-    /// <summary>The text: a string field, not blank, at most <paramref name="maxChars"/> UTF-16 code units, with no unpaired surrogate.</summary>
+    /// <summary>
+    /// The text: a string field, not blank, at most <paramref name="maxChars"/>
+    /// UTF-16 code units, with no unpaired surrogate.
+    /// </summary>
     public static (string? Text, DocumentProblem? Problem) Text(JsonObject document, int maxChars)
     {
         if (document["text"] is not JsonValue v || !JsonStrings.TryGet(v, out string? text))
@@ -51,7 +63,8 @@ public static class DocumentFields
     /// <summary>The text rules alone, for documents that are a bare string.</summary>
     public static DocumentProblem? CheckText(string text, int maxChars) =>
         text.Trim().Length == 0 ? new DocumentProblem("text", "text is empty")
-        : text.Length > maxChars ? new DocumentProblem("text", $"text has {text.Length:N0} characters, more than the {maxChars:N0} allowed", TooLarge: true)
+        : text.Length > maxChars ? new DocumentProblem("text",
+            $"text has {text.Length:N0} characters, more than the {maxChars:N0} allowed", TooLarge: true)
         : !IsWellFormed(text) ? new DocumentProblem("text", "text contains an unpaired surrogate")
         : null;
 

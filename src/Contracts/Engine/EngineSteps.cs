@@ -9,6 +9,7 @@ public sealed class EngineSteps(IPadellmEngine engine, CancellationToken cancel 
     public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema) =>
         engine.CountAsync(text, schema, cancel);
 
-    public async Task<IReadOnlyList<MentionAnswer>> MentionAsync(string text, LabelSchema schema, IReadOnlyList<MentionCall> calls) =>
+    public async Task<IReadOnlyList<MentionAnswer>> MentionAsync(
+        string text, LabelSchema schema, IReadOnlyList<MentionCall> calls) =>
         await Task.WhenAll(calls.Select(c => engine.MentionAsync(text, schema, c, cancel)));
 }

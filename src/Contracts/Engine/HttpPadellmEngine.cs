@@ -28,7 +28,8 @@ public sealed class HttpPadellmEngine(HttpClient http, Uri baseAddress, string? 
     /// <summary>Attempts that were retried (for tests and logs).</summary>
     public int Retries { get; private set; }
 
-    public async Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<CountAnswer>> CountAsync(
+        string text, LabelSchema schema, CancellationToken cancel = default)
     {
         CountResponse r = await PostAsync("v1/count", new CountRequest(text, SchemaSpec.From(schema)),
             PipelineJson.Default.CountRequest, PipelineJson.Default.CountResponse, cancel);
@@ -36,11 +37,13 @@ public sealed class HttpPadellmEngine(HttpClient http, Uri baseAddress, string? 
         return r.Counts;
     }
 
-    public Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default) =>
+    public Task<MentionAnswer> MentionAsync(
+        string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default) =>
         PostAsync("v1/mention", new MentionRequest(text, SchemaSpec.From(schema), call.Label, call.Count, call.K),
             PipelineJson.Default.MentionRequest, PipelineJson.Default.MentionAnswer, cancel);
 
-    private async Task<TOut> PostAsync<TIn, TOut>(string path, TIn body, JsonTypeInfo<TIn> write, JsonTypeInfo<TOut> read, CancellationToken cancel)
+    private async Task<TOut> PostAsync<TIn, TOut>(
+        string path, TIn body, JsonTypeInfo<TIn> write, JsonTypeInfo<TOut> read, CancellationToken cancel)
     {
         string json = JsonSerializer.Serialize(body, write);
         for (int attempt = 1; ; attempt++)
@@ -51,7 +54,10 @@ public sealed class HttpPadellmEngine(HttpClient http, Uri baseAddress, string? 
             timeout.CancelAfter(AttemptTimeout);
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, path))
+                {
+                    Content = new StringContent(json, Encoding.UTF8, "application/json"),
+                };
                 if (apiKey is not null)
                 {
                     request.Headers.Add("x-api-key", apiKey);
@@ -61,13 +67,15 @@ public sealed class HttpPadellmEngine(HttpClient http, Uri baseAddress, string? 
                 string text = await response.Content.ReadAsStringAsync(timeout.Token);
                 if (response.IsSuccessStatusCode)
                 {
-                    return JsonSerializer.Deserialize(text, read) ?? throw new InvalidDataException($"{path}: empty answer");
+                    return JsonSerializer.Deserialize(text, read)
+                        ?? throw new InvalidDataException($"{path}: empty answer");
                 }
 
                 string detail = Detail(text);
                 if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
                 {
-                    throw new GpuHostRequestException(response.StatusCode, $"{path}: {(int)response.StatusCode} {detail}");
+                    throw new GpuHostRequestException(
+                        response.StatusCode, $"{path}: {(int)response.StatusCode} {detail}");
                 }
 
                 retryAfter = response.Headers.RetryAfter?.Delta;
@@ -99,7 +107,9 @@ public sealed class HttpPadellmEngine(HttpClient http, Uri baseAddress, string? 
         try
         {
             using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.TryGetProperty("detail", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : body;
+            return doc.RootElement.TryGetProperty("detail", out JsonElement d) && d.ValueKind == JsonValueKind.String
+                ? d.GetString()!
+                : body;
         }
         catch (JsonException)
         {

@@ -17,5 +17,6 @@ public interface IPadellmEngine
     Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema, CancellationToken cancel = default);
 
     /// <summary>One (label, k) mention.</summary>
-    Task<MentionAnswer> MentionAsync(string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default);
+    Task<MentionAnswer> MentionAsync(
+        string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default);
 }

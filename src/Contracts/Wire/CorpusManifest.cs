@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace PaDeLLM.Contracts.Wire;
 
-/// <summary>What a corpus run did, written beside its results as <c>manifest.json</c> and returned by ProcessCorpus.</summary>
+/// <summary>
+/// What a corpus run did, written beside its results as
+/// <c>manifest.json</c> and returned by ProcessCorpus.
+/// </summary>
 public sealed record CorpusManifest(
     [property: JsonPropertyName("corpus")] BlobRef Corpus,
     [property: JsonPropertyName("output_container")] string OutputContainer,

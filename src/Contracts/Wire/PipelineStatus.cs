@@ -3,7 +3,10 @@ using PaDeLLM.Ner.Algorithm;
 
 namespace PaDeLLM.Contracts.Wire;
 
-/// <summary>An extraction instance in Durable Functions' status shape, as <c>padellm serve</c>'s status URL answers (the Function app's is Durable's own).</summary>
+/// <summary>
+/// An extraction instance in Durable Functions' status shape, as
+/// <c>padellm serve</c>'s status URL answers (the Function app's is Durable's own).
+/// </summary>
 public sealed record PipelineStatus(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("instanceId")] string InstanceId,

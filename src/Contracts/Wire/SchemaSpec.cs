@@ -13,7 +13,8 @@ public sealed record SchemaSpec(
         new(s.Name, s.Language.Code(), s.Labels.Select(l => new LabelSpec(l.Key, l.PromptName)).ToList());
 
     public LabelSchema ToSchema() =>
-        new(Name, PromptLanguageNames.Parse(Language, "schema.language"), Labels.Select(l => new EntityLabel(l.Key, l.Prompt)));
+        new(Name, PromptLanguageNames.Parse(Language, "schema.language"),
+            Labels.Select(l => new EntityLabel(l.Key, l.Prompt)));
 }
 
 /// <summary>One label: its key (what results say) and the name its prompts use.</summary>

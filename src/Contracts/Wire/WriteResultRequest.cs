@@ -3,7 +3,10 @@ using PaDeLLM.Ner.Algorithm;
 
 namespace PaDeLLM.Contracts.Wire;
 
-/// <summary>WriteResult's input: a result document and where it goes (create-only: a re-run never writes twice).</summary>
+/// <summary>
+/// WriteResult's input: a result document and where it goes
+/// (create-only: a re-run never writes twice).
+/// </summary>
 public sealed record WriteResultRequest(
     [property: JsonPropertyName("output")] BlobRef Output,
     [property: JsonPropertyName("document")] ResultDocument Document);

@@ -20,7 +20,8 @@ public static class PadellmAlgorithm
         IReadOnlyList<CountAnswer> counts = await steps.CountAsync(text, schema);
         if (counts.Count != schema.Labels.Count)
         {
-            throw new InvalidOperationException($"step 1 answered {counts.Count} counts for {schema.Labels.Count} labels");
+            throw new InvalidOperationException(
+                $"step 1 answered {counts.Count} counts for {schema.Labels.Count} labels");
         }
 
         var failures = new List<ResultFailure>();

@@ -39,17 +39,20 @@ public sealed record ResultDocument
     public ResultTimings? Timings { get; init; }
 
     /// <summary>The document form of an aggregated result: one entity per span, in label then text order.</summary>
-    public static ResultDocument From(string? id, ExtractionResult result, IReadOnlyList<ResultFailure> failures) => new()
-    {
-        Id = id,
-        Text = result.Text,
-        Entities = result.Entities
-            .Where(e => e.FoundInText)
-            .SelectMany(e => e.Spans.Select(s => new ResultEntity(e.Label, e.Text, s.Start, s.End, e.Probability, e.K)))
-            .ToList(),
-        Unresolved = result.Unresolved.Select(e => new UnresolvedMention(e.Label, e.Text, e.Probability, e.K)).ToList(),
-        Failures = failures,
-    };
+    public static ResultDocument From(
+        string? id, ExtractionResult result, IReadOnlyList<ResultFailure> failures) => new()
+        {
+            Id = id,
+            Text = result.Text,
+            Entities = result.Entities
+                .Where(e => e.FoundInText)
+                .SelectMany(e => e.Spans.Select(s =>
+                    new ResultEntity(e.Label, e.Text, s.Start, s.End, e.Probability, e.K)))
+                .ToList(),
+            Unresolved = result.Unresolved
+                .Select(e => new UnresolvedMention(e.Label, e.Text, e.Probability, e.K)).ToList(),
+            Failures = failures,
+        };
 
     /// <summary>Back to the aggregated form that the metrics score (spans regrouped by label and string).</summary>
     public ExtractionResult ToExtractionResult()

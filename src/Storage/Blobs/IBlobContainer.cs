@@ -12,8 +12,16 @@ public interface IBlobContainer
 
     Task CreateIfNotExistsAsync(CancellationToken cancel = default);
 
-    /// <summary>Writes a blob; with <paramref name="overwrite"/> false it returns false, writing nothing, when the blob exists.</summary>
-    Task<bool> PutAsync(string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream", bool overwrite = true, CancellationToken cancel = default);
+    /// <summary>
+    /// Writes a blob; with <paramref name="overwrite"/> false
+    /// it returns false, writing nothing, when the blob exists.
+    /// </summary>
+    Task<bool> PutAsync(
+        string name,
+        ReadOnlyMemory<byte> content,
+        string contentType = "application/octet-stream",
+        bool overwrite = true,
+        CancellationToken cancel = default);
 
     /// <summary>The blob's content, or null when there is no such blob (or container).</summary>
     Task<byte[]?> GetAsync(string name, CancellationToken cancel = default);

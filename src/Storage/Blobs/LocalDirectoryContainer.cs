@@ -20,7 +20,12 @@ public sealed class LocalDirectoryContainer(string directory) : IBlobContainer
         return Task.CompletedTask;
     }
 
-    public async Task<bool> PutAsync(string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream", bool overwrite = true, CancellationToken cancel = default)
+    public async Task<bool> PutAsync(
+        string name,
+        ReadOnlyMemory<byte> content,
+        string contentType = "application/octet-stream",
+        bool overwrite = true,
+        CancellationToken cancel = default)
     {
         string path = BlobPath(name);
         if (!System.IO.Directory.Exists(Directory))
@@ -73,7 +78,8 @@ public sealed class LocalDirectoryContainer(string directory) : IBlobContainer
         string path = BlobPath(name);
         try
         {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: true);
+            await using var file = new FileStream(
+                path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: true);
             if (offset >= file.Length)
             {
                 return [];
@@ -90,7 +96,8 @@ public sealed class LocalDirectoryContainer(string directory) : IBlobContainer
         }
     }
 
-    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancel = default)
+    public async IAsyncEnumerable<BlobItem> ListAsync(
+        string prefix = "", [EnumeratorCancellation] CancellationToken cancel = default)
     {
         string dir = Directory;
         if (!System.IO.Directory.Exists(dir))
@@ -108,7 +115,8 @@ public sealed class LocalDirectoryContainer(string directory) : IBlobContainer
             }
 
             var info = new FileInfo(file);
-            string etag = Convert.ToHexString(SHA256.HashData(BitConverter.GetBytes(info.LastWriteTimeUtc.Ticks ^ info.Length)))[..16];
+            string etag = Convert.ToHexString(
+                SHA256.HashData(BitConverter.GetBytes(info.LastWriteTimeUtc.Ticks ^ info.Length)))[..16];
             items.Add(new BlobItem(name, info.Length, info.LastWriteTimeUtc, $"\"{etag}\""));
         }
 
@@ -134,5 +142,6 @@ public sealed class LocalDirectoryContainer(string directory) : IBlobContainer
         return Task.FromResult(true);
     }
 
-    private string BlobPath(string name) => Path.Combine(Directory, BlobNames.Blob(name).Replace('/', Path.DirectorySeparatorChar));
+    private string BlobPath(string name) =>
+        Path.Combine(Directory, BlobNames.Blob(name).Replace('/', Path.DirectorySeparatorChar));
 }

@@ -16,7 +16,12 @@ namespace PaDeLLM.Worker.Ingestion;
 /// <c>{queue}-poison</c> with the reason — the Functions queue trigger's convention — so nothing
 /// accepted is lost.
 /// </summary>
-public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, DurablePipeline pipeline, SchemaSpec schema, string resultsContainer = "results")
+public sealed class QueueIngestor(
+    IMessageQueue queue,
+    IMessageQueue poison,
+    DurablePipeline pipeline,
+    SchemaSpec schema,
+    string resultsContainer = "results")
 {
     public int MaxDequeueCount { get; init; } = 5;
 
@@ -28,7 +33,10 @@ public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, Dur
 
     public int Poisoned { get; private set; }
 
-    /// <summary>Receives and handles one batch; returns how many messages it received (0: the queue looked empty).</summary>
+    /// <summary>
+    /// Receives and handles one batch; returns how many
+    /// messages it received (0: the queue looked empty).
+    /// </summary>
     public async Task<int> PumpOnceAsync(CancellationToken cancel = default)
     {
         IReadOnlyList<QueueMessage> messages = await queue.ReceiveAsync(BatchSize, VisibilityTimeout, cancel);
@@ -57,7 +65,8 @@ public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, Dur
     {
         if (message.DequeueCount > MaxDequeueCount)
         {
-            await PoisonAsync(message, $"handed out {message.DequeueCount} times without success (limit {MaxDequeueCount})", cancel);
+            await PoisonAsync(message,
+                $"handed out {message.DequeueCount} times without success (limit {MaxDequeueCount})", cancel);
             return;
         }
 
@@ -69,10 +78,12 @@ public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, Dur
         }
 
         id ??= message.Id;
-        var input = new ExtractDocumentInput(id, text!, schema, new BlobRef(resultsContainer, ResultNames.For($"{queue.Name}/", id)));
+        var input = new ExtractDocumentInput(
+            id, text!, schema, new BlobRef(resultsContainer, ResultNames.For($"{queue.Name}/", id)));
         string instanceId = InstanceIds.For($"queue-{queue.Name}-", id);
         await pipeline.ScheduleAsync(TaskNames.ExtractDocument, instanceId, input);
-        InstanceOutcome<ResultDocument> outcome = await pipeline.WaitAsync<ResultDocument>(instanceId, VisibilityTimeout, cancel);
+        InstanceOutcome<ResultDocument> outcome =
+            await pipeline.WaitAsync<ResultDocument>(instanceId, VisibilityTimeout, cancel);
         if (!outcome.Completed)
         {
             // Left on the queue: it reappears after the visibility timeout, and is poisoned after too many tries.
@@ -85,7 +96,13 @@ public sealed class QueueIngestor(IMessageQueue queue, IMessageQueue poison, Dur
 
     private async Task PoisonAsync(QueueMessage message, string reason, CancellationToken cancel)
     {
-        await poison.SendAsync(new JsonObject { ["reason"] = reason, ["message_id"] = message.Id, ["dequeue_count"] = message.DequeueCount, ["text"] = message.Text }.ToJsonString(), cancel);
+        await poison.SendAsync(new JsonObject
+        {
+            ["reason"] = reason,
+            ["message_id"] = message.Id,
+            ["dequeue_count"] = message.DequeueCount,
+            ["text"] = message.Text,
+        }.ToJsonString(), cancel);
         await queue.DeleteAsync(message, cancel);
         Poisoned++;
     }
