@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.DurableTask;
-using PaDeLLM.Contracts;
 using PaDeLLM.Contracts.Wire;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Storage.Blobs;
 using ExistingResultsOutput = PaDeLLM.Contracts.Wire.ExistingResults;
 
@@ -66,19 +65,16 @@ public sealed class ExistingResultsActivity(BlobContainers containers)
     private static async Task<string?> Check(
         IBlobContainer container, string name, string text, CancellationToken cancel)
     {
-        byte[]? content = await container.GetAsync(name, cancel);
         try
         {
-            string? held = content is null
-                ? null
-                : JsonSerializer.Deserialize(content, PipelineJson.Default.ResultDocument)?.Text;
-            return held == text ? null
-                : held is null ? $"{container.Location}/{name} holds no result document"
+            ResultDocument? held = await ResultBlobs.ReadAsync(container, name, cancel);
+            return held is null ? $"{container.Location}/{name} holds no result document"
+                : held.Text == text ? null
                 : $"{container.Location}/{name} holds the result of another text (an id used twice?)";
         }
-        catch (JsonException e)
+        catch (InvalidDataException e)
         {
-            return $"{container.Location}/{name} is not a result document: {e.Message}";
+            return e.Message;
         }
     }
 

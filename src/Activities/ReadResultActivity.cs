@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.DurableTask;
-using PaDeLLM.Contracts;
 using PaDeLLM.Contracts.Wire;
 using PaDeLLM.Ner.Algorithm;
 
@@ -12,25 +10,9 @@ namespace PaDeLLM.Activities;
 /// </summary>
 public sealed class ReadResultActivity(BlobContainers containers) : TaskActivity<BlobRef, ResultDocument?>
 {
-    public override async Task<ResultDocument?> RunAsync(TaskActivityContext context, BlobRef input)
+    public override Task<ResultDocument?> RunAsync(TaskActivityContext context, BlobRef input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var container = containers[input.Container];
-        byte[]? content = await container.GetAsync(input.Name);
-        if (content is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(content, PipelineJson.Default.ResultDocument)
-                ?? throw new InvalidDataException(
-                    $"{container.Location}/{input.Name}: holds null, not a result document");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{container.Location}/{input.Name}: not a result document: {e.Message}", e);
-        }
+        return ResultBlobs.ReadAsync(containers[input.Container], input.Name);
     }
 }

@@ -22,9 +22,7 @@ internal sealed record StorageLocation(IBlobContainer Container, string Path, bo
             string path = slash < 0 ? "" : rest[(slash + 1)..];
             try
             {
-                StorageConnection account = (connection is null
-                    ? StorageConnection.FromEnvironment()
-                    : StorageConnection.Parse(connection))
+                StorageConnection account = StorageConnection.From(connection)
                     ?? throw new UsageException($"{option} {spec}: no storage account: pass --connection, "
                         + "or set PADELLM_STORAGE (\"UseDevelopmentStorage=true\" for Azurite)");
                 return new StorageLocation(account.Container(container), path, false);

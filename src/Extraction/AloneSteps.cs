@@ -14,7 +14,8 @@ namespace PaDeLLM.Extraction;
 /// alone from its full prompt. <see cref="Latency"/> is what such a deployment would wait: the
 /// slowest count plus the slowest mention.
 /// </summary>
-public sealed class AloneSteps(DecoderModel model, ITokenizer tokenizer, ExtractionLimits limits) : IPadellmSteps
+public sealed class AloneSteps(
+    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits) : IPadellmSteps
 {
     private readonly Dictionary<string, string> _contexts = new(StringComparer.Ordinal);
     private double _slowestCount, _slowestMention;
@@ -25,14 +26,12 @@ public sealed class AloneSteps(DecoderModel model, ITokenizer tokenizer, Extract
 
     public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema)
     {
-        int eos = OutputReader.Eos(tokenizer);
-        var stops = new HashSet<int>(OutputReader.NewlineTokens(tokenizer)) { eos };
         var answers = new List<CountAnswer>();
         foreach (EntityLabel label in schema.Labels)
         {
             string prompt = CountPrompt.Build(text, label, schema.Language);
-            GenerationResult r = Alone(prompt, limits.MaxCountTokens, stops, ref _slowestCount);
-            (string output, Parsed<int> count) = OutputReader.Count(r, tokenizer, eos, limits.MaxCount);
+            GenerationResult r = Alone(prompt, limits.MaxCountTokens, stops.Count, ref _slowestCount);
+            (string output, Parsed<int> count) = OutputReader.Count(r, tokenizer, stops.Eos, limits.MaxCount);
             _contexts[label.Key] = prompt + output;
             answers.Add(OutputReader.CountAnswer(label.Key, count, r));
         }
@@ -43,22 +42,21 @@ public sealed class AloneSteps(DecoderModel model, ITokenizer tokenizer, Extract
     public Task<IReadOnlyList<MentionAnswer>> MentionAsync(
         string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
     {
-        var stops = new HashSet<int> { OutputReader.Eos(tokenizer) };
         var answers = calls.Select(c =>
         {
             string prompt = _contexts[c.Label] + PromptTemplate.For(schema.Language).MentionMarker(c.K);
             return OutputReader.MentionAnswer(
-                c, Alone(prompt, limits.MaxMentionTokens, stops, ref _slowestMention), tokenizer);
+                c, Alone(prompt, limits.MaxMentionTokens, stops.Mention, ref _slowestMention), tokenizer);
         }).ToList();
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(answers);
     }
 
-    private GenerationResult Alone(string prompt, int maxNew, HashSet<int> stops, ref double slowest)
+    private GenerationResult Alone(string prompt, int maxNew, IReadOnlySet<int> stopAt, ref double slowest)
     {
         var clock = Stopwatch.StartNew();
         var generator = new GreedyGenerator(model);
         GenerationResult r = generator.Generate(
-            [new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), maxNew, stops)])[0];
+            [new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), maxNew, stopAt)])[0];
         slowest = Math.Max(slowest, clock.Elapsed.TotalSeconds);
         ComputedTokens += generator.TokensProcessed;
         return r;

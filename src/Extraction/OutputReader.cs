@@ -6,19 +6,11 @@ using PaDeLLM.Tokenizers;
 namespace PaDeLLM.Extraction;
 
 /// <summary>
-/// Reads generated tokens as PaDeLLM answers: the stop
-/// tokens to use, and the count or mention they spell.
+/// Reads generated tokens as PaDeLLM answers: the count or mention they spell
+/// (the stop tokens are <see cref="StopTokens"/>).
 /// </summary>
 internal static class OutputReader
 {
-    public static int Eos(ITokenizer tokenizer) =>
-        tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no end-of-sequence token");
-
-    /// <summary>Every vocabulary entry that contains a newline (a count answer ends at one).</summary>
-    public static HashSet<int> NewlineTokens(ITokenizer tokenizer) =>
-        [.. Enumerable.Range(0, tokenizer.VocabSize).Where(id =>
-            tokenizer.IdToToken(id) is string t && (t.Contains('\n') || t == "<0x0A>" || t == "Ċ"))];
-
     /// <summary>The decoded count text (EOS excluded) and its parse.</summary>
     public static (string Text, Parsed<int> Count) Count(
         GenerationResult r, ITokenizer tokenizer, int eos, int maxCount)

@@ -22,7 +22,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     private readonly ITokenizer _tokenizer;
     private readonly ContinuousBatcher _batcher;
     private readonly bool _ownsBatcher;
-    private readonly HashSet<int> _newlines;
+    private readonly StopTokens _stops;
     private readonly LinkedList<TextEntry> _lru = new();
     private readonly Dictionary<(string, PromptLanguage), LinkedListNode<TextEntry>> _texts = [];
     private int _cacheHits, _textsEncoded;
@@ -33,18 +33,12 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         _tokenizer = tokenizer;
         _ownsBatcher = batcher is null;
         _batcher = batcher ?? new ContinuousBatcher(model);
-        _newlines = OutputReader.NewlineTokens(tokenizer);
-        if (tokenizer.EosId is null)
-        {
-            throw new ArgumentException("the tokenizer has no end-of-sequence token", nameof(tokenizer));
-        }
+        _stops = StopTokens.For(tokenizer);
     }
 
     public string ModelName { get; init; } = "padellm";
 
-    public int MaxCountTokens { get; init; } = 4;
-
-    public int MaxMentionTokens { get; init; } = 32;
+    public ExtractionLimits Limits { get; init; } = ExtractionLimits.Default;
 
     /// <summary>Most texts kept in the prefix cache.</summary>
     public int CacheEntries { get; init; } = 256;
@@ -63,17 +57,15 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     public async Task<IReadOnlyList<CountAnswer>> CountAsync(
         string text, LabelSchema schema, CancellationToken cancel = default)
     {
-        int eos = _tokenizer.EosId!.Value;
         TextEntry entry = Entry(text, schema.Language);
         (KvNode textNode, int[] textTokens) = await entry.Prefix(this, cancel);
         string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
-        var stops = new HashSet<int>(_newlines) { eos };
         var requests = prompts.Select(p =>
         {
             int[] full = _tokenizer.Encode(p);
             return TokenPath.Remainder(full, textTokens) is int[] rest
-                ? new GenerationRequest(textNode, rest, MaxCountTokens, stops)
-                : new GenerationRequest(_model.NewCache().CreateRoot(), full, MaxCountTokens, stops);
+                ? new GenerationRequest(textNode, rest, Limits.MaxCountTokens, _stops.Count)
+                : new GenerationRequest(_model.NewCache().CreateRoot(), full, Limits.MaxCountTokens, _stops.Count);
         }).ToList();
         IReadOnlyList<GenerationResult> results = await _batcher.GenerateAsync(requests, cancel);
 
@@ -82,7 +74,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         for (int i = 0; i < results.Count; i++)
         {
             (string output, Parsed<int> count) =
-                OutputReader.Count(results[i], _tokenizer, eos, CountOutputParser.DefaultMaxCount);
+                OutputReader.Count(results[i], _tokenizer, _stops.Eos, Limits.MaxCount);
             answers.Add(OutputReader.CountAnswer(schema.Labels[i].Key, count, results[i], ModelName));
             if (count.Ok && count.Value > 0)
             {
@@ -113,7 +105,6 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
     {
         (string label, int count, int k) = (call.Label, call.Count, call.K);
-        int eos = _tokenizer.EosId!.Value;
         EntityLabel entity = schema.Get(label);
         string marker = PromptTemplate.For(schema.Language).MentionMarker(k);
         GenerationRequest request;
@@ -121,14 +112,14 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         if (hit is not null && TokenPath.Remainder(_tokenizer.Encode(hit.Context + marker), hit.Tokens) is int[] rest)
         {
             Interlocked.Increment(ref _cacheHits);
-            request = new GenerationRequest(hit.Node, rest, MaxMentionTokens, new HashSet<int> { eos });
+            request = new GenerationRequest(hit.Node, rest, Limits.MaxMentionTokens, _stops.Mention);
         }
         else
         {
             // Cache miss (evicted, or another process counted): the full prompt from scratch.
             string prompt = MentionPrompt.Build(text, entity, schema.Language, count, k);
-            request = new GenerationRequest(_model.NewCache().CreateRoot(), _tokenizer.Encode(prompt), MaxMentionTokens,
-                new HashSet<int> { eos });
+            request = new GenerationRequest(
+                _model.NewCache().CreateRoot(), _tokenizer.Encode(prompt), Limits.MaxMentionTokens, _stops.Mention);
         }
 
         GenerationResult r = (await _batcher.GenerateAsync([request], cancel))[0];

@@ -13,6 +13,8 @@ namespace PaDeLLM.Extraction;
 /// </summary>
 public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
 {
+    private readonly StopTokens _stops = StopTokens.For(tokenizer);
+
     public ExtractionLimits Limits { get; init; } = ExtractionLimits.Default;
 
     public DedupPolicy Dedup { get; init; } = DedupPolicy.Paper;
@@ -37,13 +39,13 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
         ResultDocument document;
         if (Mode == DecodingMode.Multi)
         {
-            var alone = new AloneSteps(model, tokenizer, Limits);
+            var alone = new AloneSteps(model, tokenizer, _stops, Limits);
             document = Run(id, text, schema, alone);
             (LastLatency, LastComputedTokens) = (alone.Latency, alone.ComputedTokens);
         }
         else
         {
-            var tree = new PrefixTreeSteps(model, tokenizer, Limits);
+            var tree = new PrefixTreeSteps(model, tokenizer, _stops, Limits);
             document = Run(id, text, schema, tree);
             (LastLatency, LastComputedTokens) = (clock.Elapsed, tree.ComputedTokens);
         }

@@ -14,7 +14,8 @@ namespace PaDeLLM.Extraction;
 /// committed so that step 2 decodes every (label, k) mention at once from its label's node.
 /// Finished sequences leave the batch at once. Holds one request's tree: make one per text.
 /// </summary>
-public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, ExtractionLimits limits) : IPadellmSteps
+public sealed class PrefixTreeSteps(
+    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits) : IPadellmSteps
 {
     private readonly GreedyGenerator _generator = new(model);
     private readonly KvNode _root = model.NewCache().CreateRoot();
@@ -26,16 +27,14 @@ public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, Ex
 
     public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema)
     {
-        int eos = OutputReader.Eos(tokenizer);
-        var stops = new HashSet<int>(OutputReader.NewlineTokens(tokenizer)) { eos };
         string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
         IReadOnlyList<GenerationResult> results = _generator.Generate(
-            prompts.Select(p => new GenerationRequest(_root, tokenizer.Encode(p), limits.MaxCountTokens, stops))
+            prompts.Select(p => new GenerationRequest(_root, tokenizer.Encode(p), limits.MaxCountTokens, stops.Count))
                 .ToList());
         var answers = new List<CountAnswer>();
         for (int i = 0; i < results.Count; i++)
         {
-            (string output, Parsed<int> count) = OutputReader.Count(results[i], tokenizer, eos, limits.MaxCount);
+            (string output, Parsed<int> count) = OutputReader.Count(results[i], tokenizer, stops.Eos, limits.MaxCount);
             answers.Add(OutputReader.CountAnswer(schema.Labels[i].Key, count, results[i]));
             if (count.Ok && count.Value > 0)
             {
@@ -55,7 +54,6 @@ public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, Ex
         var labelNode = labels.Select((l, i) => (l, nodes[i]))
             .ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal);
 
-        var stops = new HashSet<int> { OutputReader.Eos(tokenizer) };
         var requests = calls.Select(c =>
         {
             (string context, GenerationResult count) = Branch(c.Label);
@@ -64,8 +62,8 @@ public sealed class PrefixTreeSteps(DecoderModel model, ITokenizer tokenizer, Ex
 
             // Continue the label's branch when the tokenizer did not merge across its end; else the full prompt.
             return TokenPath.Remainder(full, committed) is int[] rest
-                ? new GenerationRequest(labelNode[c.Label], rest, limits.MaxMentionTokens, stops)
-                : new GenerationRequest(_root, full, limits.MaxMentionTokens, stops);
+                ? new GenerationRequest(labelNode[c.Label], rest, limits.MaxMentionTokens, stops.Mention)
+                : new GenerationRequest(_root, full, limits.MaxMentionTokens, stops.Mention);
         }).ToList();
         IReadOnlyList<GenerationResult> results = _generator.Generate(requests);
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(

@@ -92,7 +92,7 @@ internal static class CorpusCommand
                 {
                     model = choice.Open(r);
                     engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
-                    tasks = new PipelineTasks(engine, BlobContainers.For(StorageConnectionOf(storageSpec)));
+                    tasks = new PipelineTasks(engine, BlobContainers.For(StorageConnection.From(storageSpec)));
                 }
 
                 schema = choice.Schema(r, model?.Directory ?? choice.ModelDirectory(r));
@@ -164,8 +164,6 @@ internal static class CorpusCommand
         return names;
     }
 
-    private static StorageConnection? StorageConnectionOf(string? spec) =>
-        spec is null ? StorageConnection.FromEnvironment() : StorageConnection.Parse(spec);
 }
 
 /// <summary>

@@ -54,8 +54,8 @@ internal static class IngestCommand
             AzureQueue queue, poison;
             try
             {
-                account = r.GetValue(connection) is string conn ? StorageConnection.Parse(conn)
-                    : StorageConnection.FromEnvironment() ?? StorageConnection.Parse("UseDevelopmentStorage=true");
+                account = StorageConnection.From(r.GetValue(connection))
+                    ?? StorageConnection.Parse("UseDevelopmentStorage=true");
                 queue = account.Queue(r.GetValue(queueName)!);
                 poison = account.Queue(queue.Name + "-poison");
             }

@@ -84,9 +84,7 @@ internal static class ServeCommand
                 results = to.Container;
             }
 
-            StorageConnection? storage = r.GetValue(connection) is string c
-                ? StorageConnection.Parse(c)
-                : StorageConnection.FromEnvironment();
+            StorageConnection? storage = StorageConnection.From(r.GetValue(connection));
             await using DurablePipeline pipeline =
                 DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(storage)));
             await pipeline.StartAsync();

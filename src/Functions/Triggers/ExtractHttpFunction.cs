@@ -81,23 +81,14 @@ public sealed class ExtractHttpFunction(
     private async Task<IResult?> ScheduleOrConflictAsync(
         DurableTaskClient client, string instanceId, ExtractDocumentInput input, CancellationToken cancel)
     {
-        OrchestrationMetadata? existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancel);
-        if (existing is null || OrchestrationStarts.MayRestart(existing.RuntimeStatus))
+        if (await OrchestrationStarts.StartOnceAsync(
+            client, TaskNames.ExtractDocument, instanceId, input, cancel) is null)
         {
-            try
-            {
-                await client.ScheduleNewOrchestrationInstanceAsync(
-                    TaskNames.ExtractDocument, input, new StartOrchestrationOptions(instanceId), cancel);
-                Log.Scheduled(logger, TaskNames.ExtractDocument, instanceId, "api/extract");
-                return null;
-            }
-            catch (Exception e) when (OrchestrationStarts.IsAlreadyExists(e))
-            {
-                // A concurrent request with the same id scheduled it first: compare with that one.
-                existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancel);
-            }
+            Log.Scheduled(logger, TaskNames.ExtractDocument, instanceId, "api/extract");
+            return null;
         }
 
+        OrchestrationMetadata? existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancel);
         if (existing is null || Same(existing.ReadInputAs<ExtractDocumentInput>(), input))
         {
             return null;

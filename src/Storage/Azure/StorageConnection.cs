@@ -53,6 +53,11 @@ public sealed class StorageConnection
     public static StorageConnection? FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
 
     /// <summary>
+    /// The account <paramref name="spec"/> names (see <see cref="Parse"/>), else the environment's, else null.
+    /// </summary>
+    public static StorageConnection? From(string? spec) => spec is null ? FromEnvironment() : Parse(spec);
+
+    /// <summary>
     /// $PADELLM_STORAGE, else $AzureWebJobsStorage (each parsed by <see cref="Parse(string, string?)"/>),
     /// else the Functions host's identity-based settings <c>AzureWebJobsStorage__accountName</c>,
     /// <c>__blobServiceUri</c>, <c>__queueServiceUri</c>, <c>__clientId</c> and
