@@ -27,9 +27,23 @@ internal sealed class ModelChoice
 
     public Option<string?> SchemaFile { get; } = new("--schema") { Description = "a label schema JSON file" };
 
+    public Option<bool> Unconstrained { get; } = UnconstrainedOption();
+
+    /// <summary>
+    /// <c>--unconstrained</c>: mentions decoded over the whole vocabulary, as in the paper, instead of
+    /// copied from the text (the default, <see cref="Extraction.CopyDecoding"/>).
+    /// </summary>
+    public static Option<bool> UnconstrainedOption() => new("--unconstrained")
+    {
+        Description = "decode mentions over the whole vocabulary (the paper's decoding) "
+            + "instead of copying them from the text",
+    };
+
+    public bool CopyMentions(ParseResult r) => !r.GetValue(Unconstrained);
+
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Model, Tokenizer, Labels, Language, Dataset, SchemaFile })
+        foreach (Option o in new Option[] { Model, Tokenizer, Labels, Language, Dataset, SchemaFile, Unconstrained })
         {
             command.Options.Add(o);
         }

@@ -15,7 +15,8 @@ namespace PaDeLLM.Extraction;
 /// slowest count plus the slowest mention.
 /// </summary>
 public sealed class AloneSteps(
-    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits) : IPadellmSteps
+    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits, CopyDecoding? copy)
+    : IPadellmSteps
 {
     private readonly Dictionary<string, string> _contexts = new(StringComparer.Ordinal);
     private double _slowestCount, _slowestMention;
@@ -30,7 +31,7 @@ public sealed class AloneSteps(
         foreach (EntityLabel label in schema.Labels)
         {
             string prompt = CountPrompt.Build(text, label, schema.Language);
-            GenerationResult r = Alone(prompt, limits.MaxCountTokens, stops.Count, ref _slowestCount);
+            GenerationResult r = Alone(prompt, limits.MaxCountTokens, stops.Count, null, ref _slowestCount);
             (string output, Parsed<int> count) = OutputReader.Count(r, tokenizer, stops.Eos, limits.MaxCount);
             _contexts[label.Key] = prompt + output;
             answers.Add(OutputReader.CountAnswer(label.Key, count, r));
@@ -42,21 +43,26 @@ public sealed class AloneSteps(
     public Task<IReadOnlyList<MentionAnswer>> MentionAsync(
         string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
     {
+        ITokenConstraint? constraint = copy?.For(text);
         var answers = calls.Select(c =>
         {
             string prompt = _contexts[c.Label] + PromptTemplate.For(schema.Language).MentionMarker(c.K);
             return OutputReader.MentionAnswer(
-                c, Alone(prompt, limits.MaxMentionTokens, stops.Mention, ref _slowestMention), tokenizer);
+                c, Alone(prompt, limits.MaxMentionTokens, stops.Mention, constraint, ref _slowestMention), tokenizer);
         }).ToList();
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(answers);
     }
 
-    private GenerationResult Alone(string prompt, int maxNew, IReadOnlySet<int> stopAt, ref double slowest)
+    private GenerationResult Alone(
+        string prompt, int maxNew, IReadOnlySet<int> stopAt, ITokenConstraint? constraint, ref double slowest)
     {
         var clock = Stopwatch.StartNew();
         var generator = new GreedyGenerator(model);
         GenerationResult r = generator.Generate(
-            [new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), maxNew, stopAt)])[0];
+            [new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), maxNew, stopAt)
+            {
+                Constraint = constraint,
+            }])[0];
         slowest = Math.Max(slowest, clock.Elapsed.TotalSeconds);
         ComputedTokens += generator.TokensProcessed;
         return r;

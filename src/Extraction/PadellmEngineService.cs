@@ -23,6 +23,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     private readonly ContinuousBatcher _batcher;
     private readonly bool _ownsBatcher;
     private readonly StopTokens _stops;
+    private readonly CopyDecoding _copy;
     private readonly LinkedList<TextEntry> _lru = new();
     private readonly Dictionary<(string, PromptLanguage), LinkedListNode<TextEntry>> _texts = [];
     private int _cacheHits, _textsEncoded;
@@ -34,11 +35,15 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         _ownsBatcher = batcher is null;
         _batcher = batcher ?? new ContinuousBatcher(model);
         _stops = StopTokens.For(tokenizer);
+        _copy = CopyDecoding.For(tokenizer, _stops);
     }
 
     public string ModelName { get; init; } = "padellm";
 
     public ExtractionLimits Limits { get; init; } = ExtractionLimits.Default;
+
+    /// <summary>Mentions copied from the text (<see cref="CopyDecoding"/>); false: the paper's free decoding.</summary>
+    public bool CopyMentions { get; init; } = true;
 
     /// <summary>Most texts kept in the prefix cache.</summary>
     public int CacheEntries { get; init; } = 256;
@@ -120,6 +125,11 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
             string prompt = MentionPrompt.Build(text, entity, schema.Language, count, k);
             request = new GenerationRequest(
                 _model.NewCache().CreateRoot(), _tokenizer.Encode(prompt), Limits.MaxMentionTokens, _stops.Mention);
+        }
+
+        if (CopyMentions)
+        {
+            request = request with { Constraint = _copy.For(text) };
         }
 
         GenerationResult r = (await _batcher.GenerateAsync([request], cancel))[0];

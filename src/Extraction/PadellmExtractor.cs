@@ -14,12 +14,16 @@ namespace PaDeLLM.Extraction;
 public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
 {
     private readonly StopTokens _stops = StopTokens.For(tokenizer);
+    private CopyDecoding? _copy;
 
     public ExtractionLimits Limits { get; init; } = ExtractionLimits.Default;
 
     public DedupPolicy Dedup { get; init; } = DedupPolicy.Paper;
 
     public DecodingMode Mode { get; init; } = DecodingMode.Batch;
+
+    /// <summary>Mentions copied from the text (<see cref="CopyDecoding"/>); false: the paper's free decoding.</summary>
+    public bool CopyMentions { get; init; } = true;
 
     /// <summary>The model's name recorded in results (its directory's name).</summary>
     public string? ModelName { get; init; }
@@ -39,19 +43,21 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
         ResultDocument document;
         if (Mode == DecodingMode.Multi)
         {
-            var alone = new AloneSteps(model, tokenizer, _stops, Limits);
+            var alone = new AloneSteps(model, tokenizer, _stops, Limits, Copy);
             document = Run(id, text, schema, alone);
             (LastLatency, LastComputedTokens) = (alone.Latency, alone.ComputedTokens);
         }
         else
         {
-            var tree = new PrefixTreeSteps(model, tokenizer, _stops, Limits);
+            var tree = new PrefixTreeSteps(model, tokenizer, _stops, Limits, Copy);
             document = Run(id, text, schema, tree);
             (LastLatency, LastComputedTokens) = (clock.Elapsed, tree.ComputedTokens);
         }
 
         return document with { Model = ModelName };
     }
+
+    private CopyDecoding? Copy => CopyMentions ? _copy ??= CopyDecoding.For(tokenizer, _stops) : null;
 
     // The steps here are synchronous underneath, so the algorithm's tasks are already complete.
     private ResultDocument Run(string? id, string text, LabelSchema schema, IPadellmSteps steps) =>

@@ -15,7 +15,8 @@ namespace PaDeLLM.Extraction;
 /// Finished sequences leave the batch at once. Holds one request's tree: make one per text.
 /// </summary>
 public sealed class PrefixTreeSteps(
-    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits) : IPadellmSteps
+    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits, CopyDecoding? copy)
+    : IPadellmSteps
 {
     private readonly GreedyGenerator _generator = new(model);
     private readonly KvNode _root = model.NewCache().CreateRoot();
@@ -54,6 +55,7 @@ public sealed class PrefixTreeSteps(
         var labelNode = labels.Select((l, i) => (l, nodes[i]))
             .ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal);
 
+        ITokenConstraint? constraint = copy?.For(text);
         var requests = calls.Select(c =>
         {
             (string context, GenerationResult count) = Branch(c.Label);
@@ -63,7 +65,10 @@ public sealed class PrefixTreeSteps(
             // Continue the label's branch when the tokenizer did not merge across its end; else the full prompt.
             return TokenPath.Remainder(full, committed) is int[] rest
                 ? new GenerationRequest(labelNode[c.Label], rest, limits.MaxMentionTokens, stops.Mention)
-                : new GenerationRequest(_root, full, limits.MaxMentionTokens, stops.Mention);
+                {
+                    Constraint = constraint,
+                }
+                : new GenerationRequest(_root, full, limits.MaxMentionTokens, stops.Mention) { Constraint = constraint };
         }).ToList();
         IReadOnlyList<GenerationResult> results = _generator.Generate(requests);
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(

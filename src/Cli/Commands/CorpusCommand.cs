@@ -91,7 +91,11 @@ internal static class CorpusCommand
                 if (!r.GetValue(noWorker))
                 {
                     model = choice.Open(r);
-                    engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
+                    engine = new PadellmEngineService(model.Decoder, model.Tokenizer)
+                    {
+                        ModelName = model.Name,
+                        CopyMentions = choice.CopyMentions(r),
+                    };
                     tasks = new PipelineTasks(engine, BlobContainers.For(StorageConnection.From(storageSpec)));
                 }
 

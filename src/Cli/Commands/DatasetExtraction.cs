@@ -16,7 +16,8 @@ namespace PaDeLLM.Cli.Commands;
 internal static class DatasetExtraction
 {
     public static Func<string, (ResultDocument Document, TimeSpan Latency)> For(
-        DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat)
+        DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat,
+        bool copyMentions = true)
     {
         if (mode == "autoreg")
         {
@@ -31,6 +32,7 @@ internal static class DatasetExtraction
         var padellm = new PadellmExtractor(decoder, tokenizer)
         {
             Mode = mode == "multi" ? DecodingMode.Multi : DecodingMode.Batch,
+            CopyMentions = copyMentions,
         };
         return text =>
         {

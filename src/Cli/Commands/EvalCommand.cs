@@ -49,11 +49,12 @@ internal static class EvalCommand
             Description = "write predictions in the paper's results format here",
         };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
+        var unconstrained = ModelChoice.UnconstrainedOption();
         var data = DataDirectory.Option();
         var command = new Command("eval",
             "Evaluate a model on a dataset split: F1 (paper and span), latency, tokens per sequence")
         {
-            model, dataset, split, mode, format, max, output, json, data,
+            model, dataset, split, mode, format, max, output, json, unconstrained, data,
         };
         command.SetAction(r =>
         {
@@ -70,10 +71,11 @@ internal static class EvalCommand
             using DecoderModel decoder = DecoderModel.Load(modelDir);
             string m = r.GetValue(mode)!;
             Func<string, (ResultDocument Document, TimeSpan Latency)> extract =
-                DatasetExtraction.For(decoder, tokenizer, info.Schema, m, r.GetValue(format)!);
+                DatasetExtraction.For(
+                    decoder, tokenizer, info.Schema, m, r.GetValue(format)!, !r.GetValue(unconstrained));
             var evaluator = new NerEvaluator();
             var latencies = new List<double>();
-            long generated = 0, sequences = 0, failures = 0;
+            long generated = 0, sequences = 0, failures = 0, unresolved = 0;
             var records = new List<JsonObject>();
             ctx.Progress.Progress().AutoClear(true).Start(p =>
             {
@@ -87,6 +89,7 @@ internal static class EvalCommand
                     generated += d.TokensGenerated;
                     sequences += d.Sequences;
                     failures += d.Failures.Count;
+                    unresolved += d.Unresolved.Count;
                     records.Add(Record(i, sentences[i], result, latency));
                     task.Increment(1);
                 }
@@ -106,14 +109,18 @@ internal static class EvalCommand
                 ["dataset"] = info.Name,
                 ["split"] = r.GetValue(split),
                 ["mode"] = m,
+                ["copy_mentions"] = m != "autoreg" && !r.GetValue(unconstrained),
                 ["sentences"] = sentences.Count,
                 ["paper_micro_f1"] = evaluator.Paper.Micro.F1,
+                ["paper_micro_precision"] = evaluator.Paper.Micro.Precision,
+                ["paper_micro_recall"] = evaluator.Paper.Micro.Recall,
                 ["span_micro_f1"] = evaluator.Span.Micro.F1,
                 ["latency_ms_mean"] = latencies.Count == 0 ? 0 : latencies.Average() * 1e3,
                 ["latency_ms_p50"] = P(0.5),
                 ["latency_ms_p99"] = P(0.99),
                 ["tokens_per_sequence"] = sequences == 0 ? 0 : (double)generated / sequences,
                 ["parse_failures"] = failures,
+                ["mentions_not_in_text"] = unresolved,
             };
             if (r.GetValue(json))
             {
@@ -126,7 +133,8 @@ internal static class EvalCommand
                     $"{info.Name}/{r.GetValue(split)} {m}: paper F1 {100 * evaluator.Paper.Micro.F1:F2}  "
                     + $"span F1 {100 * evaluator.Span.Micro.F1:F2}  "
                     + $"latency mean {(double)summary["latency_ms_mean"]!:F1} ms p50 {P(0.5):F1} p99 {P(0.99):F1}  "
-                    + $"tokens/sequence {(double)summary["tokens_per_sequence"]!:F2}  parse failures {failures}"));
+                    + $"tokens/sequence {(double)summary["tokens_per_sequence"]!:F2}  parse failures {failures}  "
+                    + $"mentions not in the text {unresolved}"));
             }
 
             return 0;

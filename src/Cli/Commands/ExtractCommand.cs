@@ -33,6 +33,7 @@ internal static class ExtractCommand
             {
                 Dedup = DedupPolicyNames.Parse(r.GetValue(dedup)!),
                 ModelName = model.Name,
+                CopyMentions = choice.CopyMentions(r),
             };
             ResultDocument document = extractor.Extract(r.GetValue(text)!, schema);
             ctx.Out.WriteLine(JsonSerializer.Serialize(document, ResultJson.Options));

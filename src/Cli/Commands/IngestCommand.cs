@@ -87,7 +87,11 @@ internal static class IngestCommand
             StorageLocation to = StorageLocation.Parse(outSpec, r.GetValue(connection), "--out");
             await to.Container.CreateIfNotExistsAsync(cancel);
             using OpenModel model = choice.Open(r);
-            using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer) { ModelName = model.Name };
+            using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer)
+            {
+                ModelName = model.Name,
+                CopyMentions = choice.CopyMentions(r),
+            };
             await using DurablePipeline pipeline =
                 DurablePipeline.InMemory(new PipelineTasks(engine, BlobContainers.For(account)));
             await pipeline.StartAsync();

@@ -75,6 +75,7 @@ internal static class ServeCommand
             using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer, batcher)
             {
                 ModelName = model.Name,
+                CopyMentions = choice.CopyMentions(r),
             };
             IBlobContainer? results = null;
             if (r.GetValue(output) is string outSpec)

@@ -49,14 +49,20 @@ internal static class TrainCommand
             Description = "stop after this step with a resumable checkpoint "
                 + "(the schedule still runs to the config's steps)",
         };
+        var init = new Option<string?>("--init")
+        {
+            Description = "start from this model's weights (and tokenizer) with a fresh optimizer and schedule: "
+                + "a second cycle of training",
+        };
         var data = DataDirectory.Option();
         var command = new Command("train", "Train a PaDeLLM (or autoregressive baseline) model from scratch")
         {
-            dataset, format, config, output, tokenizerDir, resume, maxSentences, untilStep, data,
+            dataset, format, config, output, tokenizerDir, resume, maxSentences, untilStep, init, data,
         };
         command.SetAction(r => Run(ctx, r.GetValue(dataset)!, r.GetValue(format)!, TrainConfig.Load(r.GetValue(config)),
-            r.GetValue(output)!, r.GetValue(tokenizerDir), r.GetValue(resume), r.GetValue(maxSentences),
-            r.GetValue(untilStep), DataDirectory.Resolve(r.GetValue(data)!)));
+            r.GetValue(output)!, r.GetValue(init) ?? r.GetValue(tokenizerDir), r.GetValue(resume),
+            r.GetValue(maxSentences), r.GetValue(untilStep), r.GetValue(init),
+            DataDirectory.Resolve(r.GetValue(data)!)));
         return command;
     }
 
@@ -70,6 +76,7 @@ internal static class TrainCommand
         bool resume,
         int? maxSentences,
         int? untilStep,
+        string? initDir,
         string dataDir)
     {
         DatasetInfo info = DatasetCatalog.Get(datasetName);
@@ -128,8 +135,10 @@ internal static class TrainCommand
         Trainer trainer = resume && File.Exists(Path.Combine(outDir, "trainer_state.json"))
             ? Trainer.Resume(outDir, rows, cfg.Train)
             : new Trainer(
-                TrainableDecoder.Random(
-                    cfg.Model(tokenizer.VocabSize, tokenizer.BosId, tokenizer.EosId!.Value), (int)cfg.Train.Seed),
+                initDir is not null
+                    ? InitialWeights(initDir, tokenizer)
+                    : TrainableDecoder.Random(
+                        cfg.Model(tokenizer.VocabSize, tokenizer.BosId, tokenizer.EosId!.Value), (int)cfg.Train.Seed),
                 rows,
                 cfg.Train);
         ctx.Error.WriteLine($"{info.Name}/{format.Name}: {train.Count:N0} sentences -> {rows.Count:N0} rows, "
@@ -250,5 +259,18 @@ internal static class TrainCommand
         ctx.Error.WriteLine(
             $"model -> {outDir} (config.json, model.safetensors, tokenizer.json, labels.json, train_log.jsonl)");
         return 0;
+    }
+
+    /// <summary>A trained model's weights (BF16 widens exactly) to continue from, checked against its tokenizer.</summary>
+    private static TrainableDecoder InitialWeights(string dir, HfTokenizer tokenizer)
+    {
+        TrainableDecoder model = TrainableDecoder.Load(dir);
+        if (model.Config.VocabSize != tokenizer.VocabSize)
+        {
+            throw new UsageException(
+                $"{dir}: the model has {model.Config.VocabSize} token embeddings, its tokenizer {tokenizer.VocabSize}");
+        }
+
+        return model;
     }
 }

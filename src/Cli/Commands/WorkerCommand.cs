@@ -63,6 +63,7 @@ internal static class WorkerCommand
                     engine = local = new PadellmEngineService(model.Decoder, model.Tokenizer)
                     {
                         ModelName = model.Name,
+                        CopyMentions = choice.CopyMentions(r),
                     };
                 }
 

@@ -168,7 +168,7 @@ public sealed class ContinuousBatcher : IDisposable
                     if (request.MaxNewTokens > 0)
                     {
                         ReadOnlySpan<float> l = logits.AsSpan(r * vocab, vocab);
-                        int token = Sampling.Argmax(l);
+                        int token = request.Choose(l, s.Tokens);
                         s.Tokens.Add(token);
                         s.LogProbabilities.Add(Sampling.LogSoftmaxAt(l, token));
                         s.Stopped = request.StopTokens.Contains(token);

@@ -1,4 +1,5 @@
 using PaDeLLM.Model.Decoder;
+using PaDeLLM.Model.Kernels;
 
 namespace PaDeLLM.Model.Inference;
 
@@ -10,6 +11,13 @@ namespace PaDeLLM.Model.Inference;
 public sealed record GenerationRequest(KvNode Parent, int[] Prompt, int MaxNewTokens, IReadOnlySet<int> StopTokens)
 {
     public static readonly IReadOnlySet<int> NoStop = new HashSet<int>();
+
+    /// <summary>The tokens this sequence may choose from at each step; null: the whole vocabulary.</summary>
+    public ITokenConstraint? Constraint { get; init; }
+
+    /// <summary>The greedy choice from one row of logits, within <see cref="Constraint"/> when there is one.</summary>
+    public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated) =>
+        Constraint is null ? Sampling.Argmax(logits) : Constraint.Choose(logits, generated);
 }
 
 /// <summary>

@@ -66,7 +66,7 @@ public sealed class GreedyGenerator(DecoderModel model)
                 int i = active[a];
                 int row = prefillStep ? i : a;
                 ReadOnlySpan<float> l = logits.AsSpan(row * vocab, vocab);
-                int token = Sampling.Argmax(l);
+                int token = requests[i].Choose(l, tokens[i]);
                 tokens[i].Add(token);
                 logProbs[i].Add(Sampling.LogSoftmaxAt(l, token));
                 if (requests[i].StopTokens.Contains(token))

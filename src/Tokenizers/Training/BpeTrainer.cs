@@ -126,7 +126,7 @@ public static class BpeTrainer
     /// </summary>
     internal static IEnumerable<string> Words(string escaped, bool copyAligned = false)
     {
-        bool Alone(char c) => copyAligned && (c == Space || char.IsPunctuation(c) || char.IsSymbol(c) || IsCjk(c));
+        bool Alone(char c) => copyAligned && (c == Space || char.IsPunctuation(c) || char.IsSymbol(c) || CopyAlignment.IsCjk(c));
         int start = 0;
         for (int i = 1; i <= escaped.Length; i++)
         {
@@ -141,10 +141,6 @@ public static class BpeTrainer
             }
         }
     }
-
-    /// <summary>Han ideographs (and extension A, compatibility), CJK punctuation and full-width forms.</summary>
-    internal static bool IsCjk(char c) =>
-        c is (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF') or (>= '\u3000' and <= '\u303F') or (>= '\uFF00' and <= '\uFFEF');
 
     private static IEnumerable<string> SplitOutMarkers(string text, string[] markers)
     {

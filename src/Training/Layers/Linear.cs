@@ -7,22 +7,71 @@ namespace PaDeLLM.Training.Layers;
 
 /// <summary>
 /// y = x·Wᵀ + b with W [out, in] (checkpoint layout). Backward: dx = dy·W, dW += dyᵀ·x, db += Σ dy.
-/// All three products run on the engine's GEMM (<see cref="MatMul"/>, which computes A·Bᵀ):
-/// dx = dy·(Wᵀ)ᵀ and dW = (dyᵀ)·(xᵀ)ᵀ, after O(n²) transposes of the operands.
+/// The products run on OpenBLAS where the machine has it (<see cref="OpenBlas"/>: transposed
+/// operands read in place, 1.2× faster steps), else on the engine's GEMM (<see cref="MatMul"/>,
+/// which computes A·Bᵀ): dx = dy·(Wᵀ)ᵀ and dW = (dyᵀ)·(xᵀ)ᵀ, after O(n²) transposes.
 /// </summary>
 public static unsafe class Linear
 {
-    public static void Forward(float[] y, float[] x, float[] w, float[]? b, int rows, int inFeatures, int outFeatures)
+    public static void Forward(float[] y, float[] x, float[] w, float[]? b, int rows, int inFeatures, int outFeatures) =>
+        Forward(y, x, w, b, rows, inFeatures, outFeatures, OpenBlas.Available);
+
+    /// <param name="dx">Accumulated into (+=), so several consumers of one input can share it.</param>
+    public static void Backward(
+        float[] dx, float[] dw, float[]? db, float[] dy, float[] x, float[] w, int rows, int inFeatures, int outFeatures) =>
+        Backward(dx, dw, db, dy, x, w, rows, inFeatures, outFeatures, OpenBlas.Available);
+
+    /// <param name="blas">OpenBLAS (which must be <see cref="OpenBlas.Available"/>) or the engine's GEMM.</param>
+    internal static void Forward(
+        float[] y, float[] x, float[] w, float[]? b, int rows, int inFeatures, int outFeatures, bool blas)
     {
+        if (blas)
+        {
+            fixed (float* py = y, px = x, pw = w)
+            {
+                OpenBlas.Gemm(false, true, rows, outFeatures, inFeatures, px, pw, 0f, py);
+            }
+
+            if (b is not null)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    TensorPrimitives.Add(y.AsSpan(r * outFeatures, outFeatures), b, y.AsSpan(r * outFeatures, outFeatures));
+                }
+            }
+
+            return;
+        }
+
         fixed (float* pw = w)
         {
             MatMul.Forward(y.AsSpan(0, rows * outFeatures), x.AsSpan(0, rows * inFeatures), new Weight(pw, DType.F32, outFeatures, inFeatures), b, rows);
         }
     }
 
-    /// <param name="dx">Accumulated into (+=), so several consumers of one input can share it.</param>
-    public static void Backward(float[] dx, float[] dw, float[]? db, float[] dy, float[] x, float[] w, int rows, int inFeatures, int outFeatures)
+    internal static void Backward(
+        float[] dx, float[] dw, float[]? db, float[] dy, float[] x, float[] w, int rows, int inFeatures, int outFeatures,
+        bool blas)
     {
+        if (blas)
+        {
+            fixed (float* pdx = dx, pdw = dw, pdy = dy, px = x, pw = w)
+            {
+                OpenBlas.Gemm(false, false, rows, inFeatures, outFeatures, pdy, pw, 1f, pdx); // dx += dy·W
+                OpenBlas.Gemm(true, false, outFeatures, inFeatures, rows, pdy, px, 1f, pdw); // dW += dyᵀ·x
+            }
+
+            if (db is not null)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    TensorPrimitives.Add(db, dy.AsSpan(r * outFeatures, outFeatures), db);
+                }
+            }
+
+            return;
+        }
+
         float[] wT = Rent(inFeatures * outFeatures), dyT = Rent(outFeatures * rows), xT = Rent(inFeatures * rows);
         float[] tmpX = Rent(rows * inFeatures), tmpW = Rent(outFeatures * inFeatures);
         try

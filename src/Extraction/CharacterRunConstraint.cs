@@ -1,0 +1,96 @@
+using PaDeLLM.Model.Inference;
+using PaDeLLM.Model.Kernels;
+using PaDeLLM.Tokenizers;
+
+namespace PaDeLLM.Extraction;
+
+/// <summary>
+/// For tokenizers whose pieces cross word edges (a mention alone may tokenize unlike its text):
+/// the next token is the most probable of the <see cref="Candidates"/> best whose addition keeps
+/// the decoded mention a substring of the text (leading whitespace and an unfinished UTF-8
+/// character aside), or (after at least one token) a stop token; a stop token when none does.
+/// </summary>
+public sealed class CharacterRunConstraint(string text, ITokenizer tokenizer, IReadOnlySet<int> stops)
+    : ITokenConstraint
+{
+    /// <summary>How many of the most probable tokens are tried before the mention is ended.</summary>
+    public const int Candidates = 256;
+
+    public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated)
+    {
+        int first = Sampling.Argmax(logits);
+        if (Allowed(first, generated))
+        {
+            return first;
+        }
+
+        foreach (int token in Best(logits, generated.Count == 0 ? logits.Length : Candidates))
+        {
+            if (Allowed(token, generated))
+            {
+                return token;
+            }
+        }
+
+        int stop = -1;
+        foreach (int s in stops)
+        {
+            stop = stop < 0 || logits[s] > logits[stop] ? s : stop;
+        }
+
+        return stop;
+    }
+
+    private bool Allowed(int token, IReadOnlyList<int> generated)
+    {
+        if (stops.Contains(token))
+        {
+            string whole = tokenizer.Decode(generated).TrimStart();
+            return whole.Length > 0 && text.Contains(whole, StringComparison.Ordinal);
+        }
+
+        string mention = tokenizer.Decode([.. generated, token]).TrimStart();
+        if (mention.EndsWith('\uFFFD'))
+        {
+            // Part of a character's bytes: the mention so far must be followed by a non-ASCII character.
+            string before = mention.TrimEnd('\uFFFD');
+            for (int at = text.IndexOf(before, StringComparison.Ordinal); at >= 0 && at + before.Length < text.Length;
+                at = text.IndexOf(before, at + 1, StringComparison.Ordinal))
+            {
+                if (text[at + before.Length] > '\u007F')
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return mention.Length > 0 && text.Contains(mention, StringComparison.Ordinal);
+    }
+
+    /// <summary>The <paramref name="k"/> highest logits' tokens, best first.</summary>
+    private static int[] Best(ReadOnlySpan<float> logits, int k)
+    {
+        var heap = new PriorityQueue<int, float>(k + 1);
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if (heap.Count < k)
+            {
+                heap.Enqueue(i, logits[i]);
+            }
+            else if (logits[i] > logits[heap.Peek()])
+            {
+                heap.EnqueueDequeue(i, logits[i]);
+            }
+        }
+
+        var best = new int[heap.Count];
+        for (int i = best.Length - 1; i >= 0; i--)
+        {
+            best[i] = heap.Dequeue();
+        }
+
+        return best;
+    }
+}

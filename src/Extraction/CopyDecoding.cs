@@ -1,0 +1,46 @@
+using PaDeLLM.Model.Inference;
+using PaDeLLM.Tokenizers;
+
+namespace PaDeLLM.Extraction;
+
+/// <summary>
+/// Copy-constrained mention decoding, set up once per tokenizer: each token of a mention must
+/// continue a run of the text, or end the mention, so a model cannot write a name that is not in
+/// the text. With a copy-aligned tokenizer (<see cref="CopyAlignment"/>) a mention is the same ids
+/// alone as in its text and the check is exact, on token ids; with any other tokenizer it is on
+/// characters: the mention decoded so far must occur in the text. Only the choice is constrained:
+/// the probability kept for de-duplication is still the full-vocabulary softmax's.
+/// </summary>
+public sealed class CopyDecoding
+{
+    private readonly ITokenizer _tokenizer;
+    private readonly IReadOnlySet<int> _stops;
+    private readonly bool[] _insideCharacter;
+
+    private CopyDecoding(ITokenizer tokenizer, IReadOnlySet<int> stops, bool tokenExact)
+    {
+        (_tokenizer, _stops, TokenExact) = (tokenizer, stops, tokenExact);
+        _insideCharacter = new bool[tokenizer.VocabSize];
+        for (int id = 0; id < _insideCharacter.Length; id++)
+        {
+            // Byte fallback <0x80>…<0xBF>: a UTF-8 continuation byte, never a character's first.
+            _insideCharacter[id] = tokenizer.IdToToken(id) is { Length: 6 } p && p.StartsWith("<0x", StringComparison.Ordinal)
+                && p[5] == '>' && byte.TryParse(p.AsSpan(3, 2), System.Globalization.NumberStyles.HexNumber, null, out byte b)
+                && b is >= 0x80 and <= 0xBF;
+        }
+    }
+
+    /// <summary>Whether mentions are matched on token ids (a copy-aligned tokenizer) or on characters.</summary>
+    public bool TokenExact { get; }
+
+    public static CopyDecoding For(ITokenizer tokenizer, StopTokens stops)
+    {
+        ArgumentNullException.ThrowIfNull(stops);
+        return new CopyDecoding(tokenizer, stops.Mention, CopyAlignment.Holds(tokenizer));
+    }
+
+    /// <summary>The constraint for the mentions of one text (share it between the text's mention sequences).</summary>
+    public ITokenConstraint For(string text) => TokenExact
+        ? new TokenRunConstraint(_tokenizer.Encode(text), _stops, _insideCharacter)
+        : new CharacterRunConstraint(text, _tokenizer, _stops);
+}
