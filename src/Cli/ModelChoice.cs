@@ -70,7 +70,16 @@ internal sealed class ModelChoice
     public OpenModel Open(ParseResult r)
     {
         string dir = ModelDirectory(r);
-        return new OpenModel(dir, TokenizerLoader.Load(TokenizerPath(r, dir)), DecoderModel.Load(dir));
+        string tokenizerPath = TokenizerPath(r, dir);
+        ITokenizer tokenizer = TokenizerLoader.Load(tokenizerPath);
+        if (tokenizer.EosId is null)
+        {
+            // PaDeLLM's sequences end at EOS: without one no count or mention could be read.
+            throw new UsageException($"{tokenizerPath}: the tokenizer has no end-of-sequence token "
+                + "(eos_token in tokenizer_config.json, or a </s>, <|endoftext|> or <|im_end|> piece)");
+        }
+
+        return new OpenModel(dir, tokenizer, DecoderModel.Load(dir));
     }
 
     public LabelSchema Schema(ParseResult r, string modelDir)

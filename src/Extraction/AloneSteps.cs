@@ -27,6 +27,9 @@ public sealed class AloneSteps(
 
     public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema)
     {
+        limits.EnsureFits(
+            schema.Labels.Select(l => tokenizer.Encode(CountPrompt.Build(text, l, schema.Language))),
+            model.Config.ContextLength);
         var answers = new List<CountAnswer>();
         foreach (EntityLabel label in schema.Labels)
         {

@@ -62,12 +62,13 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     public async Task<IReadOnlyList<CountAnswer>> CountAsync(
         string text, LabelSchema schema, CancellationToken cancel = default)
     {
+        string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
+        int[][] encoded = prompts.Select(_tokenizer.Encode).ToArray();
+        Limits.EnsureFits(encoded, _model.Config.ContextLength); // before any work for this text
         TextEntry entry = Entry(text, schema.Language);
         (KvNode textNode, int[] textTokens) = await entry.Prefix(this, cancel);
-        string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
-        var requests = prompts.Select(p =>
+        var requests = encoded.Select(full =>
         {
-            int[] full = _tokenizer.Encode(p);
             return TokenPath.Remainder(full, textTokens) is int[] rest
                 ? new GenerationRequest(textNode, rest, Limits.MaxCountTokens, _stops.Count)
                 : new GenerationRequest(_model.NewCache().CreateRoot(), full, Limits.MaxCountTokens, _stops.Count);

@@ -29,9 +29,10 @@ public sealed class PrefixTreeSteps(
     public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema)
     {
         string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
+        int[][] encoded = prompts.Select(tokenizer.Encode).ToArray();
+        limits.EnsureFits(encoded, model.Config.ContextLength);
         IReadOnlyList<GenerationResult> results = _generator.Generate(
-            prompts.Select(p => new GenerationRequest(_root, tokenizer.Encode(p), limits.MaxCountTokens, stops.Count))
-                .ToList());
+            encoded.Select(p => new GenerationRequest(_root, p, limits.MaxCountTokens, stops.Count)).ToList());
         var answers = new List<CountAnswer>();
         for (int i = 0; i < results.Count; i++)
         {

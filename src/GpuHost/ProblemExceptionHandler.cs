@@ -30,6 +30,10 @@ public sealed partial class ProblemExceptionHandler(
         {
             ProblemException p => (p.Status, p.Title, p.Message, p.Field),
             BatcherFullException e => (StatusCodes.Status429TooManyRequests, "Too many requests", e.Message, null),
+            Tokenizers.TokenizerException e =>
+                (StatusCodes.Status422UnprocessableEntity, "Text cannot be tokenized", e.Message, "text"),
+            ContextLengthExceededException e =>
+                (StatusCodes.Status413PayloadTooLarge, "Text too long for the model", e.Message, "text"),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, "body"),
             ObjectDisposedException or OperationCanceledException =>
                 (StatusCodes.Status503ServiceUnavailable, "Shutting down",

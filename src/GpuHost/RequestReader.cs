@@ -82,7 +82,7 @@ public sealed class RequestReader(GpuHostOptions options)
 
         try
         {
-            return JsonNode.Parse(buffer.ToArray()) as JsonObject
+            return JsonNode.Parse(buffer.ToArray(), documentOptions: DocumentFields.Parsing) as JsonObject
                 ?? throw ProblemException.BadRequest("body", "the body must be a JSON object");
         }
         catch (JsonException e)

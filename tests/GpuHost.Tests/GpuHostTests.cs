@@ -171,6 +171,8 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         await host.Problem(await host.PostRaw("/v1/count",
             "{\"text\": \"unterminated", "application/json"), 400, "body");
         await host.Problem(await host.PostRaw("/v1/count", "[1,2]", "application/json"), 400, "body");
+        await host.Problem(await host.PostRaw("/v1/extract",
+            "{\"text\": \"Anna\", \"text\": \"Rome\"}", "application/json"), 400, "body");
         await host.Problem(await host.PostRaw("/v1/count",
             "text=hello", "application/x-www-form-urlencoded"), 415, "Content-Type");
         await host.Problem(await host.PostRaw("/v1/count",
@@ -195,6 +197,34 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         await host.Problem(await host.Client.GetAsync("/v1/count"), 405, null);
         Assert.Equal(HttpStatusCode.OK, (await host.Post("/v1/count", ok)).StatusCode);
         Assert.Equal("Healthy", await host.Client.GetStringAsync("/healthz"));
+    }
+
+    [Fact]
+    public async Task A_text_longer_than_the_context_fails_alone_while_200_others_succeed()
+    {
+        await using var host = await Host.StartAsync(trained.Directory);
+        int context = host.Model.Config.ContextLength;
+
+        // Far under the character limit, far over the model's context in tokens.
+        string tooLong = string.Join(" ", SyntheticNer.Generate(40, 5).Select(s => s.Text));
+        Assert.True(host.Tokenizer.Encode(tooLong).Length > context, "the long text fits the context: no test");
+        var normal = SyntheticNer.Generate(200, 6).Select(s => s.Text).ToList();
+
+        Task<HttpResponseMessage>[] others = normal
+            .Select(t => host.Post("/v1/extract", new JsonObject { ["text"] = t })).ToArray();
+        Task<HttpResponseMessage> longOne = host.Post("/v1/extract", new JsonObject { ["text"] = tooLong });
+        Task<HttpResponseMessage> longCount = host.Post("/v1/count", new JsonObject { ["text"] = tooLong });
+        Task<HttpResponseMessage> longMention = host.Post("/v1/mention",
+            new JsonObject { ["text"] = tooLong, ["label"] = "PER", ["count"] = 1, ["k"] = 1 });
+
+        foreach (Task<HttpResponseMessage> refused in new[] { longOne, longCount, longMention })
+        {
+            JsonNode problem = await host.Problem(await refused, 413, "text");
+            Assert.Contains($"context is {context} tokens", (string)problem["detail"]!, StringComparison.Ordinal);
+        }
+
+        HttpResponseMessage[] answers = await Task.WhenAll(others);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
     }
 
     [Fact]
@@ -343,13 +373,13 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
             return JsonNode.Parse(text)!;
         }
 
-        public async Task Problem(HttpResponseMessage r, int status, string? field)
+        public async Task<JsonNode> Problem(HttpResponseMessage r, int status, string? field)
         {
             Assert.NotNull(_app); // the host answered it
-            await ProblemOf(r, status, field);
+            return await ProblemOf(r, status, field);
         }
 
-        private static async Task ProblemOf(HttpResponseMessage r, int status, string? field)
+        private static async Task<JsonNode> ProblemOf(HttpResponseMessage r, int status, string? field)
         {
             string text = await r.Content.ReadAsStringAsync();
             Assert.True((int)r.StatusCode == status, $"expected {status}, got {(int)r.StatusCode}: {text}");
@@ -359,6 +389,7 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
             Assert.False(string.IsNullOrWhiteSpace((string?)problem["detail"]));
             Assert.Equal(field, (string?)problem["field"]);
             r.Dispose();
+            return problem;
         }
 
         public async ValueTask DisposeAsync()

@@ -23,6 +23,27 @@ public class MalformedTokenizerTests
     }
 
     [Fact]
+    public void A_catastrophic_pattern_runs_linearly_or_is_refused_within_its_timeout()
+    {
+        string text = new string('a', 40); // no b: every attempt fails, after 2^40 ways for a backtracker
+        string Split(string regex) => "{\"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"Regex\": \""
+            + regex + "\"}, \"behavior\": \"Isolated\"}, " + Minimal[1..];
+
+        // Nested quantifiers without lookaround: the non-backtracking engine, linear in the text.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        HfTokenizer linear = HfTokenizer.Parse(Encoding.UTF8.GetBytes(Split("(a+)+b")), "t.json");
+        Assert.Equal(Enumerable.Repeat(0, 40), linear.Encode(text));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+
+        // With a lookahead only the backtracking engine applies (2^40 steps): refused at its timeout.
+        clock.Restart();
+        HfTokenizer bounded = HfTokenizer.Parse(Encoding.UTF8.GetBytes(Split("(a+)+(?=b)")), "t.json");
+        var e = Assert.Throws<TokenizerException>(() => bounded.Encode(text));
+        Assert.Contains("took over 1 s", e.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void A_merge_naming_an_unknown_token_is_an_error()
     {
         var e = Fails("""{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a c"]}}""");

@@ -92,7 +92,7 @@ public static class CorpusDocuments
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(line);
+            node = JsonNode.Parse(line, documentOptions: DocumentFields.Parsing);
         }
         catch (JsonException e)
         {

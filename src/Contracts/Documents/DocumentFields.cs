@@ -22,6 +22,16 @@ public static class DocumentFields
     public const int MaxIdChars = 200;
 
     /// <summary>
+    /// How every submitted JSON document is parsed: a key given twice is an error (which one
+    /// would count is a guess), and nesting is shallow (a document is flat).
+    /// </summary>
+    public static readonly System.Text.Json.JsonDocumentOptions Parsing = new()
+    {
+        AllowDuplicateProperties = false,
+        MaxDepth = 16,
+    };
+
+    /// <summary>
     /// The optional id: absent (null), or a non-empty string of at most
     /// <see cref="MaxIdChars"/> characters (corpus lines may also number their documents).
     /// </summary>

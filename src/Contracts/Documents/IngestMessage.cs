@@ -14,7 +14,7 @@ public static class IngestMessage
     {
         try
         {
-            if (JsonNode.Parse(message) is not JsonObject o)
+            if (JsonNode.Parse(message, documentOptions: DocumentFields.Parsing) is not JsonObject o)
             {
                 return (null, null, "the message is not a JSON object {\"id\"?, \"text\"}");
             }

@@ -20,7 +20,7 @@ public sealed record ExtractRequest(string? Id, string Text, SchemaSpec Schema)
         JsonObject? o;
         try
         {
-            o = JsonNode.Parse(body) as JsonObject;
+            o = JsonNode.Parse(body, documentOptions: DocumentFields.Parsing) as JsonObject;
         }
         catch (JsonException)
         {

@@ -12,10 +12,13 @@ public sealed unsafe class Checkpoint : IDisposable
     private readonly List<SafetensorsFile> _files;
     private readonly Dictionary<string, SafetensorsFile> _owner;
 
-    private Checkpoint(List<SafetensorsFile> files, Dictionary<string, SafetensorsFile> owner)
+    private readonly string _directory;
+
+    private Checkpoint(List<SafetensorsFile> files, Dictionary<string, SafetensorsFile> owner, string directory)
     {
         _files = files;
         _owner = owner;
+        _directory = directory;
     }
 
     public IEnumerable<string> Names => _owner.Keys;
@@ -76,7 +79,7 @@ public sealed unsafe class Checkpoint : IDisposable
             throw;
         }
 
-        return new Checkpoint(files, owner);
+        return new Checkpoint(files, owner, directory);
     }
 
     public bool Contains(string name) => _owner.ContainsKey(name);
@@ -124,7 +127,8 @@ public sealed unsafe class Checkpoint : IDisposable
     }
 
     private SafetensorsFile FileOf(string name) =>
-        _owner.TryGetValue(name, out SafetensorsFile? f) ? f : throw new CheckpointException($"checkpoint has no tensor '{name}'");
+        _owner.TryGetValue(name, out SafetensorsFile? f) ? f : throw new CheckpointException(
+            $"{_directory}: the checkpoint has no tensor '{name}' (config.json names more than the weights hold)");
 
     private static Dictionary<string, string> ReadIndex(string path)
     {

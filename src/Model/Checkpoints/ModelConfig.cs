@@ -36,6 +36,9 @@ public sealed record ModelConfig
 
     public int MaxPositions { get; init; } = 4096;
 
+    /// <summary>The positions a sequence may use: the position table, or the sliding window where smaller.</summary>
+    public int ContextLength => SlidingWindow is int window ? Math.Min(window, MaxPositions) : MaxPositions;
+
     /// <summary>Mistral's sliding window: sequences longer than it are refused rather than attended wrongly.</summary>
     public int? SlidingWindow { get; init; }
 
@@ -110,6 +113,11 @@ public sealed record ModelConfig
         using (doc)
         {
             JsonElement c = doc.RootElement;
+            if (c.ValueKind != JsonValueKind.Object)
+            {
+                throw new CheckpointException($"{source}: must be a JSON object, not {c.ValueKind}");
+            }
+
             string arch = ParseArchitecture(c, source);
             bool qwen = arch == "Qwen2ForCausalLM";
             int hidden = Int(c, "hidden_size", source);
@@ -159,33 +167,74 @@ public sealed record ModelConfig
                 throw new CheckpointException($"{source}: use_sliding_window is not supported");
             }
 
+            // Ranges before anything is allocated from them: a size no model has is a corrupted file.
+            int vocab = Int(c, "vocab_size", source);
+            Within(source, "hidden_size", hidden, MaxWidth);
+            Within(source, "num_attention_heads", heads, MaxHeads);
+            Within(source, "head_dim", headDim, MaxWidth);
+            Within(source, "vocab_size", vocab, MaxVocabulary);
+            int[] eos = EosIds(c, source);
+            int? bos = OptInt(c, "bos_token_id", source);
+            foreach (int id in bos is int b ? eos.Append(b) : eos)
+            {
+                if (id < 0 || id >= vocab)
+                {
+                    throw new CheckpointException(
+                        $"{source}: token id {id} (eos_token_id/bos_token_id) is outside the vocabulary of {vocab}");
+                }
+            }
+
+            double eps = OptDouble(c, "rms_norm_eps", source) ?? 1e-6;
+            if (!(eps > 0 && eps < 1))
+            {
+                throw new CheckpointException($"{source}: 'rms_norm_eps' must be above 0 and below 1, not {eps}");
+            }
+
+            double theta = OptDouble(c, "rope_theta", source) ?? 10000;
+            if (!(theta > 0 && double.IsFinite(theta)))
+            {
+                throw new CheckpointException($"{source}: 'rope_theta' must be a positive number, not {theta}");
+            }
+
             return new ModelConfig
             {
                 Architecture = arch,
                 HiddenSize = hidden,
-                IntermediateSize = Int(c, "intermediate_size", source),
-                Layers = Int(c, "num_hidden_layers", source),
+                IntermediateSize = Within(source, "intermediate_size", Int(c, "intermediate_size", source), MaxWidth * 8),
+                Layers = Within(source, "num_hidden_layers", Int(c, "num_hidden_layers", source), MaxLayers),
                 Heads = heads,
                 KvHeads = kvHeads,
                 HeadDim = headDim,
-                VocabSize = Int(c, "vocab_size", source),
-                RmsNormEps = (float)(OptDouble(c, "rms_norm_eps", source) ?? 1e-6),
-                RopeTheta = OptDouble(c, "rope_theta", source) ?? 10000,
+                VocabSize = vocab,
+                RmsNormEps = (float)eps,
+                RopeTheta = theta,
                 TieWordEmbeddings = OptBool(c, "tie_word_embeddings", source) ?? false,
                 AttentionBias = attentionBias,
-                MaxPositions = OptInt(c, "max_position_embeddings", source) ?? 4096,
+                MaxPositions = OptInt(c, "max_position_embeddings", source) is int positions
+                    ? Within(source, "max_position_embeddings", positions, MaxPositionLimit)
+                    : 4096,
                 SlidingWindow = window,
-                BosTokenId = OptInt(c, "bos_token_id", source),
-                EosTokenIds = EosIds(c, source),
+                BosTokenId = bos,
+                EosTokenIds = eos,
             };
         }
     }
+
+    // Bounds above any released decoder (Llama 3.1 405B: hidden 16,384, 126 layers, 128 heads,
+    // vocabulary 128,256), with room to spare; what exceeds them is a corrupted or hostile file.
+    private const int MaxWidth = 1 << 16, MaxHeads = 1024, MaxLayers = 1024, MaxVocabulary = 1 << 22;
+    private const int MaxPositionLimit = 1 << 24;
+
+    private static int Within(string source, string name, int value, int max) =>
+        value <= max ? value : throw new CheckpointException($"{source}: '{name}' {value} is larger than any model ({max})");
 
     private static string ParseArchitecture(JsonElement c, string source)
     {
         if (c.TryGetProperty("architectures", out JsonElement a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0)
         {
-            string name = a[0].GetString() ?? "";
+            string name = a[0].ValueKind == JsonValueKind.String
+                ? a[0].GetString()!
+                : throw new CheckpointException($"{source}: 'architectures' must be a list of names, not {a[0].ValueKind}");
             return SupportedArchitectures.Contains(name)
                 ? name
                 : throw new CheckpointException($"{source}: architecture '{name}' is not supported (supported: {string.Join(", ", SupportedArchitectures)})");

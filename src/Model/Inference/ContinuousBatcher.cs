@@ -43,14 +43,7 @@ public sealed class ContinuousBatcher : IDisposable
     /// <summary>Generates every request (greedy) alongside whatever else is running; results in request order.</summary>
     public Task<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, CancellationToken cancel = default)
     {
-        for (int i = 0; i < requests.Count; i++)
-        {
-            if (requests[i].Prompt.Length == 0)
-            {
-                throw new ArgumentException($"request {i} has an empty prompt: a continuation needs at least one token", nameof(requests));
-            }
-        }
-
+        GenerationRequest.Admit(requests, _model.Config.ContextLength);
         if (requests.Count == 0)
         {
             return Task.FromResult<IReadOnlyList<GenerationResult>>([]);
@@ -172,7 +165,8 @@ public sealed class ContinuousBatcher : IDisposable
                         s.Tokens.Add(token);
                         s.LogProbabilities.Add(Sampling.LogSoftmaxAt(l, token));
                         s.Stopped = request.StopTokens.Contains(token);
-                        if (!s.Stopped && s.Tokens.Count < request.MaxNewTokens)
+                        if (!s.Stopped && s.Tokens.Count < request.MaxNewTokens
+                            && s.Node.EndPosition < _model.Config.ContextLength)
                         {
                             active.Add(s);
                             continue;

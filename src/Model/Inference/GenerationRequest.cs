@@ -15,6 +15,29 @@ public sealed record GenerationRequest(KvNode Parent, int[] Prompt, int MaxNewTo
     /// <summary>The tokens this sequence may choose from at each step; null: the whole vocabulary.</summary>
     public ITokenConstraint? Constraint { get; init; }
 
+    /// <summary>
+    /// Refuses requests that cannot run: an empty prompt, or one that ends past the model's
+    /// context (<see cref="ContextLengthExceededException"/>). Generation then stops a sequence at
+    /// the context's end, so no request can fail a pass it shares with others.
+    /// </summary>
+    public static void Admit(IReadOnlyList<GenerationRequest> requests, int context)
+    {
+        for (int i = 0; i < requests.Count; i++)
+        {
+            GenerationRequest r = requests[i];
+            if (r.Prompt.Length == 0)
+            {
+                throw new ArgumentException(
+                    $"request {i} has an empty prompt: a continuation needs at least one token", nameof(requests));
+            }
+
+            if (r.Parent.EndPosition + r.Prompt.Length > context)
+            {
+                throw new ContextLengthExceededException(r.Parent.EndPosition + r.Prompt.Length, context);
+            }
+        }
+    }
+
     /// <summary>The greedy choice from one row of logits, within <see cref="Constraint"/> when there is one.</summary>
     public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated) =>
         Constraint is null ? Sampling.Argmax(logits) : Constraint.Choose(logits, generated);

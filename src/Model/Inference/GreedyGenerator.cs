@@ -26,13 +26,7 @@ public sealed class GreedyGenerator(DecoderModel model)
             return [];
         }
 
-        for (int i = 0; i < n; i++)
-        {
-            if (requests[i].Prompt.Length == 0)
-            {
-                throw new ArgumentException($"request {i} has an empty prompt: a continuation needs at least one token", nameof(requests));
-            }
-        }
+        GenerationRequest.Admit(requests, Model.Config.ContextLength);
 
         SharedPrefixPlanner.Placement[] placements = SharedPrefixPlanner.Plan(requests, s => Run(s));
         var nodes = new KvNode[n];
@@ -73,7 +67,7 @@ public sealed class GreedyGenerator(DecoderModel model)
                 {
                     stopped[i] = true;
                 }
-                else if (tokens[i].Count < requests[i].MaxNewTokens)
+                else if (tokens[i].Count < requests[i].MaxNewTokens && nodes[i].EndPosition < Model.Config.ContextLength)
                 {
                     next.Add(i);
                     segments.Add(new Segment(nodes[i], [token]));

@@ -69,11 +69,21 @@ public sealed class HfTokenizer : ITokenizer
         try
         {
             using JsonDocument doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new TokenizerException($"{source}: must be a JSON object, not {doc.RootElement.ValueKind}");
+            }
+
             return new HfTokenizer(doc.RootElement, source);
         }
         catch (JsonException e)
         {
             throw new TokenizerException($"{source}: not valid JSON: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A field of the wrong JSON kind deep in the file (System.Text.Json's element accessors).
+            throw new TokenizerException($"{source}: a field has the wrong JSON type: {e.Message}", e);
         }
     }
 
@@ -109,8 +119,18 @@ public sealed class HfTokenizer : ITokenizer
                 continue;
             }
 
-            string normalized = _normalizer is null ? segment : _normalizer(segment);
-            List<string> pieces = _preTokenizer is null ? [normalized] : _preTokenizer([normalized]);
+            string normalized;
+            List<string> pieces;
+            try
+            {
+                normalized = _normalizer is null ? segment : _normalizer(segment);
+                pieces = _preTokenizer is null ? [normalized] : _preTokenizer([normalized]);
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException e)
+            {
+                throw new TokenizerException($"the tokenizer's pattern took over {TokenizerRegex.MatchTimeout.TotalSeconds:0} s "
+                    + $"on a text of {text.Length} characters (pattern '{e.Pattern}'): the text is refused", e);
+            }
             foreach (string piece in pieces)
             {
                 _model.Encode(piece, ids);

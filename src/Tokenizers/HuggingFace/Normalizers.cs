@@ -23,7 +23,7 @@ internal static class Normalizers
                 string content = JsonParts.String(e, "content", where);
                 if (isRegex)
                 {
-                    var re = new Regex(pattern, RegexOptions.CultureInvariant);
+                    var re = TokenizerRegex.Create(pattern, where);
                     return s => re.Replace(s, content);
                 }
 

@@ -19,7 +19,7 @@ internal static class PreTokenizers
             case "ByteLevel":
                 {
                     bool prefixSpace = JsonParts.Bool(e, "add_prefix_space", false);
-                    Regex? regex = JsonParts.Bool(e, "use_regex", true) ? new Regex(Gpt2Pattern, RegexOptions.CultureInvariant) : null;
+                    Regex? regex = JsonParts.Bool(e, "use_regex", true) ? TokenizerRegex.Create(Gpt2Pattern, where) : null;
                     return pieces =>
                     {
                         var output = new List<string>();
@@ -39,7 +39,7 @@ internal static class PreTokenizers
             case "Split":
                 {
                     (string pattern, bool isRegex) = JsonParts.Pattern(e, where);
-                    var regex = new Regex(isRegex ? pattern : Regex.Escape(pattern), RegexOptions.CultureInvariant);
+                    var regex = TokenizerRegex.Create(isRegex ? pattern : Regex.Escape(pattern), where);
                     string behavior = JsonParts.String(e, "behavior", where);
                     if (JsonParts.Bool(e, "invert", false))
                     {
