@@ -21,6 +21,7 @@ return command switch
     "packing" => PackingBenchmark.Run(outDir),
     "training" => TrainingBenchmark.Run(args, outDir),
     "serve-load" => await ServingLoadBenchmark.Run(args, outDir),
+    "serve-soak" => await ServingSoakBenchmark.Run(args, outDir),
     "pipeline" => await PipelineBenchmark.Run(args, outDir),
     "pipeline-overhead" => await OrchestrationOverheadBenchmark.Run(args, outDir),
     "plot-loss" => LossCurvePlot.Run(args, outDir),
@@ -32,7 +33,7 @@ return command switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: PaDeLLM.Bench "
-        + "engine|tokenizer|packing|training [--python PY]|gemm|decode-profile|serve-load"
+        + "engine|tokenizer|packing|training [--python PY]|gemm|decode-profile|serve-load|serve-soak"
         + "|pipeline [--before OLD/padellm.dll] [--durable-only]|pipeline-overhead"
         + "|plot-loss|plot-latency|plot-dev-f1 [--model DIR --seconds S --clients N] [--out DIR]");
     return 2;

@@ -53,6 +53,30 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
 
     public ContinuousBatcher Batcher => _batcher;
 
+    /// <summary>Texts now in the prefix cache (at most <see cref="CacheEntries"/>).</summary>
+    public int CachedTexts
+    {
+        get
+        {
+            lock (_lru)
+            {
+                return _lru.Count;
+            }
+        }
+    }
+
+    /// <summary>K/V bytes the cached texts now hold (at most <see cref="CacheBytes"/>, beyond the newest text).</summary>
+    public long CachedBytes
+    {
+        get
+        {
+            lock (_lru)
+            {
+                return _lru.Sum(e => e.Cache.AllocatedBytes);
+            }
+        }
+    }
+
     /// <summary>Mention calls served from a cached label branch.</summary>
     public int CacheHits => Volatile.Read(ref _cacheHits);
 

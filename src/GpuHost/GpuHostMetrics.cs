@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using PaDeLLM.Extraction;
 using PaDeLLM.Model.Inference;
 
 namespace PaDeLLM.GpuHost;
@@ -15,10 +16,22 @@ public sealed class GpuHostMetrics : IDisposable
 
     private readonly Meter _meter;
 
-    public GpuHostMetrics(IMeterFactory meters, ContinuousBatcher batcher)
+    public GpuHostMetrics(IMeterFactory meters, ContinuousBatcher batcher, PadellmEngineService engine)
     {
         _meter = meters.Create(MeterName);
         BatcherMetrics b = batcher.Metrics;
+
+        // Every piece of state that grows with traffic, beside its bound.
+        _meter.CreateObservableGauge("queue.capacity", () => batcher.MaxQueuedJobs, "{job}",
+            "Most jobs that may wait; beyond it requests get 429.");
+        _meter.CreateObservableGauge("prefix_cache.texts", () => engine.CachedTexts, "{text}",
+            "Texts whose K/V prefix is cached.");
+        _meter.CreateObservableGauge("prefix_cache.texts.limit", () => engine.CacheEntries, "{text}",
+            "Most texts the prefix cache keeps.");
+        _meter.CreateObservableGauge("prefix_cache.bytes", () => engine.CachedBytes, "By",
+            "K/V bytes held by the prefix cache.");
+        _meter.CreateObservableGauge("prefix_cache.bytes.limit", () => engine.CacheBytes, "By",
+            "Most K/V bytes the prefix cache keeps.");
         _meter.CreateObservableGauge("queue.depth", () => batcher.QueueDepth, "{job}",
             "Jobs waiting to join the decode batch.");
         _meter.CreateObservableCounter("decode.steps", () => b.Steps, "{step}",
