@@ -25,6 +25,11 @@ if [ -z "${AZURITE:-}" ] && ! grep -qs "\"version\": \"${azurite_version}\"" .to
   fi
 fi
 
+# The try-it page's browser tests (tests/Page.Tests) need Debian's Chromium; .ci/run installs it.
+if [ -z "${PADELLM_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "note: /usr/bin/chromium not found: the page's browser tests are SKIPPED (apt-get install chromium)" >&2
+fi
+
 dotnet build PaDeLLM.Functions.sln -c "$config" -nologo -clp:ErrorsOnly || exit 1
 dotnet test PaDeLLM.Functions.sln -c "$config" --no-build -nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -41,6 +46,7 @@ if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test results found" >&2
   status=1
 fi
-[ "$skipped" -gt 0 ] && echo "note: ${skipped} skipped: each skip's reason is printed above (missing $shared or azurite)" >&2
+[ "$skipped" -gt 0 ] \
+  && echo "note: ${skipped} skipped: each skip's reason is printed above (missing $shared, azurite or chromium)" >&2
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -56,12 +56,14 @@ internal static class ServingSoakBenchmark
             }));
             report.Line(string.Create(CultureInfo.InvariantCulture,
                 $"Growth from warm-up to the end: **{endMb - warmMb:F1} MB** over {soak.Ok:N0} answered requests "
-                + $"({soak.Errors} errors; {soak.PerSecond:F1} documents/s, p50 {soak.P(0.5):F1} ms, p99 {soak.P(0.99):F1} ms)."));
+                + $"({soak.Errors} errors; {soak.PerSecond:F1} documents/s, "
+                + $"p50 {soak.P(0.5):F1} ms, p99 {soak.P(0.99):F1} ms)."));
             report.Line();
             report.Line("## The largest request");
             report.Line();
             report.Line(string.Create(CultureInfo.InvariantCulture,
-                $"CoNLL-2003 dev sentences joined: the longest text accepted has **{chars:N0} characters, {tokens:N0} tokens**; "
+                $"CoNLL-2003 dev sentences joined: the longest text accepted has "
+                + $"**{chars:N0} characters, {tokens:N0} tokens**; "
                 + $"one more sentence is refused with 413: \"{refusal}\""));
             report.Line();
         }
@@ -76,8 +78,10 @@ internal static class ServingSoakBenchmark
             [[
                 over.Ok.ToString(CultureInfo.InvariantCulture), over.TooMany.ToString(CultureInfo.InvariantCulture),
                 over.Errors.ToString(CultureInfo.InvariantCulture),
-                (over.TooMany / (double)(over.Ok + over.TooMany + over.Errors)).ToString("P1", CultureInfo.InvariantCulture),
-                over.P(0.5).ToString("F1", CultureInfo.InvariantCulture), over.P(0.99).ToString("F1", CultureInfo.InvariantCulture),
+                (over.TooMany / (double)(over.Ok + over.TooMany + over.Errors))
+                    .ToString("P1", CultureInfo.InvariantCulture),
+                over.P(0.5).ToString("F1", CultureInfo.InvariantCulture),
+                over.P(0.99).ToString("F1", CultureInfo.InvariantCulture),
             ]]);
         }
 

@@ -99,8 +99,10 @@ internal static class TrainingBenchmark
 
                 | trainer | version, BLAS | threads | tokens/s | s/step | ours / peer |
                 |---|---|---|---|---|---|
-                | ours (src/Training) | .NET {Environment.Version} | {threads} | {ours:F0} | {Rows * Length / ours:F3} | **{ours / theirs:F2}×** |
-                | PyTorch (Debian python3-torch) | {result["torch"]}, {result["blas"]} | {result["threads"]} | {theirs:F0} | {(double)result["seconds_per_step"]!:F3} | 1.00× |
+                | ours (src/Training) | .NET {Environment.Version} | {threads} | {ours:F0} | {Rows * Length
+                    / ours:F3} | **{ours / theirs:F2}×** |
+                | PyTorch (Debian python3-torch) | {result["torch"]}, {result["blas"]} | {result[
+                    "threads"]} | {theirs:F0} | {(double)result["seconds_per_step"]!:F3} | 1.00× |
 
                 First step, same weights and batch: loss ours {loss:F6}, PyTorch {(double)result["loss"]!:F6};
                 gradients max |ours − PyTorch| {maxAbs:E2}, max relative {maxRel:E2} (at {worst}).

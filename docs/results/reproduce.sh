@@ -4,6 +4,8 @@
 #   docs/results/reproduce.sh levers  # CoNLL-2003 lever runs (copy-aligned tokenizer, prompt loss), the shipped model
 #   docs/results/reproduce.sh eval    # dev evaluation of every run -> docs/results/summaries, predictions
 #   docs/results/reproduce.sh plots   # loss curves and latency distributions
+#   docs/results/reproduce.sh models  # the shipped models: resume-zh, and conll03-en's second cycle
+#   docs/results/reproduce.sh eval-models  # their dev scores, mentions copied and free; plots
 # Runs live in runs/ (ignored by git). Each training run uses one core (DOTNET_PROCESSOR_COUNT=1:
 # the trainer gains nothing from a second core at this model size, so two runs at once use the
 # machine fully); set JOBS=1 to run them one after another.
@@ -62,23 +64,51 @@ ev() {
 evaluate() {
   # Every evaluation runs on one core (DOTNET_PROCESSOR_COUNT=1), like the training runs, so the
   # latencies of all formats are measured alike (and a training may use the other core).
-  ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-batch batch --out docs/results/conll03-v2k-padellm-batch-dev.json
-  ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-multi multi --out docs/results/conll03-v2k-padellm-multi-dev.json
+  ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-batch batch --unconstrained --out docs/results/conll03-v2k-padellm-batch-dev.json
+  ev conll03 "$R/conll03-padellm-v2k" conll03-padellm-multi multi --unconstrained --out docs/results/conll03-v2k-padellm-multi-dev.json
   ev conll03 "$R/conll03-struct-v2k" conll03-struct autoreg struct --out docs/results/conll03-v2k-struct-dev.json
   ev conll03 "$R/conll03-aug-v2k" conll03-aug autoreg aug --out docs/results/conll03-v2k-aug-dev.json
-  ev resume "$R/resume-padellm-v3k-prompt1" resume-padellm-batch batch --out docs/results/resume-v3k-prompt1-padellm-batch-dev.json
-  ev resume "$R/resume-padellm-v3k-prompt1" resume-padellm-multi multi --out docs/results/resume-v3k-prompt1-padellm-multi-dev.json
+  ev resume "$R/resume-padellm-v3k-prompt1" resume-padellm-batch batch --unconstrained --out docs/results/resume-v3k-prompt1-padellm-batch-dev.json
+  ev resume "$R/resume-padellm-v3k-prompt1" resume-padellm-multi multi --unconstrained --out docs/results/resume-v3k-prompt1-padellm-multi-dev.json
   ev resume "$R/resume-struct-v3k-prompt1" resume-struct autoreg struct --out docs/results/resume-v3k-prompt1-struct-dev.json
   ev resume "$R/resume-aug-v3k-prompt1" resume-aug autoreg aug --out docs/results/resume-v3k-prompt1-aug-dev.json
 }
 
 evaluate_levers() {
-  ev conll03 "$R/conll03-padellm-v2k-copy" conll03-copy-padellm-batch batch
-  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1-step2000" conll03-copy-prompt1-step2000-padellm-batch batch
+  ev conll03 "$R/conll03-padellm-v2k-copy" conll03-copy-padellm-batch batch --unconstrained
+  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1-step2000" conll03-copy-prompt1-step2000-padellm-batch batch --unconstrained
   ev conll03 "$R/conll03-struct-v2k-copy-prompt1" conll03-copy-prompt1-struct autoreg struct --out docs/results/conll03-v2k-copy-prompt1-struct-dev.json
-  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1" conll03-copy-prompt1-f32-padellm-batch batch
-  ev conll03 models/conll03-en conll03-shipped-padellm-batch batch --out docs/results/conll03-shipped-padellm-batch-dev.json
-  ev conll03 models/conll03-en conll03-shipped-padellm-multi multi --out docs/results/conll03-shipped-padellm-multi-dev.json
+  ev conll03 "$R/conll03-padellm-v2k-copy-prompt1" conll03-copy-prompt1-f32-padellm-batch batch --unconstrained
+  # The model shipped until session 6 (the first cycle, BF16); models/conll03-en is now its second cycle.
+  [ -d "$R/conll03-en-cycle1" ] || "$P" model export --model "$R/conll03-padellm-v2k-copy-prompt1" --out "$R/conll03-en-cycle1" --dtype bf16
+  ev conll03 "$R/conll03-en-cycle1" conll03-shipped-padellm-batch batch --unconstrained --out docs/results/conll03-shipped-padellm-batch-dev.json
+  ev conll03 "$R/conll03-en-cycle1" conll03-shipped-padellm-multi multi --unconstrained --out docs/results/conll03-shipped-padellm-multi-dev.json
+  ev conll03 "$R/conll03-en-cycle1" conll03-shipped-copy-batch batch
+}
+
+train_models() {
+  # Both levers on (copy-aligned tokenizer, prompt loss). Resume: 4,000 steps of 16 rows (16.8 epochs).
+  one train --dataset resume --format padellm --config "$C/resume-zh.json" --out "$R/resume-zh" --resume
+  "$P" model export --model "$R/resume-zh" --out models/resume-zh --dtype bf16
+  # CoNLL-2003: a second cosine cycle (5,000 steps from lr 2e-3, seed 2) from the first cycle's BF16
+  # export (the model shipped before it): runs do not outlive a session here, shipped models do.
+  [ -d "$R/conll03-en-cycle1" ] || "$P" model export --model "$R/conll03-padellm-v2k-copy-prompt1" --out "$R/conll03-en-cycle1" --dtype bf16
+  one train --dataset conll03 --format padellm --config "$C/conll03-en-cycle2.json" --init "$R/conll03-en-cycle1" --out "$R/conll03-en-cycle2" --resume
+  "$P" model export --model "$R/conll03-en-cycle2" --out models/conll03-en --dtype bf16
+}
+
+evaluate_models() {
+  # Each shipped model on all of dev: mentions copied from the text (the default) and free (the paper's).
+  local m
+  for m in conll03:conll03-en:conll03-en-cycle2 resume:resume-zh:resume-zh; do
+    IFS=: read -r ds name run <<< "$m"
+    ev "$ds" "models/$name" "$name-copy-batch" batch --out "docs/results/$name-copy-batch-dev.json"
+    ev "$ds" "models/$name" "$name-free-batch" batch --unconstrained
+    ev "$ds" "models/$name" "$name-copy-multi" multi
+    cp "$R/$run/train_log.jsonl" "docs/results/$name-train_log.jsonl"
+  done
+  "$B" plot-dev-f1 "conll03-en, second cycle=docs/results/conll03-en-train_log.jsonl" "resume-zh=docs/results/resume-zh-train_log.jsonl" --out docs/results/shipped-dev-f1.svg
+  "$B" plot-loss "conll03-en, second cycle=docs/results/conll03-en-train_log.jsonl" "resume-zh=docs/results/resume-zh-train_log.jsonl" --out docs/results/shipped-loss.svg
 }
 
 plots() {
@@ -109,6 +139,8 @@ case "${1:-all}" in
   eval-base) evaluate ;;
   eval-levers) evaluate_levers ;;
   plots) plots ;;
+  models) train_models ;;
+  eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|all" >&2; exit 2 ;;
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|all" >&2; exit 2 ;;
 esac

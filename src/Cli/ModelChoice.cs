@@ -15,13 +15,27 @@ internal sealed class ModelChoice
 {
     public const string ShippedModel = "models/conll03-en";
 
-    public Option<string?> Model { get; } = new("--model") { Description = $"model directory in HF layout with its tokenizer (default: $PADELLM_MODEL, else the shipped {ShippedModel})" };
+    public Option<string?> Model { get; } = new("--model")
+    {
+        Description = "model directory in HF layout with its tokenizer "
+            + $"(default: $PADELLM_MODEL, else the shipped {ShippedModel})"
+    };
 
-    public Option<string?> Tokenizer { get; } = new("--tokenizer") { Description = "tokenizer directory or file, when not in the model directory" };
+    public Option<string?> Tokenizer { get; } = new("--tokenizer")
+    {
+        Description = "tokenizer directory or file, when not in the model directory"
+    };
 
-    public Option<string?> Labels { get; } = new("--labels") { Description = "comma-separated labels (prompt name = label), e.g. PER,LOC" };
+    public Option<string?> Labels { get; } = new("--labels")
+    {
+        Description = "comma-separated labels (prompt name = label), e.g. PER,LOC"
+    };
 
-    public Option<string> Language { get; } = new("--language") { Description = "en or zh, with --labels", DefaultValueFactory = _ => "en" };
+    public Option<string> Language { get; } = new("--language")
+    {
+        Description = "en or zh, with --labels",
+        DefaultValueFactory = _ => "en"
+    };
 
     public Option<string?> Dataset { get; } = new("--dataset") { Description = "use a dataset's label schema" };
 
@@ -53,15 +67,21 @@ internal sealed class ModelChoice
     {
         if (r.GetValue(Model) is string explicitDir)
         {
-            return Directory.Exists(explicitDir) ? explicitDir : throw new UsageException($"--model: directory '{explicitDir}' not found");
+            return Directory.Exists(explicitDir)
+                ? explicitDir
+                : throw new UsageException($"--model: directory '{explicitDir}' not found");
         }
 
         if (Environment.GetEnvironmentVariable("PADELLM_MODEL") is { Length: > 0 } env)
         {
-            return Directory.Exists(env) ? env : throw new UsageException($"PADELLM_MODEL: directory '{env}' not found");
+            return Directory.Exists(env)
+                ? env
+                : throw new UsageException($"PADELLM_MODEL: directory '{env}' not found");
         }
 
-        return FindShipped() ?? throw new UsageException($"no model given and the shipped {ShippedModel} was not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}: pass --model DIR");
+        return FindShipped() ?? throw new UsageException(
+            $"no model given and the shipped {ShippedModel} was not found above "
+            + $"{Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}: pass --model DIR");
     }
 
     public string TokenizerPath(ParseResult r, string modelDir) => r.GetValue(Tokenizer) ?? modelDir;
@@ -95,7 +115,10 @@ internal sealed class ModelChoice
             string[] keys = labels.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             return keys.Length == 0
                 ? throw new UsageException("--labels: no labels given")
-                : new LabelSchema("labels", PromptLanguageNames.Parse(r.GetValue(Language)!, "--language"), keys.Select(k => new EntityLabel(k, k)));
+                : new LabelSchema(
+                    "labels",
+                    PromptLanguageNames.Parse(r.GetValue(Language)!, "--language"),
+                    keys.Select(k => new EntityLabel(k, k)));
         }
 
         if (schemaFile is not null)

@@ -65,7 +65,9 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         }
     }
 
-    /// <summary>K/V bytes the cached texts now hold (at most <see cref="CacheBytes"/>, beyond the newest text).</summary>
+    /// <summary>
+    /// K/V bytes the cached texts now hold (at most <see cref="CacheBytes"/>, beyond the newest text).
+    /// </summary>
     public long CachedBytes
     {
         get

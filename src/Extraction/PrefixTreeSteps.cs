@@ -69,7 +69,10 @@ public sealed class PrefixTreeSteps(
                 {
                     Constraint = constraint,
                 }
-                : new GenerationRequest(_root, full, limits.MaxMentionTokens, stops.Mention) { Constraint = constraint };
+                : new GenerationRequest(_root, full, limits.MaxMentionTokens, stops.Mention)
+                {
+                    Constraint = constraint
+                };
         }).ToList();
         IReadOnlyList<GenerationResult> results = _generator.Generate(requests);
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(

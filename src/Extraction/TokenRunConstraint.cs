@@ -11,7 +11,8 @@ namespace PaDeLLM.Extraction;
 /// <param name="stops">The tokens that end a mention.</param>
 /// <param name="insideCharacter">Per vocabulary id: a piece that continues a character (a UTF-8
 /// continuation byte), before which a mention may neither start nor end.</param>
-public sealed class TokenRunConstraint(int[] source, IReadOnlySet<int> stops, IReadOnlyList<bool>? insideCharacter = null)
+public sealed class TokenRunConstraint(
+    int[] source, IReadOnlySet<int> stops, IReadOnlyList<bool>? insideCharacter = null)
     : ITokenConstraint
 {
     public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated)

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Options;
 namespace PaDeLLM.GpuHost;
 
 /// <summary>
-/// With a key configured, every call but the probes and /metrics needs it in <c>x-api-key</c>.
+/// With a key configured, every call but the probes, /metrics and the try-it page's files
+/// (<see cref="PageEndpoints"/>, which hold no data and send the key on their own API calls) needs it in
+/// <c>x-api-key</c>.
 /// Compared in constant time, so the answer's timing says nothing about how much of a guess was right.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GpuHostOptions> options)
@@ -17,7 +19,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GpuHostOptio
     {
         if (_key is null || http.Request.Path.StartsWithSegments("/healthz")
             || http.Request.Path.StartsWithSegments("/readyz")
-            || http.Request.Path.StartsWithSegments("/metrics"))
+            || http.Request.Path.StartsWithSegments("/metrics")
+            || PageEndpoints.IsPageRequest(http.Request))
         {
             return next(http);
         }

@@ -16,9 +16,10 @@ namespace PaDeLLM.GpuHost;
 
 /// <summary>
 /// The model host: ASP.NET Core around one model (<see cref="ModelEndpoints"/>), with problem
-/// details for every refusal, liveness (/healthz) and readiness (/readyz) checks, and the
-/// .NET meters as Prometheus text (/metrics). <paramref name="extend"/> lets a caller (the CLI's
-/// <c>padellm serve</c>) add services and endpoints, such as the pipeline's <c>/api/extract</c>.
+/// details for every refusal, liveness (/healthz) and readiness (/readyz) checks, the .NET meters
+/// as Prometheus text (/metrics), and a page to try the model at / (<see cref="PageEndpoints"/>).
+/// <paramref name="extend"/> lets a caller (the CLI's <c>padellm serve</c>) add services and
+/// endpoints, such as the pipeline's <c>/api/extract</c>.
 /// </summary>
 public static class GpuHostApp
 {
@@ -79,6 +80,7 @@ public static class GpuHostApp
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapMetrics("/metrics");
         app.MapModelEndpoints();
+        app.MapPage();
         extend?.Map(app);
         return app;
     }

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -5,17 +7,34 @@ using PaDeLLM.Contracts;
 using PaDeLLM.Contracts.Engine;
 using PaDeLLM.Contracts.Wire;
 using PaDeLLM.Ner.Algorithm;
+using PaDeLLM.Ner.Labels;
 
 namespace PaDeLLM.GpuHost;
 
 /// <summary>
 /// The model's API: <c>/v1/count</c> and <c>/v1/mention</c> (what the count and mention activities
 /// call) and <c>/v1/extract</c> (the whole algorithm on this host). All share one continuous batch.
+/// <c>GET /v1/labels</c> says which labels a request that names none gets, in the form a request's
+/// <c>schema</c> takes (and a model's labels.json), so a client such as the try-it page can offer them.
 /// </summary>
 public static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/v1/labels", (GpuHostOptions options, IPadellmEngine engine) =>
+        {
+            LabelSchema schema = options.DefaultSchema;
+            var labels = new JsonObject
+            {
+                ["model"] = engine.ModelName,
+                ["name"] = schema.Name,
+                ["language"] = schema.Language.Code(),
+                ["labels"] = new JsonArray(schema.Labels
+                    .Select(l => (JsonNode)new JsonObject { ["key"] = l.Key, ["prompt"] = l.PromptName }).ToArray()),
+            };
+            return Results.Text(labels.ToJsonString(), "application/json", Encoding.UTF8);
+        });
+
         app.MapPost("/v1/count", async (HttpContext http, RequestReader reader, IPadellmEngine engine) =>
         {
             CountBody body = await reader.CountAsync(http.Request);

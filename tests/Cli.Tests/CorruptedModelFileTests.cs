@@ -44,14 +44,16 @@ public class CorruptedModelFileTests
         string path = Path.Combine(model, file);
         File.WriteAllText(path, Corrupt(File.ReadAllText(path), corruption));
 
-        (int exit, string stdout, string stderr) = CliRunner.Run("extract", "--model", model, "--text", "EU rejects it .");
+        (int exit, string stdout, string stderr) =
+            CliRunner.Run("extract", "--model", model, "--text", "EU rejects it .");
 
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);
         string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"expected one error line, got:\n{stderr}");
         Assert.Contains(expected, lines[0], StringComparison.Ordinal);
-        Assert.True(lines[0].Contains(file, StringComparison.Ordinal) || lines[0].Contains(model, StringComparison.Ordinal),
+        Assert.True(
+            lines[0].Contains(file, StringComparison.Ordinal) || lines[0].Contains(model, StringComparison.Ordinal),
             $"the error does not name the file: {lines[0]}");
     }
 

@@ -49,7 +49,8 @@ public class CopyDecodingTests(ITestOutputHelper output)
         {
             int[] source = tokenizer.Encode(text);
             // A mention is read only when it ends with EOS (one cut off by the token limit is a failure).
-            foreach (GenerationResult r in Mentions(model, tokenizer, text, copy.For(text), seeds: 12).Where(r => r.Stopped))
+            foreach (GenerationResult r in Mentions(model, tokenizer, text, copy.For(text), seeds: 12)
+                .Where(r => r.Stopped))
             {
                 int[] mention = r.Tokens[..^1];
                 Assert.NotEmpty(mention);
@@ -77,7 +78,8 @@ public class CopyDecodingTests(ITestOutputHelper output)
         int unconstrainedOutside = 0, accepted = 0;
         foreach (string text in Texts.Take(name == "gpt2" ? 3 : 4))
         {
-            foreach (GenerationResult r in Mentions(model, tokenizer, text, copy.For(text), seeds: 6).Where(r => r.Stopped))
+            foreach (GenerationResult r in Mentions(model, tokenizer, text, copy.For(text), seeds: 6)
+                .Where(r => r.Stopped))
             {
                 string mention = tokenizer.Decode(r.Tokens[..^1]).Trim();
                 accepted++;
@@ -205,7 +207,9 @@ public class CopyDecodingTests(ITestOutputHelper output)
     private static bool IsRun(int[] source, int[] run) =>
         Enumerable.Range(0, source.Length - run.Length + 1).Any(i => source.AsSpan(i, run.Length).SequenceEqual(run));
 
-    /// <summary>A small Llama with random weights over the tokenizer's vocabulary: it prefers nothing in particular.</summary>
+    /// <summary>
+    /// A small Llama with random weights over the tokenizer's vocabulary: it prefers nothing in particular.
+    /// </summary>
     private static DecoderModel RandomModel(ITokenizer tokenizer, string dir)
     {
         var config = new ModelConfig

@@ -9,7 +9,8 @@ namespace PaDeLLM.Tokenizers.Tests;
 /// <summary>Broken tokenizer files are clear errors naming the file and the part.</summary>
 public class MalformedTokenizerTests
 {
-    private const string Minimal = """{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}}""";
+    private const string Minimal =
+        """{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}}""";
 
     private static TokenizerException Fails(string json) =>
         Assert.Throws<TokenizerException>(() => HfTokenizer.Parse(Encoding.UTF8.GetBytes(json), "t.json"));
@@ -48,20 +49,34 @@ public class MalformedTokenizerTests
     {
         var e = Fails("""{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a c"]}}""");
         Assert.Contains("t.json: model.merges[0]: merge \"a c\" names 'c', which is not in the vocabulary", e.Message);
-        Assert.Contains("expected \"a b\"", Fails("""{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["abc"]}}""").Message);
+        Assert.Contains(
+            "expected \"a b\"",
+            Fails("""{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["abc"]}}""").Message);
     }
 
     [Theory]
     [InlineData("""{"model": {"type": "WordPiece", "vocab": {}}}""", "model type 'WordPiece' is not supported")]
     [InlineData("""{"model": {"type": "Unigram", "vocab": []}}""", "model type 'Unigram' is not supported")]
-    [InlineData("""{"normalizer": {"type": "NFKD"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}""", "normalizer type 'NFKD' is not supported")]
-    [InlineData("""{"pre_tokenizer": {"type": "Whitespace"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}""", "pre_tokenizer type 'Whitespace' is not supported")]
-    [InlineData("""{"decoder": {"type": "WordPiece"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}""", "decoder type 'WordPiece' is not supported")]
-    [InlineData("""{"model": {"type": "BPE", "vocab": {}, "merges": [], "continuing_subword_prefix": "##"}}""", "continuing_subword_prefix '##' is not supported")]
-    [InlineData("""{"model": {"type": "BPE", "vocab": {}, "merges": [], "unk_token": "<unk>"}}""", "unk_token '<unk>' is not in the vocabulary")]
+    [InlineData(
+        """{"normalizer": {"type": "NFKD"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}""",
+        "normalizer type 'NFKD' is not supported")]
+    [InlineData(
+        """{"pre_tokenizer": {"type": "Whitespace"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}""",
+        "pre_tokenizer type 'Whitespace' is not supported")]
+    [InlineData(
+        """{"decoder": {"type": "WordPiece"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}""",
+        "decoder type 'WordPiece' is not supported")]
+    [InlineData(
+        """{"model": {"type": "BPE", "vocab": {}, "merges": [], "continuing_subword_prefix": "##"}}""",
+        "continuing_subword_prefix '##' is not supported")]
+    [InlineData(
+        """{"model": {"type": "BPE", "vocab": {}, "merges": [], "unk_token": "<unk>"}}""",
+        "unk_token '<unk>' is not in the vocabulary")]
     [InlineData("""{"model": {"type": "BPE", "vocab": {}}}""", "missing array \"merges\"")]
     [InlineData("""{"model": {"type": "BPE", "vocab": {}, "merges": [""", "not valid JSON")]
-    [InlineData("""{"added_tokens": [{"content": "x"}], "model": {"type": "BPE", "vocab": {}, "merges": []}}""", "added_tokens[0]: missing id")]
+    [InlineData(
+        """{"added_tokens": [{"content": "x"}], "model": {"type": "BPE", "vocab": {}, "merges": []}}""",
+        "added_tokens[0]: missing id")]
     public void Unsupported_or_broken_components_are_named(string json, string message) =>
         Assert.Contains(message, Fails(json).Message);
 
@@ -69,9 +84,12 @@ public class MalformedTokenizerTests
     public void A_truncated_protobuf_is_a_clear_error()
     {
         byte[] model = File.ReadAllBytes(Path.Combine(SharedData.Fixtures, "tokenizers", "llama2", "tokenizer.model"));
-        var e = Assert.Throws<TokenizerException>(() => SentencePieceModelFile.Parse(model[..(model.Length / 2)], "llama2/tokenizer.model"));
+        var e = Assert.Throws<TokenizerException>(
+            () => SentencePieceModelFile.Parse(model[..(model.Length / 2)], "llama2/tokenizer.model"));
         Assert.StartsWith("llama2/tokenizer.model: not a valid SentencePiece model", e.Message);
-        Assert.Contains("no pieces", Assert.Throws<TokenizerException>(() => SentencePieceModelFile.Parse([], "empty.model")).Message);
+        Assert.Contains(
+            "no pieces",
+            Assert.Throws<TokenizerException>(() => SentencePieceModelFile.Parse([], "empty.model")).Message);
     }
 
     [Fact]
@@ -80,14 +98,20 @@ public class MalformedTokenizerTests
         // ModelProto { pieces: [{piece: "a", score: 0, type: NORMAL}], trainer_spec: {model_type: UNIGRAM} }
         byte[] proto = [0x0A, 0x05, 0x0A, 0x01, (byte)'a', 0x18, 0x01, 0x12, 0x02, 0x18, 0x01];
         var model = SentencePieceModelFile.Parse(proto, "u.model");
-        Assert.Contains("model_type UNIGRAM is not supported", Assert.Throws<TokenizerException>(() => new SentencePieceTokenizer(model, "u.model")).Message);
+        Assert.Contains(
+            "model_type UNIGRAM is not supported",
+            Assert.Throws<TokenizerException>(() => new SentencePieceTokenizer(model, "u.model")).Message);
     }
 
     [Fact]
     public void Missing_files_are_clear_errors()
     {
         using var dir = new TempDir();
-        Assert.Contains("no tokenizer.json or tokenizer.model", Assert.Throws<TokenizerException>(() => TokenizerLoader.Load(dir.Path)).Message);
-        Assert.Contains("no such tokenizer", Assert.Throws<TokenizerException>(() => TokenizerLoader.Load(Path.Combine(dir.Path, "nope"))).Message);
+        Assert.Contains(
+            "no tokenizer.json or tokenizer.model",
+            Assert.Throws<TokenizerException>(() => TokenizerLoader.Load(dir.Path)).Message);
+        Assert.Contains(
+            "no such tokenizer",
+            Assert.Throws<TokenizerException>(() => TokenizerLoader.Load(Path.Combine(dir.Path, "nope"))).Message);
     }
 }

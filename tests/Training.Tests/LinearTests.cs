@@ -4,7 +4,9 @@ using Xunit.Abstractions;
 
 namespace PaDeLLM.Training.Tests;
 
-/// <summary>The linear layer on both GEMMs (OpenBLAS and the engine's) against plain loops in double precision.</summary>
+/// <summary>
+/// The linear layer on both GEMMs (OpenBLAS and the engine's) against plain loops in double precision.
+/// </summary>
 public class LinearTests(ITestOutputHelper output)
 {
     [Theory]

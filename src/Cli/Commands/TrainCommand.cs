@@ -261,7 +261,9 @@ internal static class TrainCommand
         return 0;
     }
 
-    /// <summary>A trained model's weights (BF16 widens exactly) to continue from, checked against its tokenizer.</summary>
+    /// <summary>
+    /// A trained model's weights (BF16 widens exactly) to continue from, checked against its tokenizer.
+    /// </summary>
     private static TrainableDecoder InitialWeights(string dir, HfTokenizer tokenizer)
     {
         TrainableDecoder model = TrainableDecoder.Load(dir);

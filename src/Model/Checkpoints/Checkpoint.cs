@@ -38,7 +38,8 @@ public sealed unsafe class Checkpoint : IDisposable
                 {
                     if (shard.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(shard))
                     {
-                        throw new CheckpointException($"{index}: shard '{shard}' must be a file name inside the checkpoint directory");
+                        throw new CheckpointException(
+                            $"{index}: shard '{shard}' must be a file name inside the checkpoint directory");
                     }
 
                     files.Add(SafetensorsFile.Open(Path.Combine(directory, shard)));
@@ -49,7 +50,8 @@ public sealed unsafe class Checkpoint : IDisposable
                     SafetensorsFile f = files.First(x => Path.GetFileName(x.Path) == Path.GetFileName(shard));
                     if (!f.Contains(name))
                     {
-                        throw new CheckpointException($"{index}: tensor '{name}' is mapped to {shard}, which does not contain it");
+                        throw new CheckpointException(
+                            $"{index}: tensor '{name}' is mapped to {shard}, which does not contain it");
                     }
 
                     owner[name] = f;
@@ -88,19 +90,24 @@ public sealed unsafe class Checkpoint : IDisposable
 
     public float[] ReadSingle(string name) => FileOf(name).ReadSingle(name);
 
-    /// <summary>A 2-D F32 or BF16 tensor as a <see cref="Weight"/> pointing into the mapped file, checked against the expected shape.</summary>
+    /// <summary>
+    /// A 2-D F32 or BF16 tensor as a <see cref="Weight"/> pointing into the mapped file, checked against the
+    /// expected shape.
+    /// </summary>
     public Weight Matrix(string name, int rows, int cols)
     {
         SafetensorsFile f = FileOf(name);
         TensorInfo t = f.Info(name);
         if (t.Shape.Length != 2 || t.Shape[0] != rows || t.Shape[1] != cols)
         {
-            throw new CheckpointException($"{f.Path}: tensor '{name}' has shape {t.ShapeText}, expected [{rows}, {cols}]");
+            throw new CheckpointException(
+                $"{f.Path}: tensor '{name}' has shape {t.ShapeText}, expected [{rows}, {cols}]");
         }
 
         if (t.Type is not (DType.F32 or DType.BF16))
         {
-            throw new CheckpointException($"{f.Path}: tensor '{name}' is {t.Type.Name()}; matrices must be F32 or BF16");
+            throw new CheckpointException(
+                $"{f.Path}: tensor '{name}' is {t.Type.Name()}; matrices must be F32 or BF16");
         }
 
         return new Weight(f.Pointer(t), t.Type, rows, cols);
@@ -112,7 +119,8 @@ public sealed unsafe class Checkpoint : IDisposable
         TensorInfo t = Info(name);
         if (t.Shape.Length != 1 || t.Shape[0] != length)
         {
-            throw new CheckpointException($"{FileOf(name).Path}: tensor '{name}' has shape {t.ShapeText}, expected [{length}]");
+            throw new CheckpointException(
+                $"{FileOf(name).Path}: tensor '{name}' has shape {t.ShapeText}, expected [{length}]");
         }
 
         return ReadSingle(name);
@@ -135,14 +143,17 @@ public sealed unsafe class Checkpoint : IDisposable
         try
         {
             using JsonDocument doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(path));
-            if (!doc.RootElement.TryGetProperty("weight_map", out JsonElement map) || map.ValueKind != JsonValueKind.Object)
+            if (!doc.RootElement.TryGetProperty("weight_map", out JsonElement map)
+                || map.ValueKind != JsonValueKind.Object)
             {
                 throw new CheckpointException($"{path}: missing weight_map");
             }
 
             return map.EnumerateObject().ToDictionary(
                 p => p.Name,
-                p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : throw new CheckpointException($"{path}: weight_map.{p.Name} must be a file name"));
+                p => p.Value.ValueKind == JsonValueKind.String
+                    ? p.Value.GetString()!
+                    : throw new CheckpointException($"{path}: weight_map.{p.Name} must be a file name"));
         }
         catch (JsonException e)
         {

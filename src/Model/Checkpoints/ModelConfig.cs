@@ -50,7 +50,8 @@ public sealed record ModelConfig
 
     public int QDim => Heads * HeadDim;
 
-    public static readonly IReadOnlyList<string> SupportedArchitectures = ["LlamaForCausalLM", "Qwen2ForCausalLM", "MistralForCausalLM"];
+    public static readonly IReadOnlyList<string> SupportedArchitectures =
+        ["LlamaForCausalLM", "Qwen2ForCausalLM", "MistralForCausalLM"];
 
     /// <summary>The HF config.json for this configuration (what <see cref="Parse"/> reads back).</summary>
     public string ToJson()
@@ -58,7 +59,12 @@ public sealed record ModelConfig
         var o = new System.Text.Json.Nodes.JsonObject
         {
             ["architectures"] = new System.Text.Json.Nodes.JsonArray(Architecture),
-            ["model_type"] = Architecture switch { "Qwen2ForCausalLM" => "qwen2", "MistralForCausalLM" => "mistral", _ => "llama" },
+            ["model_type"] = Architecture switch
+            {
+                "Qwen2ForCausalLM" => "qwen2",
+                "MistralForCausalLM" => "mistral",
+                _ => "llama"
+            },
             ["hidden_size"] = HiddenSize,
             ["intermediate_size"] = IntermediateSize,
             ["num_hidden_layers"] = Layers,
@@ -126,12 +132,15 @@ public sealed record ModelConfig
             int headDim = OptInt(c, "head_dim", source) ?? (hidden / heads);
             if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
             {
-                throw new CheckpointException($"{source}: num_attention_heads {heads} must be a positive multiple of num_key_value_heads {kvHeads}");
+                throw new CheckpointException(
+                    $"{source}: num_attention_heads {heads} must be a positive multiple of "
+                    + $"num_key_value_heads {kvHeads}");
             }
 
             if (OptInt(c, "head_dim", source) is null && hidden % heads != 0)
             {
-                throw new CheckpointException($"{source}: hidden_size {hidden} is not divisible by num_attention_heads {heads}");
+                throw new CheckpointException(
+                    $"{source}: hidden_size {hidden} is not divisible by num_attention_heads {heads}");
             }
 
             string act = OptString(c, "hidden_act", source) ?? "silu";
@@ -142,7 +151,10 @@ public sealed record ModelConfig
 
             if (c.TryGetProperty("rope_scaling", out JsonElement scaling) && scaling.ValueKind != JsonValueKind.Null)
             {
-                string type = scaling.ValueKind == JsonValueKind.Object && (scaling.TryGetProperty("rope_type", out JsonElement rt) || scaling.TryGetProperty("type", out rt)) && rt.ValueKind == JsonValueKind.String
+                string type = scaling.ValueKind == JsonValueKind.Object
+                    && (scaling.TryGetProperty("rope_type", out JsonElement rt)
+                        || scaling.TryGetProperty("type", out rt))
+                    && rt.ValueKind == JsonValueKind.String
                     ? rt.GetString()!
                     : "unknown";
                 if (type != "default")
@@ -200,7 +212,8 @@ public sealed record ModelConfig
             {
                 Architecture = arch,
                 HiddenSize = hidden,
-                IntermediateSize = Within(source, "intermediate_size", Int(c, "intermediate_size", source), MaxWidth * 8),
+                IntermediateSize = Within(
+                    source, "intermediate_size", Int(c, "intermediate_size", source), MaxWidth * 8),
                 Layers = Within(source, "num_hidden_layers", Int(c, "num_hidden_layers", source), MaxLayers),
                 Heads = heads,
                 KvHeads = kvHeads,
@@ -226,18 +239,25 @@ public sealed record ModelConfig
     private const int MaxPositionLimit = 1 << 24;
 
     private static int Within(string source, string name, int value, int max) =>
-        value <= max ? value : throw new CheckpointException($"{source}: '{name}' {value} is larger than any model ({max})");
+        value <= max
+            ? value
+            : throw new CheckpointException($"{source}: '{name}' {value} is larger than any model ({max})");
 
     private static string ParseArchitecture(JsonElement c, string source)
     {
-        if (c.TryGetProperty("architectures", out JsonElement a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0)
+        if (c.TryGetProperty("architectures", out JsonElement a)
+            && a.ValueKind == JsonValueKind.Array
+            && a.GetArrayLength() > 0)
         {
             string name = a[0].ValueKind == JsonValueKind.String
                 ? a[0].GetString()!
-                : throw new CheckpointException($"{source}: 'architectures' must be a list of names, not {a[0].ValueKind}");
+                : throw new CheckpointException(
+                    $"{source}: 'architectures' must be a list of names, not {a[0].ValueKind}");
             return SupportedArchitectures.Contains(name)
                 ? name
-                : throw new CheckpointException($"{source}: architecture '{name}' is not supported (supported: {string.Join(", ", SupportedArchitectures)})");
+                : throw new CheckpointException(
+                    $"{source}: architecture '{name}' is not supported "
+                    + $"(supported: {string.Join(", ", SupportedArchitectures)})");
         }
 
         return OptString(c, "model_type", source) switch
@@ -264,14 +284,20 @@ public sealed record ModelConfig
 
         if (e.ValueKind == JsonValueKind.Array)
         {
-            return e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Number && x.TryGetInt32(out int v) ? v : throw new CheckpointException($"{source}: eos_token_id entries must be integers")).ToArray();
+            return e.EnumerateArray()
+                .Select(x => x.ValueKind == JsonValueKind.Number && x.TryGetInt32(out int v)
+                    ? v
+                    : throw new CheckpointException($"{source}: eos_token_id entries must be integers"))
+                .ToArray();
         }
 
         throw new CheckpointException($"{source}: eos_token_id must be an integer or a list of integers");
     }
 
     private static int Int(JsonElement c, string name, string source) =>
-        OptInt(c, name, source) is int v && v > 0 ? v : throw new CheckpointException($"{source}: '{name}' is missing or not a positive integer");
+        OptInt(c, name, source) is int v && v > 0
+            ? v
+            : throw new CheckpointException($"{source}: '{name}' is missing or not a positive integer");
 
     private static int? OptInt(JsonElement c, string name, string source)
     {
@@ -280,7 +306,9 @@ public sealed record ModelConfig
             return null;
         }
 
-        return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw new CheckpointException($"{source}: '{name}' must be an integer");
+        return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v)
+            ? v
+            : throw new CheckpointException($"{source}: '{name}' must be an integer");
     }
 
     private static double? OptDouble(JsonElement c, string name, string source)
@@ -290,7 +318,9 @@ public sealed record ModelConfig
             return null;
         }
 
-        return e.ValueKind == JsonValueKind.Number ? e.GetDouble() : throw new CheckpointException($"{source}: '{name}' must be a number");
+        return e.ValueKind == JsonValueKind.Number
+            ? e.GetDouble()
+            : throw new CheckpointException($"{source}: '{name}' must be a number");
     }
 
     private static bool? OptBool(JsonElement c, string name, string source)
@@ -315,6 +345,8 @@ public sealed record ModelConfig
             return null;
         }
 
-        return e.ValueKind == JsonValueKind.String ? e.GetString() : throw new CheckpointException($"{source}: '{name}' must be a string");
+        return e.ValueKind == JsonValueKind.String
+            ? e.GetString()
+            : throw new CheckpointException($"{source}: '{name}' must be a string");
     }
 }

@@ -40,8 +40,11 @@ public sealed class ContinuousBatcher : IDisposable
     /// <summary>Jobs waiting to join the batch.</summary>
     public int QueueDepth => Volatile.Read(ref _queued);
 
-    /// <summary>Generates every request (greedy) alongside whatever else is running; results in request order.</summary>
-    public Task<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<GenerationRequest> requests, CancellationToken cancel = default)
+    /// <summary>
+    /// Generates every request (greedy) alongside whatever else is running; results in request order.
+    /// </summary>
+    public Task<IReadOnlyList<GenerationResult>> GenerateAsync(
+        IReadOnlyList<GenerationRequest> requests, CancellationToken cancel = default)
     {
         GenerationRequest.Admit(requests, _model.Config.ContextLength);
         if (requests.Count == 0)
@@ -112,7 +115,8 @@ public sealed class ContinuousBatcher : IDisposable
                 room -= job.Requests.Count;
             }
 
-            foreach (Job gone in active.Select(s => s.Job).Where(j => j.Cancel.IsCancellationRequested).Distinct().ToList())
+            foreach (Job gone in active.Select(s => s.Job)
+                .Where(j => j.Cancel.IsCancellationRequested).Distinct().ToList())
             {
                 gone.Source.TrySetCanceled(gone.Cancel);
                 active.RemoveAll(s => s.Job == gone);
@@ -201,7 +205,8 @@ public sealed class ContinuousBatcher : IDisposable
 
         public GenerationResult[] Results { get; } = new GenerationResult[requests.Count];
 
-        public TaskCompletionSource<IReadOnlyList<GenerationResult>> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<IReadOnlyList<GenerationResult>> Source { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Finish(Sequence s)
         {
@@ -230,7 +235,8 @@ public sealed class ContinuousBatcher : IDisposable
 }
 
 /// <summary>The batcher's queue is full: the caller should back off and retry (HTTP 429).</summary>
-public sealed class BatcherFullException(int capacity) : Exception($"the decode queue is full ({capacity} jobs waiting); retry shortly")
+public sealed class BatcherFullException(int capacity)
+    : Exception($"the decode queue is full ({capacity} jobs waiting); retry shortly")
 {
     public int Capacity { get; } = capacity;
 }

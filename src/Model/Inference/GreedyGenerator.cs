@@ -50,7 +50,8 @@ public sealed class GreedyGenerator(DecoderModel model)
 
         float[] logits = Run(segments);
         int vocab = Model.Config.VocabSize;
-        bool prefillStep = true; // the first pass has a row per request; later passes a row per active sequence, in order
+        // the first pass has a row per request; later passes a row per active sequence, in order
+        bool prefillStep = true;
         while (true)
         {
             var next = new List<int>(active.Count);
@@ -67,7 +68,8 @@ public sealed class GreedyGenerator(DecoderModel model)
                 {
                     stopped[i] = true;
                 }
-                else if (tokens[i].Count < requests[i].MaxNewTokens && nodes[i].EndPosition < Model.Config.ContextLength)
+                else if (tokens[i].Count < requests[i].MaxNewTokens
+                    && nodes[i].EndPosition < Model.Config.ContextLength)
                 {
                     next.Add(i);
                     segments.Add(new Segment(nodes[i], [token]));
@@ -84,7 +86,9 @@ public sealed class GreedyGenerator(DecoderModel model)
             logits = Run(segments);
         }
 
-        return Enumerable.Range(0, n).Select(i => new GenerationResult([.. tokens[i]], [.. logProbs[i]], stopped[i], nodes[i])).ToArray();
+        return Enumerable.Range(0, n)
+            .Select(i => new GenerationResult([.. tokens[i]], [.. logProbs[i]], stopped[i], nodes[i]))
+            .ToArray();
     }
 
     /// <summary>

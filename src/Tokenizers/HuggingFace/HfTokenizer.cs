@@ -23,14 +23,17 @@ public sealed class HfTokenizer : ITokenizer
             throw new TokenizerException($"{source}: missing \"model\"");
         }
 
-        string type = model.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "BPE";
+        string type = model.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String
+            ? t.GetString()!
+            : "BPE";
         if (type != "BPE")
         {
             throw new TokenizerException($"{source}: model type '{type}' is not supported (only BPE)");
         }
 
         _model = new BpeModel(model, $"{source}: model");
-        _added = new AddedVocabulary(root.TryGetProperty("added_tokens", out JsonElement added) ? added : null, $"{source}: added_tokens");
+        _added = new AddedVocabulary(
+            root.TryGetProperty("added_tokens", out JsonElement added) ? added : null, $"{source}: added_tokens");
         _normalizer = Optional(root, "normalizer", e => Normalizers.Create(e, $"{source}: normalizer"));
         _preTokenizer = Optional(root, "pre_tokenizer", e => PreTokenizers.Create(e, $"{source}: pre_tokenizer"));
         _decoder = Optional(root, "decoder", e => Decoders.Create(e, $"{source}: decoder"));
@@ -54,7 +57,10 @@ public sealed class HfTokenizer : ITokenizer
 
     public int? EosId { get; }
 
-    /// <summary>Whether added tokens written in the text are recognised (HF's default); off, they are plain text (tiktoken's encode_ordinary).</summary>
+    /// <summary>
+    /// Whether added tokens written in the text are recognised (HF's default); off, they are plain text
+    /// (tiktoken's encode_ordinary).
+    /// </summary>
     public bool MatchAddedTokens { get; init; } = true;
 
     public IReadOnlyList<AddedToken> AddedTokens => _added.Tokens;
@@ -105,7 +111,8 @@ public sealed class HfTokenizer : ITokenizer
     public string? IdToToken(int id) => _idToToken.TryGetValue(id, out string? t) ? t : null;
 
     public int? TokenToId(string token) =>
-        _added.Tokens.FirstOrDefault(a => a.Content == token)?.Id ?? (_model.Vocab.TryGetValue(token, out int id) ? id : null);
+        _added.Tokens.FirstOrDefault(a => a.Content == token)?.Id
+            ?? (_model.Vocab.TryGetValue(token, out int id) ? id : null);
 
     public int[] Encode(string text)
     {
@@ -128,7 +135,8 @@ public sealed class HfTokenizer : ITokenizer
             }
             catch (System.Text.RegularExpressions.RegexMatchTimeoutException e)
             {
-                throw new TokenizerException($"the tokenizer's pattern took over {TokenizerRegex.MatchTimeout.TotalSeconds:0} s "
+                throw new TokenizerException(
+                    $"the tokenizer's pattern took over {TokenizerRegex.MatchTimeout.TotalSeconds:0} s "
                     + $"on a text of {text.Length} characters (pattern '{e.Pattern}'): the text is refused", e);
             }
             foreach (string piece in pieces)
@@ -145,7 +153,8 @@ public sealed class HfTokenizer : ITokenizer
         var tokens = new List<string>(ids.Count);
         foreach (int id in ids)
         {
-            tokens.Add(IdToToken(id) ?? throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id {id} is not in the vocabulary"));
+            tokens.Add(IdToToken(id)
+                ?? throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id {id} is not in the vocabulary"));
         }
 
         return string.Concat(_decoder is null ? tokens : _decoder(tokens));

@@ -29,10 +29,12 @@ internal static class Normalizers
 
                 return s => s.Replace(pattern, content, StringComparison.Ordinal);
             case "Sequence":
-                var parts = JsonParts.Array(e, "normalizers", where).Select((n, i) => Create(n, $"{where}.normalizers[{i}]")).ToArray();
+                var parts = JsonParts.Array(e, "normalizers", where)
+                    .Select((n, i) => Create(n, $"{where}.normalizers[{i}]")).ToArray();
                 return s => parts.Aggregate(s, (acc, f) => f(acc));
             default:
-                throw new TokenizerException($"{where}: normalizer type '{type}' is not supported (supported: NFC, Prepend, Replace, Sequence)");
+                throw new TokenizerException(
+                    $"{where}: normalizer type '{type}' is not supported (supported: NFC, Prepend, Replace, Sequence)");
         }
     }
 
@@ -41,7 +43,9 @@ internal static class Normalizers
     {
         if ("e\u0301".Normalize(NormalizationForm.FormC) != "\u00e9")
         {
-            throw new TokenizerException($"{where}: NFC normalization is unavailable in this process (InvariantGlobalization is on, or ICU is missing)");
+            throw new TokenizerException(
+                $"{where}: NFC normalization is unavailable in this process "
+                + "(InvariantGlobalization is on, or ICU is missing)");
         }
     }
 }

@@ -5,7 +5,9 @@ using PaDeLLM.Tokenizers.Bpe;
 
 namespace PaDeLLM.Tokenizers.HuggingFace;
 
-/// <summary>tokenizer.json pre-tokenizers: ByteLevel, Split (Isolated or Removed), Sequence. Each maps pieces to pieces.</summary>
+/// <summary>
+/// tokenizer.json pre-tokenizers: ByteLevel, Split (Isolated or Removed), Sequence. Each maps pieces to pieces.
+/// </summary>
 internal static class PreTokenizers
 {
     /// <summary>GPT-2's split pattern, used by ByteLevel when use_regex is true.</summary>
@@ -19,7 +21,9 @@ internal static class PreTokenizers
             case "ByteLevel":
                 {
                     bool prefixSpace = JsonParts.Bool(e, "add_prefix_space", false);
-                    Regex? regex = JsonParts.Bool(e, "use_regex", true) ? TokenizerRegex.Create(Gpt2Pattern, where) : null;
+                    Regex? regex = JsonParts.Bool(e, "use_regex", true)
+                        ? TokenizerRegex.Create(Gpt2Pattern, where)
+                        : null;
                     return pieces =>
                     {
                         var output = new List<string>();
@@ -49,19 +53,23 @@ internal static class PreTokenizers
                     return behavior switch
                     {
                         "Isolated" => pieces => pieces.SelectMany(p => RegexSplitter.SplitIsolated(p, regex)).ToList(),
-                        "Removed" => pieces => pieces.SelectMany(p => RegexSplitter.SplitIsolated(p, regex).Where(s => !regex.IsMatch(s) || regex.Match(s).Length != s.Length)).ToList(),
-                        _ => throw new TokenizerException($"{where}: Split behavior '{behavior}' is not supported (supported: Isolated, Removed)"),
+                        "Removed" => pieces => pieces.SelectMany(p => RegexSplitter.SplitIsolated(p, regex)
+                            .Where(s => !regex.IsMatch(s) || regex.Match(s).Length != s.Length)).ToList(),
+                        _ => throw new TokenizerException(
+                            $"{where}: Split behavior '{behavior}' is not supported (supported: Isolated, Removed)"),
                     };
                 }
 
             case "Sequence":
                 {
-                    var parts = JsonParts.Array(e, "pretokenizers", where).Select((p, i) => Create(p, $"{where}.pretokenizers[{i}]")).ToArray();
+                    var parts = JsonParts.Array(e, "pretokenizers", where)
+                        .Select((p, i) => Create(p, $"{where}.pretokenizers[{i}]")).ToArray();
                     return pieces => parts.Aggregate(pieces, (acc, f) => f(acc));
                 }
 
             default:
-                throw new TokenizerException($"{where}: pre_tokenizer type '{type}' is not supported (supported: ByteLevel, Split, Sequence)");
+                throw new TokenizerException(
+                    $"{where}: pre_tokenizer type '{type}' is not supported (supported: ByteLevel, Split, Sequence)");
         }
     }
 }

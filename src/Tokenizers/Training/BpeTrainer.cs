@@ -19,7 +19,8 @@ public static class BpeTrainer
     public static string[] Specials => ["<unk>", "<s>", "</s>"];
 
     /// <param name="progress">Called now and then with (merges done, merges planned).</param>
-    public static JsonObject Train(IEnumerable<string> texts, BpeTrainerOptions options, Action<int, int>? progress = null)
+    public static JsonObject Train(
+        IEnumerable<string> texts, BpeTrainerOptions options, Action<int, int>? progress = null)
     {
         // 1. Words and their frequencies. Markers are cut out first: they are atomic pieces.
         var words = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -52,7 +53,8 @@ public static class BpeTrainer
         long total = Math.Max(1, charCounts.Values.Sum());
         long covered = 0;
         var kept = new HashSet<string>(StringComparer.Ordinal);
-        foreach ((string c, long n) in charCounts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach ((string c, long n) in charCounts
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
             if ((double)covered / total >= options.CharacterCoverage && c != Space.ToString())
             {
@@ -86,7 +88,9 @@ public static class BpeTrainer
 
         if (vocab.Count > options.VocabSize)
         {
-            throw new ArgumentException($"vocab size {options.VocabSize} is smaller than the {vocab.Count} specials, markers, bytes and characters it must hold");
+            throw new ArgumentException(
+                $"vocab size {options.VocabSize} is smaller than the {vocab.Count} specials, markers, bytes "
+                + "and characters it must hold");
         }
 
         // 3. Merges: the most frequent adjacent pair, until the vocabulary is full.
@@ -116,7 +120,13 @@ public static class BpeTrainer
     public static void Save(JsonObject tokenizer, string directory)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "tokenizer.json"), tokenizer.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        File.WriteAllText(
+            Path.Combine(directory, "tokenizer.json"),
+            tokenizer.ToJsonString(new JsonSerializerOptions
+            {
+                WriteIndented = true,
+                Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+            }));
     }
 
     /// <summary>
@@ -126,7 +136,8 @@ public static class BpeTrainer
     /// </summary>
     internal static IEnumerable<string> Words(string escaped, bool copyAligned = false)
     {
-        bool Alone(char c) => copyAligned && (c == Space || char.IsPunctuation(c) || char.IsSymbol(c) || CopyAlignment.IsCjk(c));
+        bool Alone(char c) => copyAligned
+            && (c == Space || char.IsPunctuation(c) || char.IsSymbol(c) || CopyAlignment.IsCjk(c));
         int start = 0;
         for (int i = 1; i <= escaped.Length; i++)
         {
@@ -168,7 +179,8 @@ public static class BpeTrainer
         }
     }
 
-    private static JsonObject ToTokenizerJson(List<string> vocab, List<(string, string)> merges, IReadOnlyList<string> userDefined)
+    private static JsonObject ToTokenizerJson(
+        List<string> vocab, List<(string, string)> merges, IReadOnlyList<string> userDefined)
     {
         var vocabJson = new JsonObject();
         for (int i = 0; i < vocab.Count; i++)
@@ -177,7 +189,8 @@ public static class BpeTrainer
         }
 
         var added = new JsonArray();
-        foreach ((string token, int i) in Specials.Select((s, i) => (s, i)).Concat(userDefined.Select((u, i) => (u, Specials.Length + i))))
+        foreach ((string token, int i) in Specials.Select((s, i) => (s, i))
+            .Concat(userDefined.Select((u, i) => (u, Specials.Length + i))))
         {
             added.Add(new JsonObject
             {
@@ -195,13 +208,23 @@ public static class BpeTrainer
         {
             ["version"] = "1.0",
             ["added_tokens"] = added,
-            ["normalizer"] = new JsonObject { ["type"] = "Replace", ["pattern"] = new JsonObject { ["String"] = " " }, ["content"] = Space.ToString() },
+            ["normalizer"] = new JsonObject
+            {
+                ["type"] = "Replace",
+                ["pattern"] = new JsonObject { ["String"] = " " },
+                ["content"] = Space.ToString()
+            },
             ["pre_tokenizer"] = null,
             ["decoder"] = new JsonObject
             {
                 ["type"] = "Sequence",
                 ["decoders"] = new JsonArray(
-                    new JsonObject { ["type"] = "Replace", ["pattern"] = new JsonObject { ["String"] = Space.ToString() }, ["content"] = " " },
+                    new JsonObject
+                    {
+                        ["type"] = "Replace",
+                        ["pattern"] = new JsonObject { ["String"] = Space.ToString() },
+                        ["content"] = " "
+                    },
                     new JsonObject { ["type"] = "ByteFallback" },
                     new JsonObject { ["type"] = "Fuse" }),
             },
@@ -224,18 +247,20 @@ public static class BpeTrainer
         private readonly List<int> _freq = [];
         private readonly Dictionary<(string, string), long> _pairCounts = [];
         private readonly Dictionary<(string, string), HashSet<int>> _pairWords = [];
-        private readonly PriorityQueue<(string, string), (long, string)> _heap = new(Comparer<(long, string)>.Create((x, y) =>
-        {
-            int c = y.Item1.CompareTo(x.Item1); // larger count first
-            return c != 0 ? c : string.CompareOrdinal(x.Item2, y.Item2); // then the smaller merged string
-        }));
+        private readonly PriorityQueue<(string, string), (long, string)> _heap =
+            new(Comparer<(long, string)>.Create((x, y) =>
+            {
+                int c = y.Item1.CompareTo(x.Item1); // larger count first
+                return c != 0 ? c : string.CompareOrdinal(x.Item2, y.Item2); // then the smaller merged string
+            }));
 
         public Corpus(Dictionary<string, int> words, HashSet<string> kept)
         {
             foreach ((string word, int freq) in words.OrderBy(w => w.Key, StringComparer.Ordinal))
             {
                 // Characters outside the vocabulary are marked so they never merge.
-                string[] symbols = word.EnumerateRunes().Select(r => kept.Contains(r.ToString()) ? r.ToString() : "\0" + r).ToArray();
+                string[] symbols = word.EnumerateRunes()
+                    .Select(r => kept.Contains(r.ToString()) ? r.ToString() : "\0" + r).ToArray();
                 int w = _symbols.Count;
                 _symbols.Add(symbols);
                 _freq.Add(freq);

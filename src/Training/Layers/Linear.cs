@@ -13,12 +13,14 @@ namespace PaDeLLM.Training.Layers;
 /// </summary>
 public static unsafe class Linear
 {
-    public static void Forward(float[] y, float[] x, float[] w, float[]? b, int rows, int inFeatures, int outFeatures) =>
+    public static void Forward(
+        float[] y, float[] x, float[] w, float[]? b, int rows, int inFeatures, int outFeatures) =>
         Forward(y, x, w, b, rows, inFeatures, outFeatures, OpenBlas.Available);
 
     /// <param name="dx">Accumulated into (+=), so several consumers of one input can share it.</param>
     public static void Backward(
-        float[] dx, float[] dw, float[]? db, float[] dy, float[] x, float[] w, int rows, int inFeatures, int outFeatures) =>
+        float[] dx, float[] dw, float[]? db, float[] dy, float[] x, float[] w,
+        int rows, int inFeatures, int outFeatures) =>
         Backward(dx, dw, db, dy, x, w, rows, inFeatures, outFeatures, OpenBlas.Available);
 
     /// <param name="blas">OpenBLAS (which must be <see cref="OpenBlas.Available"/>) or the engine's GEMM.</param>
@@ -36,7 +38,8 @@ public static unsafe class Linear
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    TensorPrimitives.Add(y.AsSpan(r * outFeatures, outFeatures), b, y.AsSpan(r * outFeatures, outFeatures));
+                    TensorPrimitives.Add(
+                        y.AsSpan(r * outFeatures, outFeatures), b, y.AsSpan(r * outFeatures, outFeatures));
                 }
             }
 
@@ -45,13 +48,15 @@ public static unsafe class Linear
 
         fixed (float* pw = w)
         {
-            MatMul.Forward(y.AsSpan(0, rows * outFeatures), x.AsSpan(0, rows * inFeatures), new Weight(pw, DType.F32, outFeatures, inFeatures), b, rows);
+            MatMul.Forward(
+                y.AsSpan(0, rows * outFeatures), x.AsSpan(0, rows * inFeatures),
+                new Weight(pw, DType.F32, outFeatures, inFeatures), b, rows);
         }
     }
 
     internal static void Backward(
-        float[] dx, float[] dw, float[]? db, float[] dy, float[] x, float[] w, int rows, int inFeatures, int outFeatures,
-        bool blas)
+        float[] dx, float[] dw, float[]? db, float[] dy, float[] x, float[] w,
+        int rows, int inFeatures, int outFeatures, bool blas)
     {
         if (blas)
         {
@@ -82,14 +87,22 @@ public static unsafe class Linear
             fixed (float* pwT = wT, pxT = xT)
             {
                 // dx[rows, in] += dy[rows, out] · (Wᵀ[in, out])ᵀ
-                MatMul.Forward(tmpX.AsSpan(0, rows * inFeatures), dy.AsSpan(0, rows * outFeatures), new Weight(pwT, DType.F32, inFeatures, outFeatures), default, rows);
+                MatMul.Forward(
+                    tmpX.AsSpan(0, rows * inFeatures), dy.AsSpan(0, rows * outFeatures),
+                    new Weight(pwT, DType.F32, inFeatures, outFeatures), default, rows);
 
                 // dW[out, in] += dyᵀ[out, rows] · (xᵀ[in, rows])ᵀ
-                MatMul.Forward(tmpW.AsSpan(0, outFeatures * inFeatures), dyT.AsSpan(0, outFeatures * rows), new Weight(pxT, DType.F32, inFeatures, rows), default, outFeatures);
+                MatMul.Forward(
+                    tmpW.AsSpan(0, outFeatures * inFeatures), dyT.AsSpan(0, outFeatures * rows),
+                    new Weight(pxT, DType.F32, inFeatures, rows), default, outFeatures);
             }
 
-            TensorPrimitives.Add(dx.AsSpan(0, rows * inFeatures), tmpX.AsSpan(0, rows * inFeatures), dx.AsSpan(0, rows * inFeatures));
-            TensorPrimitives.Add(dw.AsSpan(0, outFeatures * inFeatures), tmpW.AsSpan(0, outFeatures * inFeatures), dw.AsSpan(0, outFeatures * inFeatures));
+            TensorPrimitives.Add(
+                dx.AsSpan(0, rows * inFeatures), tmpX.AsSpan(0, rows * inFeatures), dx.AsSpan(0, rows * inFeatures));
+            TensorPrimitives.Add(
+                dw.AsSpan(0, outFeatures * inFeatures),
+                tmpW.AsSpan(0, outFeatures * inFeatures),
+                dw.AsSpan(0, outFeatures * inFeatures));
             if (db is not null)
             {
                 for (int o = 0; o < outFeatures; o++)
