@@ -103,8 +103,8 @@ evaluate_models() {
   for m in conll03:conll03-en:conll03-en-cycle2 resume:resume-zh:resume-zh; do
     IFS=: read -r ds name run <<< "$m"
     ev "$ds" "models/$name" "$name-copy-batch" batch --out "docs/results/$name-copy-batch-dev.json"
-    ev "$ds" "models/$name" "$name-free-batch" batch --unconstrained
-    ev "$ds" "models/$name" "$name-copy-multi" multi
+    ev "$ds" "models/$name" "$name-free-batch" batch --unconstrained --out "docs/results/$name-free-batch-dev.json"
+    ev "$ds" "models/$name" "$name-copy-multi" multi --out "docs/results/$name-copy-multi-dev.json"
     cp "$R/$run/train_log.jsonl" "docs/results/$name-train_log.jsonl"
   done
   "$B" plot-dev-f1 "conll03-en, second cycle=docs/results/conll03-en-train_log.jsonl" "resume-zh=docs/results/resume-zh-train_log.jsonl" --out docs/results/shipped-dev-f1.svg

@@ -24,12 +24,12 @@ public sealed class ShippedModelHost : IAsyncDisposable
     private readonly ContinuousBatcher _batcher;
     private readonly PadellmEngineService _engine;
 
-    private ShippedModelHost(string? apiKey)
+    private ShippedModelHost(string? apiKey, string model)
     {
-        string dir = Path.Combine(SharedData.RepoRoot, "models", "conll03-en");
+        string dir = Path.Combine(SharedData.RepoRoot, "models", model);
         _model = DecoderModel.Load(dir);
         _batcher = new ContinuousBatcher(_model);
-        _engine = new PadellmEngineService(_model, TokenizerLoader.Load(dir), _batcher) { ModelName = "conll03-en" };
+        _engine = new PadellmEngineService(_model, TokenizerLoader.Load(dir), _batcher) { ModelName = model };
         Url = $"http://127.0.0.1:{FreePort()}/";
         Schema = LabelSchemaFile.ForModel(dir) ?? throw new InvalidOperationException($"{dir} has no labels.json");
         _app = GpuHostApp.Build(
@@ -48,9 +48,10 @@ public sealed class ShippedModelHost : IAsyncDisposable
     /// <summary>A client of the API (with the key, if any): the truth the page is checked against.</summary>
     public HttpClient Client { get; }
 
-    public static async Task<ShippedModelHost> StartAsync(string? apiKey = null)
+    /// <param name="model">A model shipped in the checkout's models/ folder.</param>
+    public static async Task<ShippedModelHost> StartAsync(string? apiKey = null, string model = "conll03-en")
     {
-        var host = new ShippedModelHost(apiKey);
+        var host = new ShippedModelHost(apiKey, model);
         await host._app.StartAsync();
         return host;
     }
