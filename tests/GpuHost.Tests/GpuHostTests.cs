@@ -196,6 +196,16 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         await host.Problem(await host.PostRaw("/v1/mention",
             "{\"text\": \"a\", \"label\": \"\\udc00\", \"count\": 1, \"k\": 1}", "application/json"), 400, "label");
         await host.Problem(await host.Post("/api/extract", new JsonObject { ["text"] = "a", ["id"] = 5 }), 400, "id");
+        var tooMany = new JsonArray(Enumerable.Range(0, 65).Select(i => (JsonNode)new JsonObject
+        {
+            ["key"] = $"L{i}",
+            ["prompt"] = $"L{i}",
+        }).ToArray());
+        await host.Problem(await host.Post("/v1/extract", new JsonObject
+        {
+            ["text"] = "a",
+            ["schema"] = new JsonObject { ["name"] = "big", ["labels"] = tooMany },
+        }), 400, "schema");
         await host.Problem(await host.Client.GetAsync("/api/extract/never-started"), 404, "instanceId");
         await host.Problem(await host.Client.GetAsync("/v1/unknown"), 404, null);
         await host.Problem(await host.Client.GetAsync("/v1/count"), 405, null);
@@ -231,6 +241,21 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void An_empty_api_key_is_refused_at_startup(string key)
+    {
+        var options = new GpuHostOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            ApiKey = key,
+            DefaultSchema = SyntheticNer.Schema,
+        };
+        var e = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains("API key is empty", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_api_key_guards_every_call_but_the_probes()
     {
@@ -255,6 +280,13 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         var answers = await Task.WhenAll(texts.Select(t => host.Post("/v1/count", new JsonObject { ["text"] = t })));
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.NotEmpty(refused);
+
+        // /v1/extract at a full queue is refused the same way (it once answered 500).
+        var extracts = await Task.WhenAll(
+            texts.Select(t => host.Post("/v1/extract", new JsonObject { ["text"] = t })));
+        Assert.Contains(extracts, a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.All(extracts, a => Assert.True(
+            a.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
         Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter!.Delta));
         Assert.All(answers, a => Assert.True(
             a.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));

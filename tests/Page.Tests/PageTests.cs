@@ -37,7 +37,8 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await using ShippedModelHost host = await ShippedModelHost.StartAsync(model: "resume-zh");
         await using TryItPage page = await TryItPage.OpenAsync(browser.Browser, host.Url);
         await page.WaitForStateAsync("ready");
-        const string chinese = "👍张三，男，汉族，1963年出生，中国国籍，高中学历，现任上海百润香精香料股份有限公司监事。";
+        const string chinese = "👍张三，男，汉族，1963年出生，中国国籍，高中学历，"
+            + "现任上海百润香精香料股份有限公司监事。";
         Assert.Equal("done", await page.ExtractAsync(chinese));
         JsonNode truth = await Truth(host, new JsonObject { ["text"] = chinese, ["labels"] = Keys(host) });
         Assert.True(truth["entities"]!.AsArray().Count >= 3, $"the Chinese model found too little: {truth}");
