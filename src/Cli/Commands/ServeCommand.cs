@@ -51,7 +51,8 @@ internal static class ServeCommand
             DefaultValueFactory = _ => 8192,
         };
         var command = new Command("serve",
-            "Run the model host and the pipeline's HTTP API (continuous batching, prefix cache, /metrics)")
+            "Run the model host, the pipeline's HTTP API and a page to try the model at / "
+            + "(continuous batching, prefix cache, /metrics)")
         {
             urls, publicUrl, apiKey, output, connection, maxQueue, maxText,
         };
