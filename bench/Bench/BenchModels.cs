@@ -4,6 +4,25 @@ namespace PaDeLLM.Bench;
 
 internal static class BenchModels
 {
+    /// <summary>
+    /// The shipped models' shape (models/conll03-en, models/resume-zh): 4 layers, hidden 256, 4 heads,
+    /// SwiGLU 688, 512 positions, tied embeddings, over <paramref name="vocab"/> tokens.
+    /// </summary>
+    public static ModelConfig Shipped(int vocab) => new()
+    {
+        Architecture = "LlamaForCausalLM",
+        HiddenSize = 256,
+        IntermediateSize = 688,
+        Layers = 4,
+        Heads = 4,
+        KvHeads = 4,
+        HeadDim = 64,
+        VocabSize = vocab,
+        RmsNormEps = 1e-5f,
+        MaxPositions = 512,
+        TieWordEmbeddings = true,
+    };
+
     /// <summary>A ~97M-parameter Llama shape: 12 layers, hidden 768, 12 heads, SwiGLU 2048, vocab 16000, tied embeddings.</summary>
     public static ModelConfig Llama100M() => new()
     {

@@ -26,8 +26,8 @@ internal static class OrchestrationOverheadBenchmark
 
     public static async Task<int> Run(string[] args, string? outDir)
     {
-        int documents = args.Contains("--documents")
-            ? int.Parse(args[Array.IndexOf(args, "--documents") + 1], CultureInfo.InvariantCulture)
+        int documents = BenchArgs.Get(args, "--documents") is string n
+            ? int.Parse(n, CultureInfo.InvariantCulture)
             : 3250;
         var report = new Report();
         report.Line($"# Orchestration overhead: ProcessCorpus over {documents:N0} documents, no model");

@@ -26,14 +26,14 @@ internal static class PipelineBenchmark
 
     public static async Task<int> Run(string[] args, string? outDir)
     {
-        string model = Path.GetFullPath(Arg(args, "--model") ?? "models/conll03-en");
-        string data = Path.GetFullPath(Arg(args, "--data") ?? DatasetCatalog.DefaultDataDir);
-        string? before = Arg(args, "--before");
-        string? azurite = Arg(args, "--azurite")
+        string model = Path.GetFullPath(BenchArgs.Get(args, "--model") ?? "models/conll03-en");
+        string data = Path.GetFullPath(BenchArgs.Get(args, "--data") ?? DatasetCatalog.DefaultDataDir);
+        string? before = BenchArgs.Get(args, "--before");
+        string? azurite = BenchArgs.Get(args, "--azurite")
             ?? (File.Exists(".tools/azurite/node_modules/.bin/azurite")
                 ? Path.GetFullPath(".tools/azurite/node_modules/.bin/azurite")
                 : null);
-        int durableDocs = int.Parse(Arg(args, "--durable-documents") ?? "400", Inv);
+        int durableDocs = int.Parse(BenchArgs.Get(args, "--durable-documents") ?? "400", Inv);
         string corpus = Path.Combine(data, "padellm", "conll03", "dev.json");
         int documents = File.ReadLines(corpus).Count(l => l.Trim().Length > 0);
         string work = Directory.CreateTempSubdirectory("padellm-bench-").FullName;
@@ -368,11 +368,5 @@ internal static class PipelineBenchmark
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -24,10 +24,10 @@ internal static class ServingLoadBenchmark
 {
     public static async Task<int> Run(string[] args, string? outDir)
     {
-        string model = Arg(args, "--model") ?? "models/conll03-en";
-        double seconds = double.Parse(Arg(args, "--seconds") ?? "60", CultureInfo.InvariantCulture);
-        int clients = int.Parse(Arg(args, "--clients") ?? "32", CultureInfo.InvariantCulture);
-        string data = Arg(args, "--data") ?? DatasetCatalog.DefaultDataDir;
+        string model = BenchArgs.Get(args, "--model") ?? "models/conll03-en";
+        double seconds = double.Parse(BenchArgs.Get(args, "--seconds") ?? "60", CultureInfo.InvariantCulture);
+        int clients = int.Parse(BenchArgs.Get(args, "--clients") ?? "32", CultureInfo.InvariantCulture);
+        string data = BenchArgs.Get(args, "--data") ?? DatasetCatalog.DefaultDataDir;
         var texts = DatasetCatalog.Get("conll03").Read(data, DatasetSplit.Dev).Select(s => s.Text).ToList();
 
         ITokenizer tokenizer = TokenizerLoader.Load(model);
@@ -108,12 +108,6 @@ internal static class ServingLoadBenchmark
         double elapsed = clock.Elapsed.TotalSeconds;
         long steps = batcher.Metrics.Steps - steps0;
         return new LoadRun(clients, [.. latencies.Order()], errors, latencies.Count / elapsed, steps == 0 ? 0 : (double)(batcher.Metrics.BatchSizeSum - batch0) / steps);
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private sealed record LoadRun(int Clients, List<double> Latencies, int Errors, double PerSecond, double MeanBatch)

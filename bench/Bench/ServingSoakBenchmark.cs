@@ -18,11 +18,11 @@ internal static class ServingSoakBenchmark
 {
     public static async Task<int> Run(string[] args, string? outDir)
     {
-        string padellm = Path.GetFullPath(Arg(args, "--padellm") ?? "src/Cli/bin/Release/net10.0/padellm");
-        string model = Path.GetFullPath(Arg(args, "--model") ?? "models/conll03-en");
-        int requests = int.Parse(Arg(args, "--requests") ?? "10000", CultureInfo.InvariantCulture);
-        int clients = int.Parse(Arg(args, "--clients") ?? "8", CultureInfo.InvariantCulture);
-        string data = Arg(args, "--data") ?? DatasetCatalog.DefaultDataDir;
+        string padellm = Path.GetFullPath(BenchArgs.Get(args, "--padellm") ?? "src/Cli/bin/Release/net10.0/padellm");
+        string model = Path.GetFullPath(BenchArgs.Get(args, "--model") ?? "models/conll03-en");
+        int requests = int.Parse(BenchArgs.Get(args, "--requests") ?? "10000", CultureInfo.InvariantCulture);
+        int clients = int.Parse(BenchArgs.Get(args, "--clients") ?? "8", CultureInfo.InvariantCulture);
+        string data = BenchArgs.Get(args, "--data") ?? DatasetCatalog.DefaultDataDir;
         List<string> texts = DatasetCatalog.Get("conll03").Read(data, DatasetSplit.Dev).Select(s => s.Text).ToList();
         var report = new Report();
         report.Line("# Serving soak: the model host's memory, overload and limits");
@@ -167,12 +167,6 @@ internal static class ServingSoakBenchmark
 
     private static StringContent Json(string text) =>
         new(new JsonObject { ["text"] = text }.ToJsonString(), Encoding.UTF8, "application/json");
-
-    private static string? Arg(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
     private sealed record LoadResult(int Ok, int TooMany, int Errors, double PerSecond, List<double> Latencies)
     {

@@ -20,23 +20,10 @@ internal static class TrainingBenchmark
 
     public static int Run(string[] args, string? outDir)
     {
-        string python = Arg(args, "--python") ?? "/usr/bin/python3";
-        string script = Path.GetFullPath(Arg(args, "--peer") ?? Path.Combine("bench", "train_peer.py"));
+        string python = BenchArgs.Get(args, "--python") ?? "/usr/bin/python3";
+        string script = Path.GetFullPath(BenchArgs.Get(args, "--peer") ?? Path.Combine("bench", "train_peer.py"));
         int threads = Environment.ProcessorCount;
-        var config = new ModelConfig
-        {
-            Architecture = "LlamaForCausalLM",
-            HiddenSize = 256,
-            IntermediateSize = 688,
-            Layers = 4,
-            Heads = 4,
-            KvHeads = 4,
-            HeadDim = 64,
-            VocabSize = 2000,
-            MaxPositions = 512,
-            RmsNormEps = 1e-5f,
-            TieWordEmbeddings = true,
-        };
+        ModelConfig config = BenchModels.Shipped(vocab: 2000);
         var model = TrainableDecoder.Random(config, 1);
         var rng = new Random(2);
         int[][] tokens = Enumerable.Range(0, Rows)
@@ -149,11 +136,5 @@ internal static class TrainingBenchmark
         }
 
         return (abs, rel, where);
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

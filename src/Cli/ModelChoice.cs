@@ -90,16 +90,21 @@ internal sealed class ModelChoice
     public OpenModel Open(ParseResult r)
     {
         string dir = ModelDirectory(r);
-        string tokenizerPath = TokenizerPath(r, dir);
-        ITokenizer tokenizer = TokenizerLoader.Load(tokenizerPath);
+        return new OpenModel(dir, DecodingTokenizer(TokenizerPath(r, dir)), DecoderModel.Load(dir));
+    }
+
+    /// <summary>A tokenizer to decode PaDeLLM sequences with: one whose end-of-sequence token is known.</summary>
+    public static ITokenizer DecodingTokenizer(string path)
+    {
+        ITokenizer tokenizer = TokenizerLoader.Load(path);
         if (tokenizer.EosId is null)
         {
             // PaDeLLM's sequences end at EOS: without one no count or mention could be read.
-            throw new UsageException($"{tokenizerPath}: the tokenizer has no end-of-sequence token "
+            throw new UsageException($"{path}: the tokenizer has no end-of-sequence token "
                 + "(eos_token in tokenizer_config.json, or a </s>, <|endoftext|> or <|im_end|> piece)");
         }
 
-        return new OpenModel(dir, tokenizer, DecoderModel.Load(dir));
+        return tokenizer;
     }
 
     public LabelSchema Schema(ParseResult r, string modelDir)

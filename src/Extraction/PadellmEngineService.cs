@@ -140,7 +140,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         EntityLabel entity = schema.Get(label);
         string marker = PromptTemplate.For(schema.Language).MentionMarker(k);
         GenerationRequest request;
-        LabelBranch? hit = Peek(text, schema.Language)?.Branch(label);
+        TextEntry? cached = Peek(text, schema.Language);
+        LabelBranch? hit = cached?.Branch(label);
         if (hit is not null && TokenPath.Remainder(_tokenizer.Encode(hit.Context + marker), hit.Tokens) is int[] rest)
         {
             Interlocked.Increment(ref _cacheHits);
@@ -156,7 +157,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
 
         if (CopyMentions)
         {
-            request = request with { Constraint = _copy.For(text) };
+            // A cached text's mention calls share one constraint: its token ids are encoded once.
+            request = request with { Constraint = cached?.CopyConstraint(_copy) ?? _copy.For(text) };
         }
 
         GenerationResult r = (await _batcher.GenerateAsync([request], cancel))[0];
@@ -237,6 +239,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     {
         private readonly Dictionary<string, LabelBranch> _branches = new(StringComparer.Ordinal);
         private Task<(KvNode, int[])>? _prefix;
+        private ITokenConstraint? _copy;
 
         public string Text { get; } = text;
 
@@ -255,6 +258,14 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
                 }
 
                 return _prefix;
+            }
+        }
+
+        public ITokenConstraint CopyConstraint(CopyDecoding copy)
+        {
+            lock (_branches)
+            {
+                return _copy ??= copy.For(Text);
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,7 +8,6 @@ using PaDeLLM.Contracts;
 using PaDeLLM.Contracts.Engine;
 using PaDeLLM.Contracts.Wire;
 using PaDeLLM.Ner.Algorithm;
-using PaDeLLM.Ner.Labels;
 
 namespace PaDeLLM.GpuHost;
 
@@ -23,15 +23,10 @@ public static class ModelEndpoints
     {
         app.MapGet("/v1/labels", (GpuHostOptions options, IPadellmEngine engine) =>
         {
-            LabelSchema schema = options.DefaultSchema;
-            var labels = new JsonObject
-            {
-                ["model"] = engine.ModelName,
-                ["name"] = schema.Name,
-                ["language"] = schema.Language.Code(),
-                ["labels"] = new JsonArray(schema.Labels
-                    .Select(l => (JsonNode)new JsonObject { ["key"] = l.Key, ["prompt"] = l.PromptName }).ToArray()),
-            };
+            // The schema's one wire shape (SchemaSpec, as in labels.json), with the model's name beside it.
+            JsonObject labels = JsonSerializer.SerializeToNode(
+                SchemaSpec.From(options.DefaultSchema), PipelineJson.Default.SchemaSpec)!.AsObject();
+            labels.Insert(0, "model", engine.ModelName);
             return Results.Text(labels.ToJsonString(), "application/json", Encoding.UTF8);
         });
 

@@ -67,7 +67,7 @@ internal static class EvalCommand
             }
 
             string modelDir = r.GetValue(model)!;
-            ITokenizer tokenizer = TokenizerLoader.Load(modelDir);
+            ITokenizer tokenizer = ModelChoice.DecodingTokenizer(modelDir);
             using DecoderModel decoder = DecoderModel.Load(modelDir);
             string m = r.GetValue(mode)!;
             Func<string, (ResultDocument Document, TimeSpan Latency)> extract =

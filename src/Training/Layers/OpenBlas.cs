@@ -6,7 +6,8 @@ namespace PaDeLLM.Training.Layers;
 /// OpenBLAS's sgemm (Debian's libopenblas0), when the machine has it: the training GEMMs with
 /// either operand transposed in place, as PyTorch runs them, where the engine's kernel computes
 /// only X·Wᵀ and the backward pass had to transpose its operands first. Without the library, or
-/// with <c>PADELLM_BLAS=off</c>, <see cref="Linear"/> uses the engine's kernel.
+/// with <c>PADELLM_BLAS=off</c>, <see cref="Linear"/> uses the engine's kernel. Imported directly:
+/// the served MathNet OpenBLAS provider needs its own native wrapper, which no Linux package ships.
 /// </summary>
 internal static unsafe partial class OpenBlas
 {
