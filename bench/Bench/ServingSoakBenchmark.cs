@@ -36,7 +36,8 @@ internal static class ServingSoakBenchmark
         var rss = new List<(double Requests, double Mb)>();
         double warmMb, endMb;
         LoadResult soak;
-        await using (Host host = await Host.StartAsync(padellm, model, []))
+        string[] serveArgs = (BenchArgs.Get(args, "--serve") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        await using (Host host = await Host.StartAsync(padellm, model, serveArgs))
         {
             await Load(host.Client, texts, 500, clients, 0);
             warmMb = host.RssMb();
@@ -69,7 +70,7 @@ internal static class ServingSoakBenchmark
         }
 
         // 2. Overload: a decode queue of 16 jobs against 64 clients.
-        await using (Host host = await Host.StartAsync(padellm, model, ["--max-queue", "16"]))
+        await using (Host host = await Host.StartAsync(padellm, model, [.. serveArgs, "--max-queue", "16"]))
         {
             LoadResult over = await Load(host.Client, texts, 2000, 64, 0);
             report.Line("## Overload: 64 clients against a queue of 16 jobs (`--max-queue 16`), 2,000 requests");

@@ -15,7 +15,8 @@ namespace PaDeLLM.Extraction;
 /// slowest count plus the slowest mention.
 /// </summary>
 public sealed class AloneSteps(
-    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits, CopyDecoding? copy)
+    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits, CopyDecoding? copy,
+    CountCalibration? counts = null)
     : IPadellmSteps
 {
     private readonly Dictionary<string, string> _contexts = new(StringComparer.Ordinal);
@@ -34,7 +35,7 @@ public sealed class AloneSteps(
         foreach (EntityLabel label in schema.Labels)
         {
             string prompt = CountPrompt.Build(text, label, schema.Language);
-            GenerationResult r = Alone(prompt, limits.MaxCountTokens, stops.Count, null, ref _slowestCount);
+            GenerationResult r = Alone(prompt, limits.MaxCountTokens, stops.Count, counts, ref _slowestCount);
             (string output, Parsed<int> count) = OutputReader.Count(r, tokenizer, stops.Eos, limits.MaxCount);
             _contexts[label.Key] = prompt + output;
             answers.Add(OutputReader.CountAnswer(label.Key, count, r));

@@ -46,7 +46,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     public bool CopyMentions { get; init; } = true;
 
     /// <summary>Most texts kept in the prefix cache.</summary>
-    public int CacheEntries { get; init; } = 256;
+    public int CacheEntries { get; init; } = 64;
 
     /// <summary>Most K/V bytes the cached texts may hold.</summary>
     public long CacheBytes { get; init; } = 512L << 20;

@@ -15,6 +15,7 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
 {
     private readonly StopTokens _stops = StopTokens.For(tokenizer);
     private CopyDecoding? _copy;
+    private CountCalibration? _calibration;
 
     public ExtractionLimits Limits { get; init; } = ExtractionLimits.Default;
 
@@ -24,6 +25,9 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
 
     /// <summary>Mentions copied from the text (<see cref="CopyDecoding"/>); false: the paper's free decoding.</summary>
     public bool CopyMentions { get; init; } = true;
+
+    /// <summary>β of <see cref="CountCalibration"/>: 0 for the model's own greedy counts.</summary>
+    public double CountBias { get; init; }
 
     /// <summary>The model's name recorded in results (its directory's name).</summary>
     public string? ModelName { get; init; }
@@ -43,13 +47,13 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
         ResultDocument document;
         if (Mode == DecodingMode.Multi)
         {
-            var alone = new AloneSteps(model, tokenizer, _stops, Limits, Copy);
+            var alone = new AloneSteps(model, tokenizer, _stops, Limits, Copy, Counts);
             document = Run(id, text, schema, alone);
             (LastLatency, LastComputedTokens) = (alone.Latency, alone.ComputedTokens);
         }
         else
         {
-            var tree = new PrefixTreeSteps(model, tokenizer, _stops, Limits, Copy);
+            var tree = new PrefixTreeSteps(model, tokenizer, _stops, Limits, Copy, Counts);
             document = Run(id, text, schema, tree);
             (LastLatency, LastComputedTokens) = (clock.Elapsed, tree.ComputedTokens);
         }
@@ -58,6 +62,9 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
     }
 
     private CopyDecoding? Copy => CopyMentions ? _copy ??= CopyDecoding.For(tokenizer, _stops) : null;
+
+    private CountCalibration? Counts =>
+        CountBias == 0 ? null : _calibration ??= CountCalibration.For(tokenizer, _stops, CountBias);
 
     // The steps here are synchronous underneath, so the algorithm's tasks are already complete.
     private ResultDocument Run(string? id, string text, LabelSchema schema, IPadellmSteps steps) =>

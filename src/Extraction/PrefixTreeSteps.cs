@@ -15,7 +15,8 @@ namespace PaDeLLM.Extraction;
 /// Finished sequences leave the batch at once. Holds one request's tree: make one per text.
 /// </summary>
 public sealed class PrefixTreeSteps(
-    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits, CopyDecoding? copy)
+    DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits, CopyDecoding? copy,
+    CountCalibration? counts = null)
     : IPadellmSteps
 {
     private readonly GreedyGenerator _generator = new(model);
@@ -32,7 +33,10 @@ public sealed class PrefixTreeSteps(
         int[][] encoded = prompts.Select(tokenizer.Encode).ToArray();
         limits.EnsureFits(encoded, model.Config.ContextLength);
         IReadOnlyList<GenerationResult> results = _generator.Generate(
-            encoded.Select(p => new GenerationRequest(_root, p, limits.MaxCountTokens, stops.Count)).ToList());
+            encoded.Select(p => new GenerationRequest(_root, p, limits.MaxCountTokens, stops.Count)
+            {
+                Constraint = counts,
+            }).ToList());
         var answers = new List<CountAnswer>();
         for (int i = 0; i < results.Count; i++)
         {

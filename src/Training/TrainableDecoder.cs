@@ -31,6 +31,12 @@ public sealed class TrainableDecoder
 
     public Dictionary<string, float[]> Gradients { get; }
 
+    /// <summary>
+    /// Residual dropout: the probability of zeroing each output of an attention block's and an MLP
+    /// block's projection before it joins the residual stream (0: off, as at inference).
+    /// </summary>
+    public float Dropout { get; set; }
+
     private string HeadName => Config.TieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight";
 
     /// <summary>A freshly initialised decoder: N(0, 0.02) matrices and embeddings (depth-scaled output projections), unit norms, zero biases.</summary>
@@ -127,9 +133,10 @@ public sealed class TrainableDecoder
 
     /// <summary>
     /// Forward and backward over the batch; gradients are added to <see cref="Gradients"/>.
-    /// Returns the mean loss over the batch's weighted targets.
+    /// Returns the mean loss over the batch's weighted targets. With <see cref="Dropout"/> on, the
+    /// masks come from <paramref name="dropoutSeed"/>: the same seed, the same masks.
     /// </summary>
-    public double ForwardBackward(IReadOnlyList<TrainingSequence> batch)
+    public double ForwardBackward(IReadOnlyList<TrainingSequence> batch, ulong dropoutSeed = 0)
     {
         double total = batch.Sum(s => s.TotalWeight);
         if (total <= 0)
@@ -137,7 +144,7 @@ public sealed class TrainableDecoder
             throw new ArgumentException("the batch has no target in its loss", nameof(batch));
         }
 
-        return Run(batch, (float)(1 / total)) / total;
+        return Run(batch, (float)(1 / total), Dropout > 0 ? new SplitMix64(dropoutSeed) : null) / total;
     }
 
     private float[] P(string name) => Parameters[name];
@@ -148,7 +155,7 @@ public sealed class TrainableDecoder
     // one GEMM over all N rows, so the weight-gradient products get K = N instead of one row's
     // length (a few dozen), where small-K GEMMs ran at a third of the kernel's speed. Only
     // attention is per row, each row seeing only itself through its own mask.
-    private double Run(IReadOnlyList<TrainingSequence> batch, float scale)
+    private double Run(IReadOnlyList<TrainingSequence> batch, float scale, SplitMix64? dropout)
     {
         ModelConfig c = Config;
         int H = c.HiddenSize, QD = c.QDim, KVD = c.KvDim, F = c.IntermediateSize, V = c.VocabSize;
@@ -190,6 +197,12 @@ public sealed class TrainableDecoder
 
             float[] o = new float[T * H];
             Linear.Forward(o, a.Att, P(p + "self_attn.o_proj.weight"), null, T, QD, H);
+            if (dropout is not null)
+            {
+                DropoutLayer.Mask(a.AttentionMask = new float[T * H], Dropout, dropout);
+                DropoutLayer.Forward(o, a.AttentionMask);
+            }
+
             TensorPrimitives.Add(x, o, x);
             Array.Copy(x, a.XMid, x.Length);
             RmsNormLayer.Forward(a.N2, a.R2, x, P(p + "post_attention_layernorm.weight"), T, H, c.RmsNormEps);
@@ -198,6 +211,12 @@ public sealed class TrainableDecoder
             SwiGluLayer.Forward(a.Act, a.Gate, a.Up);
             float[] d = new float[T * H];
             Linear.Forward(d, a.Act, P(p + "mlp.down_proj.weight"), null, T, F, H);
+            if (dropout is not null)
+            {
+                DropoutLayer.Mask(a.MlpMask = new float[T * H], Dropout, dropout);
+                DropoutLayer.Forward(d, a.MlpMask);
+            }
+
             TensorPrimitives.Add(x, d, x);
         }
 
@@ -238,7 +257,9 @@ public sealed class TrainableDecoder
 
             // MLP block: x_out = x_mid + down(swiglu(gate(n2), up(n2))).
             float[] dact = new float[T * F], dgate = new float[T * F], dup = new float[T * F], dn2 = new float[T * H];
-            Linear.Backward(dact, G(p + "mlp.down_proj.weight"), null, dx, a.Act, P(p + "mlp.down_proj.weight"), T, F, H);
+            float[] dd = Dropped(dx, a.MlpMask);
+            Linear.Backward(
+                dact, G(p + "mlp.down_proj.weight"), null, dd, a.Act, P(p + "mlp.down_proj.weight"), T, F, H);
             SwiGluLayer.Backward(dgate, dup, dact, a.Gate, a.Up);
             Linear.Backward(dn2, G(p + "mlp.gate_proj.weight"), null, dgate, a.N2, P(p + "mlp.gate_proj.weight"), T, H, F);
             Linear.Backward(dn2, G(p + "mlp.up_proj.weight"), null, dup, a.N2, P(p + "mlp.up_proj.weight"), T, H, F);
@@ -246,7 +267,9 @@ public sealed class TrainableDecoder
 
             // Attention block: x_mid = x + o_proj(attend(rope(q), rope(k), v)).
             float[] datt = new float[T * QD], dq = new float[T * QD], dk = new float[T * KVD], dv = new float[T * KVD], dn1 = new float[T * H];
-            Linear.Backward(datt, G(p + "self_attn.o_proj.weight"), null, dx, a.Att, P(p + "self_attn.o_proj.weight"), T, QD, H);
+            float[] dout = Dropped(dx, a.AttentionMask);
+            Linear.Backward(
+                datt, G(p + "self_attn.o_proj.weight"), null, dout, a.Att, P(p + "self_attn.o_proj.weight"), T, QD, H);
             for (int b = 0; b < batch.Count; b++)
             {
                 AttentionLayer.Backward(dq, dk, dv, datt, a.Probs[b], a.Q, a.K, a.V, offsets[b], batch[b].Length, c.Heads, c.KvHeads, c.HeadDim);
@@ -305,5 +328,23 @@ public sealed class TrainableDecoder
         public float[] Up { get; } = new float[t * f];
 
         public float[] Act { get; } = new float[t * f];
+
+        /// <summary>The dropout masks of the attention and MLP outputs (null without dropout).</summary>
+        public float[]? AttentionMask { get; set; }
+
+        public float[]? MlpMask { get; set; }
+    }
+
+    // The gradient reaching a block's output through its dropout mask (itself without one).
+    private static float[] Dropped(float[] dy, float[]? mask)
+    {
+        if (mask is null)
+        {
+            return dy;
+        }
+
+        float[] d = new float[dy.Length];
+        DropoutLayer.Backward(d, dy, mask);
+        return d;
     }
 }

@@ -62,7 +62,9 @@ public sealed class Trainer
         }
 
         Model.ZeroGradients();
-        double loss = Model.ForwardBackward(batch);
+        Model.Dropout = Options.Dropout;
+        // The masks hang on the seed and the step alone, so a resumed run draws the same ones.
+        double loss = Model.ForwardBackward(batch, new SplitMix64(Options.Seed ^ ((ulong)Step << 32)).Next());
         GradientClipping.ClipGlobalNorm(Model.Gradients, Options.ClipNorm);
         Optimizer.Update(Model.Parameters, Model.Gradients, _schedule.At(Step));
         return (loss, batch.Sum(b => (long)b.Length), sw.Elapsed.TotalSeconds);

@@ -22,4 +22,9 @@ public sealed record TrainerOptions
     public double ClipNorm { get; init; } = 1.0;
 
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Residual dropout (<see cref="TrainableDecoder.Dropout"/>); each step's masks come from the seed and the step.
+    /// </summary>
+    public float Dropout { get; init; }
 }

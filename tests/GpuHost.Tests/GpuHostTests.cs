@@ -78,7 +78,7 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         Assert.Matches(@"(?m)^padellm_batch_sequences [1-9]", metrics);
         Assert.Matches(@"(?m)^padellm_queue_capacity(_jobs)? 1024", metrics);
         Assert.Matches(@"(?m)^padellm_prefix_cache_texts(_texts)? [1-9]", metrics);
-        Assert.Matches(@"(?m)^padellm_prefix_cache_texts_limit(_texts)? 256", metrics);
+        Assert.Matches(@"(?m)^padellm_prefix_cache_texts_limit(_texts)? 64", metrics);
         Assert.Matches(@"(?m)^padellm_prefix_cache_bytes(_bytes)? [1-9]", metrics);
         Assert.DoesNotContain("forged_path", metrics, StringComparison.Ordinal);
         Assert.Equal("Healthy", await host.Client.GetStringAsync("/readyz"));

@@ -89,11 +89,52 @@ public sealed class KvCacheTests : IDisposable
     }
 
     [Fact]
-    public void Kv_memory_is_accounted()
+    public void Chunked_kv_gives_the_logits_of_one_prefill_whatever_the_chunk_size()
+    {
+        // Reference: the whole sequence in one pass on a cache whose chunks hold it all.
+        int[] tokens = Enumerable.Range(0, 40).Select(i => (i * 7 + 3) % 50).ToArray();
+        var whole = new KvCache(_model.Config.Layers, _model.Config.KvDim, chunkTokens: 64);
+        float[] expected = _model.Forward([new Segment(whole.CreateRoot(), tokens)], allPositions: true);
+        int vocab = _model.Config.VocabSize;
+        foreach (int chunk in new[] { 1, 3, 16 })
+        {
+            // The same tokens as a prefill of 11, a branch, then one token a pass: positions cross chunk edges.
+            var cache = new KvCache(_model.Config.Layers, _model.Config.KvDim, chunk);
+            KvNode root = cache.CreateRoot();
+            float[] got = _model.Forward([new Segment(root, tokens[..11])], allPositions: true);
+            KvNode leaf = root.Branch();
+            var all = new List<float>(got);
+            foreach (int t in tokens[11..])
+            {
+                all.AddRange(_model.Forward([new Segment(leaf, [t])]));
+            }
+
+            Assert.Equal(expected.Length, all.Count);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - all[i]) <= 1e-4f,
+                    $"chunk {chunk}: logit {i % vocab} of position {i / vocab}");
+            }
+
+            // Each node holds its positions plus less than one chunk (at least 16 positions are allocated at once).
+            long perPosition = 2L * _model.Config.Layers * _model.Config.KvDim * sizeof(float);
+            Assert.InRange(cache.AllocatedBytes, 40 * perPosition, (40 + (2 * Math.Max(chunk, 16))) * perPosition);
+        }
+    }
+
+    [Fact]
+    public void Kv_memory_is_accounted_and_a_branched_node_keeps_only_its_positions()
     {
         KvCache cache = _model.NewCache();
-        _model.Forward([new Segment(cache.CreateRoot(), [1, 2, 3])]);
-        Assert.True(cache.AllocatedBytes >= 2L * 2 * 3 * _model.Config.KvDim * sizeof(float));
+        KvNode root = cache.CreateRoot();
+        _model.Forward([new Segment(root, [1, 2, 3])]);
+        long perPosition = 2L * _model.Config.Layers * _model.Config.KvDim * sizeof(float);
+        Assert.True(cache.AllocatedBytes >= 3 * perPosition);
         Assert.Equal(1, cache.Nodes);
+        float[] before = _model.Forward([new Segment(root.Branch(), [4])]);
+        // The root trimmed to its 3 positions; the leaf has room for 16.
+        Assert.Equal((3 + 16) * perPosition, cache.AllocatedBytes);
+        KvNode again = root.Branch();
+        Assert.Equal(before, _model.Forward([new Segment(again, [4])])); // the trimmed K/V reads the same
     }
 }

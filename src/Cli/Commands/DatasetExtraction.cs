@@ -17,7 +17,7 @@ internal static class DatasetExtraction
 {
     public static Func<string, (ResultDocument Document, TimeSpan Latency)> For(
         DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat,
-        bool copyMentions = true)
+        bool copyMentions = true, double countBias = 0)
     {
         if (mode == "autoreg")
         {
@@ -33,6 +33,7 @@ internal static class DatasetExtraction
         {
             Mode = mode == "multi" ? DecodingMode.Multi : DecodingMode.Batch,
             CopyMentions = copyMentions,
+            CountBias = countBias,
         };
         return text =>
         {

@@ -50,11 +50,15 @@ internal static class EvalCommand
         };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
         var unconstrained = ModelChoice.UnconstrainedOption();
+        var countBias = new Option<double>("--count-bias")
+        {
+            Description = "count calibration: tilt each count n by e^(β·n) (0: the model's own counts)",
+        };
         var data = DataDirectory.Option();
         var command = new Command("eval",
             "Evaluate a model on a dataset split: F1 (paper and span), latency, tokens per sequence")
         {
-            model, dataset, split, mode, format, max, output, json, unconstrained, data,
+            model, dataset, split, mode, format, max, output, json, unconstrained, countBias, data,
         };
         command.SetAction(r =>
         {
@@ -70,9 +74,12 @@ internal static class EvalCommand
             ITokenizer tokenizer = ModelChoice.DecodingTokenizer(modelDir);
             using DecoderModel decoder = DecoderModel.Load(modelDir);
             string m = r.GetValue(mode)!;
+            double bias = r.GetValue(countBias) is double b && double.IsFinite(b) && b >= 0
+                ? b
+                : throw new UsageException("--count-bias must be a number ≥ 0");
             Func<string, (ResultDocument Document, TimeSpan Latency)> extract =
                 DatasetExtraction.For(
-                    decoder, tokenizer, info.Schema, m, r.GetValue(format)!, !r.GetValue(unconstrained));
+                    decoder, tokenizer, info.Schema, m, r.GetValue(format)!, !r.GetValue(unconstrained), bias);
             var evaluator = new NerEvaluator();
             var latencies = new List<double>();
             long generated = 0, sequences = 0, failures = 0, unresolved = 0;
@@ -110,6 +117,7 @@ internal static class EvalCommand
                 ["split"] = r.GetValue(split),
                 ["mode"] = m,
                 ["copy_mentions"] = m != "autoreg" && !r.GetValue(unconstrained),
+                ["count_bias"] = m != "autoreg" ? bias : 0,
                 ["sentences"] = sentences.Count,
                 ["paper_micro_f1"] = evaluator.Paper.Micro.F1,
                 ["paper_micro_precision"] = evaluator.Paper.Micro.Precision,

@@ -50,11 +50,21 @@ internal static class ServeCommand
             Description = "longest text accepted, characters (413 beyond)",
             DefaultValueFactory = _ => 8192,
         };
+        var cacheTexts = new Option<int>("--cache-texts")
+        {
+            Description = "most texts the prefix cache keeps (least recently used out first)",
+            DefaultValueFactory = _ => 64,
+        };
+        var cacheMb = new Option<int>("--cache-mb")
+        {
+            Description = "most K/V memory the prefix cache keeps, MB",
+            DefaultValueFactory = _ => 512,
+        };
         var command = new Command("serve",
             "Run the model host, the pipeline's HTTP API and a page to try the model at / "
             + "(continuous batching, prefix cache, /metrics)")
         {
-            urls, publicUrl, apiKey, output, connection, maxQueue, maxText,
+            urls, publicUrl, apiKey, output, connection, maxQueue, maxText, cacheTexts, cacheMb,
         };
         choice.AddTo(command);
         command.SetAction(async (r, cancel) =>
@@ -71,12 +81,19 @@ internal static class ServeCommand
                 throw new UsageException($"--public-url {baseUrl}: not an absolute URL");
             }
 
+            if (r.GetValue(cacheTexts) < 1 || r.GetValue(cacheMb) < 1)
+            {
+                throw new UsageException("--cache-texts and --cache-mb must be at least 1");
+            }
+
             using OpenModel model = choice.Open(r);
             using var batcher = new ContinuousBatcher(model.Decoder, maxQueuedJobs: Math.Max(1, r.GetValue(maxQueue)));
             using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer, batcher)
             {
                 ModelName = model.Name,
                 CopyMentions = choice.CopyMentions(r),
+                CacheEntries = r.GetValue(cacheTexts),
+                CacheBytes = (long)r.GetValue(cacheMb) << 20,
             };
             IBlobContainer? results = null;
             if (r.GetValue(output) is string outSpec)

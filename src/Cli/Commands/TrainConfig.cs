@@ -7,7 +7,8 @@ namespace PaDeLLM.Cli.Commands;
 /// <summary>
 /// A training configuration file (JSON), every field optional:
 /// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
-/// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay", "clip", "seed", "checkpoint_every", "prompt_loss_weight"},
+/// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay",
+/// "clip", "seed", "checkpoint_every", "prompt_loss_weight", "dropout"},
 /// "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on the first dev_sentences dev
 /// sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
 /// </summary>
@@ -90,6 +91,9 @@ internal sealed record TrainConfig
                     WeightDecay = D("train", "weight_decay", defaults.WeightDecay),
                     ClipNorm = D("train", "clip", defaults.ClipNorm),
                     Seed = (ulong)I("train", "seed", 1),
+                    Dropout = D("train", "dropout", 0) is double p && p >= 0 && p < 1
+                        ? (float)p
+                        : throw new UsageException($"{path}: train.dropout must be at least 0 and below 1"),
                 },
             };
         }

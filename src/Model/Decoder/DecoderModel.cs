@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using PaDeLLM.Model.Checkpoints;
 using PaDeLLM.Model.Kernels;
 using PaDeLLM.Model.Numerics;
@@ -27,7 +28,7 @@ public sealed unsafe class DecoderModel : IDisposable
 
     public static DecoderModel Load(string directory) => new(DecoderWeights.Load(directory));
 
-    public KvCache NewCache() => new(Config.Layers);
+    public KvCache NewCache() => new(Config.Layers, Config.KvDim);
 
     /// <summary>
     /// Runs the segments through the decoder, appending their K/V to their nodes, and returns
@@ -36,11 +37,30 @@ public sealed unsafe class DecoderModel : IDisposable
     /// </summary>
     public float[] Forward(IReadOnlyList<Segment> segments, bool allPositions = false)
     {
+        int rows = allPositions ? segments.Sum(s => s.Tokens.Length) : segments.Count;
+        float[] logits = new float[(long)rows * Config.VocabSize];
+        Forward(segments, logits, allPositions);
+        return logits;
+    }
+
+    /// <summary>
+    /// <see cref="Forward(IReadOnlyList{Segment}, bool)"/> into the caller's buffer (a decode loop's,
+    /// reused step after step), which must hold [rows, vocab] floats; an empty buffer only appends
+    /// the K/V (a prefill whose logits nobody reads skips the vocabulary projection).
+    /// </summary>
+    public void Forward(IReadOnlyList<Segment> segments, Span<float> logits, bool allPositions = false)
+    {
         // The weights may be memory-mapped: reading them after Dispose would be an access violation.
         ObjectDisposedException.ThrowIf(_disposed, this);
         ModelConfig c = Config;
         int total = Validate(segments);
         int h = c.HiddenSize, qd = c.QDim, kvd = c.KvDim, ff = c.IntermediateSize;
+        long needed = (long)(allPositions ? total : segments.Count) * c.VocabSize;
+        if (!logits.IsEmpty && logits.Length < needed)
+        {
+            throw new ArgumentException(
+                $"the logits buffer holds {logits.Length} floats; {needed} are needed", nameof(logits));
+        }
 
         // Row r of the batch: which segment, its index inside it, its absolute position.
         var rowSegment = new int[total];
@@ -55,19 +75,42 @@ public sealed unsafe class DecoderModel : IDisposable
                 tokens[r] = segments[s].Tokens[i];
             }
 
-            segments[s].Node.Reserve(segments[s].Tokens.Length, kvd);
+            segments[s].Node.Reserve(segments[s].Tokens.Length);
         }
 
-        float[] x = new float[total * h];
-        float[] norm = new float[total * h];
-        float[] q = new float[total * qd];
-        float[] k = new float[total * kvd];
-        float[] v = new float[total * kvd];
-        float[] attn = new float[total * qd];
-        float[] gate = new float[total * ff];
-        float[] up = new float[total * ff];
-        float[] delta = new float[total * h];
+        // Activations come from the shared pool: a prefill's are large objects, and a host allocating
+        // them per call grows its heap by fragments no quick collection returns.
+        float[] x = Rent(total * h), norm = Rent(total * h), delta = Rent(total * h);
+        float[] q = Rent(total * qd), attn = Rent(total * qd), k = Rent(total * kvd), v = Rent(total * kvd);
+        float[] gate = Rent(total * ff), up = Rent(total * ff);
+        try
+        {
+            Run(segments, total, tokens, rowSegment, rowIndex, allPositions, x, norm, delta, q, attn, k, v, gate, up);
+            if (!logits.IsEmpty)
+            {
+                Logits(segments, total, allPositions, x.AsSpan(0, total * h), logits);
+            }
+        }
+        finally
+        {
+            foreach (float[] buffer in (float[][])[x, norm, delta, q, attn, k, v, gate, up])
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+        }
+    }
 
+    private static float[] Rent(int length) => ArrayPool<float>.Shared.Rent(length);
+
+    private void Run(
+        IReadOnlyList<Segment> segments, int total, int[] tokens, int[] rowSegment, int[] rowIndex, bool allPositions,
+        float[] xs, float[] norms, float[] deltas, float[] q, float[] attn, float[] k, float[] v, float[] gates,
+        float[] ups)
+    {
+        ModelConfig c = Config;
+        int h = c.HiddenSize, qd = c.QDim, kvd = c.KvDim, ff = c.IntermediateSize;
+        Span<float> x = xs.AsSpan(0, total * h), norm = norms.AsSpan(0, total * h), delta = deltas.AsSpan(0, total * h);
+        Span<float> gate = gates.AsSpan(0, total * ff), up = ups.AsSpan(0, total * ff);
         Embedding.Forward(x, Weights.Embedding, tokens);
         var paths = segments.Select(s => s.Node.Path()).ToArray();
 
@@ -88,9 +131,7 @@ public sealed unsafe class DecoderModel : IDisposable
                 _rope.Apply(q.AsSpan(r * qd, qd), c.Heads, pos);
                 _rope.Apply(k.AsSpan(r * kvd, kvd), c.KvHeads, pos);
                 KvNode node = segments[rowSegment[r]].Node;
-                int slot = (node.Length + rowIndex[r]) * kvd;
-                k.AsSpan(r * kvd, kvd).CopyTo(node.Keys[l].AsSpan(slot));
-                v.AsSpan(r * kvd, kvd).CopyTo(node.Values[l].AsSpan(slot));
+                node.Store(l, node.Length + rowIndex[r], k.AsSpan(r * kvd, kvd), v.AsSpan(r * kvd, kvd));
             }
 
             int layer = l;
@@ -115,58 +156,70 @@ public sealed unsafe class DecoderModel : IDisposable
         {
             s.Node.Commit(s.Tokens);
         }
+    }
 
-        // Final norm and the vocabulary projection, only for the rows asked for.
-        int[] rows;
-        if (allPositions)
+    // The final norm and the vocabulary projection, only for the rows asked for.
+    private void Logits(IReadOnlyList<Segment> segments, int total, bool allPositions, ReadOnlySpan<float> x,
+        Span<float> logits)
+    {
+        ModelConfig c = Config;
+        int h = c.HiddenSize;
+        int count = allPositions ? total : segments.Count;
+        float[] selected = Rent(count * h);
+        try
         {
-            rows = Enumerable.Range(0, total).ToArray();
-        }
-        else
-        {
-            rows = new int[segments.Count];
-            for (int s = 0, end = 0; s < segments.Count; s++)
+            for (int s = 0, end = 0, i = 0; s < segments.Count; s++)
             {
+                int start = end;
                 end += segments[s].Tokens.Length;
-                rows[s] = end - 1;
+                for (int r = allPositions ? start : end - 1; r < end; r++, i++)
+                {
+                    x.Slice(r * h, h).CopyTo(selected.AsSpan(i * h));
+                }
             }
-        }
-        float[] selected = new float[rows.Length * h];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            x.AsSpan(rows[i] * h, h).CopyTo(selected.AsSpan(i * h));
-        }
 
-        RmsNorm.Forward(selected, selected, Weights.FinalNorm, rows.Length, c.RmsNormEps);
-        float[] logits = new float[rows.Length * c.VocabSize];
-        MatMul.Forward(logits, selected, Weights.LmHead, default, rows.Length);
-        return logits;
+            Span<float> rows = selected.AsSpan(0, count * h);
+            RmsNorm.Forward(rows, rows, Weights.FinalNorm, count, c.RmsNormEps);
+            MatMul.Forward(logits, rows, Weights.LmHead, default, count);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(selected);
+        }
     }
 
     private void AttendRow(int layer, int row, KvNode node, List<KvNode> path, int index, float[] q, float[] attn)
     {
         ModelConfig c = Config;
-        var runs = new KvRun[path.Count];
+        List<KvRun> runs = t_runs ??= [];
+        runs.Clear();
         int visible = 0;
-        for (int i = 0; i < path.Count; i++)
+        for (int i = 0; i < path.Count - 1; i++)
         {
-            KvNode n = path[i];
-            runs[i] = new KvRun(n.Keys[layer], n.Values[layer], n.Length);
-            visible += n.Length;
+            path[i].AddRuns(runs, layer, path[i].Length);
+            visible += path[i].Length;
         }
 
         int ownVisible = node.Length + index + 1; // causal: up to and including this token
-        visible += ownVisible - node.Length;
+        node.AddRuns(runs, layer, ownVisible);
+        visible += ownVisible;
         float[] scores = ArrayPool<float>.Shared.Rent(visible);
         try
         {
-            Attention.Forward(attn.AsSpan(row * c.QDim, c.QDim), q.AsSpan(row * c.QDim, c.QDim), runs, ownVisible, c.Heads, c.KvHeads, c.HeadDim, scores);
+            ReadOnlySpan<KvRun> all = CollectionsMarshal.AsSpan(runs);
+            Attention.Forward(attn.AsSpan(row * c.QDim, c.QDim), q.AsSpan(row * c.QDim, c.QDim), all, all[^1].Length,
+                c.Heads, c.KvHeads, c.HeadDim, scores);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scores);
+            runs.Clear(); // drop the chunk references until this thread's next row
         }
     }
+
+    // Each kernel thread's list of attention runs, reused row after row.
+    [ThreadStatic]
+    private static List<KvRun>? t_runs;
 
     private int Validate(IReadOnlyList<Segment> segments)
     {
@@ -189,7 +242,7 @@ public sealed unsafe class DecoderModel : IDisposable
                 throw new InvalidOperationException("cannot append to a node that has branches; branch it instead");
             }
 
-            if (s.Node.Cache.Layers != Config.Layers)
+            if (s.Node.Cache.Layers != Config.Layers || s.Node.Cache.KvDim != Config.KvDim)
             {
                 throw new ArgumentException("the node belongs to a cache of another model", nameof(segments));
             }
@@ -224,7 +277,8 @@ public sealed unsafe class DecoderModel : IDisposable
         return total;
     }
 
-    private static void Add(float[] x, float[] delta) => System.Numerics.Tensors.TensorPrimitives.Add(x, delta, x);
+    private static void Add(Span<float> x, ReadOnlySpan<float> delta) =>
+        System.Numerics.Tensors.TensorPrimitives.Add(x, delta, x);
 
     private volatile bool _disposed;
 

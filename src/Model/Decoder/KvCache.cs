@@ -1,17 +1,41 @@
 namespace PaDeLLM.Model.Decoder;
 
 /// <summary>Creates prefix-tree roots for one model and accounts for the memory the tree holds.</summary>
-public sealed class KvCache(int layers)
+public sealed class KvCache
 {
+    /// <summary>Most floats in one chunk: 64 KB, under the 85,000-byte large-object threshold.</summary>
+    private const int ChunkFloats = 16 * 1024;
+
     private long _bytes;
 
-    public int Layers { get; } = layers;
+    /// <param name="layers">The model's decoder layers.</param>
+    /// <param name="kvDim">Floats per position of one layer's keys (and of its values).</param>
+    /// <param name="chunkTokens">
+    /// Positions per K/V chunk; by default 64, fewer for wide K/V so a chunk stays ≤ 64 KB.
+    /// </param>
+    public KvCache(int layers, int kvDim, int? chunkTokens = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(kvDim, 1);
+        Layers = layers;
+        KvDim = kvDim;
+        ChunkTokens = chunkTokens ?? Math.Clamp(ChunkFloats / kvDim, 1, 64);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ChunkTokens, 1, nameof(chunkTokens));
+    }
+
+    public int Layers { get; }
+
+    /// <summary>Floats per position of one layer's keys (and of its values).</summary>
+    public int KvDim { get; }
+
+    /// <summary>Positions per K/V chunk of a node.</summary>
+    public int ChunkTokens { get; }
 
     public int Nodes { get; private set; }
 
     public long AllocatedBytes => Interlocked.Read(ref _bytes);
 
-    public KvNode CreateRoot() => Track(new KvNode(this, null, Layers));
+    public KvNode CreateRoot() => Track(new KvNode(this, null));
 
     internal KvNode Track(KvNode node)
     {

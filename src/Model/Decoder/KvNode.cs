@@ -1,3 +1,5 @@
+using PaDeLLM.Model.Kernels;
+
 namespace PaDeLLM.Model.Decoder;
 
 /// <summary>
@@ -7,23 +9,32 @@ namespace PaDeLLM.Model.Decoder;
 /// (label, k) — computes each shared prefix once. A node that has children is frozen: growing
 /// it would shift what its children see.
 /// </summary>
+/// <remarks>
+/// Each layer's K and V are kept in chunks of <see cref="KvCache.ChunkTokens"/> positions (the last
+/// one grown by doubling), never one array resized to the sequence: every chunk stays under the
+/// runtime's large-object threshold, so a host serving texts all day frees its K/V in the cheap,
+/// compacting collections instead of fragmenting the large-object heap.
+/// </remarks>
 public sealed class KvNode
 {
     private readonly List<int> _tokens = [];
+    private readonly List<float[]>[] _keys;
+    private readonly List<float[]>[] _values;
     private int _children;
+    private int _capacity; // positions the chunks hold
 
-    internal KvNode(KvCache cache, KvNode? parent, int layers)
+    internal KvNode(KvCache cache, KvNode? parent)
     {
         Cache = cache;
         Parent = parent;
         StartPosition = parent?.EndPosition ?? 0;
         Depth = parent is null ? 0 : parent.Depth + 1;
-        Keys = new float[layers][];
-        Values = new float[layers][];
-        for (int l = 0; l < layers; l++)
+        _keys = new List<float[]>[cache.Layers];
+        _values = new List<float[]>[cache.Layers];
+        for (int l = 0; l < cache.Layers; l++)
         {
-            Keys[l] = [];
-            Values[l] = [];
+            _keys[l] = [];
+            _values[l] = [];
         }
     }
 
@@ -45,15 +56,18 @@ public sealed class KvNode
 
     public IReadOnlyList<int> Tokens => _tokens;
 
-    internal float[][] Keys { get; }
-
-    internal float[][] Values { get; }
-
-    /// <summary>A new empty child continuing at <see cref="EndPosition"/>; this node is frozen from now on.</summary>
+    /// <summary>
+    /// A new empty child continuing at <see cref="EndPosition"/>; this node is frozen from now on, so
+    /// the room it kept for growing is given back (a cached text holds only the positions it has).
+    /// </summary>
     public KvNode Branch()
     {
-        _children++;
-        return Cache.Track(new KvNode(Cache, this, Keys.Length));
+        if (_children++ == 0)
+        {
+            Trim();
+        }
+
+        return Cache.Track(new KvNode(Cache, this));
     }
 
     /// <summary>Forgets this node's tokens from <paramref name="length"/> on (e.g. rejected draft tokens); their K/V slots are reused.</summary>
@@ -85,24 +99,67 @@ public sealed class KvNode
     /// <summary>Every token from the root to here.</summary>
     public List<int> AllTokens() => Path().SelectMany(n => n.Tokens).ToList();
 
-    internal void Reserve(int extra, int kvDim)
+    /// <summary>Makes room for <paramref name="extra"/> more positions.</summary>
+    internal void Reserve(int extra)
     {
-        int needed = (Length + extra) * kvDim;
-        if (Keys[0].Length >= needed)
-        {
-            return;
-        }
-
-        int capacity = Math.Max(needed, Math.Max(16 * kvDim, Keys[0].Length * 2));
+        int kvDim = Cache.KvDim;
+        int needed = Length + extra;
+        int chunk = Cache.ChunkTokens;
         long grown = 0;
-        for (int l = 0; l < Keys.Length; l++)
+        while (_capacity < needed)
         {
-            grown += 2L * (capacity - Keys[l].Length);
-            Array.Resize(ref Keys[l], capacity);
-            Array.Resize(ref Values[l], capacity);
+            int chunks = _keys[0].Count;
+            int last = chunks == 0 ? chunk : _keys[0][^1].Length / kvDim;
+            int size;
+            if (last < chunk)
+            {
+                // Grow the partial last chunk: doubling, at least to what is needed, at most a whole chunk.
+                size = Math.Min(chunk, Math.Max(needed - (_capacity - last), Math.Max(16, last * 2)));
+                for (int l = 0; l < _keys.Length; l++)
+                {
+                    _keys[l][^1] = Grown(_keys[l][^1], size * kvDim);
+                    _values[l][^1] = Grown(_values[l][^1], size * kvDim);
+                }
+
+                _capacity += size - last;
+                grown += size - last;
+            }
+            else
+            {
+                size = Math.Min(chunk, Math.Max(needed - _capacity, 16));
+                for (int l = 0; l < _keys.Length; l++)
+                {
+                    _keys[l].Add(new float[size * kvDim]);
+                    _values[l].Add(new float[size * kvDim]);
+                }
+
+                _capacity += size;
+                grown += size;
+            }
         }
 
-        Cache.AddBytes(grown * sizeof(float));
+        Cache.AddBytes(2L * _keys.Length * grown * kvDim * sizeof(float));
+    }
+
+    /// <summary>Stores the key and value of this node's position <paramref name="index"/> in one layer.</summary>
+    internal void Store(int layer, int index, ReadOnlySpan<float> key, ReadOnlySpan<float> value)
+    {
+        int chunk = Cache.ChunkTokens;
+        int offset = index % chunk * key.Length;
+        key.CopyTo(_keys[layer][index / chunk].AsSpan(offset));
+        value.CopyTo(_values[layer][index / chunk].AsSpan(offset));
+    }
+
+    /// <summary>
+    /// Appends this node's first <paramref name="visible"/> positions of one layer as attention runs.
+    /// </summary>
+    internal void AddRuns(List<KvRun> runs, int layer, int visible)
+    {
+        int chunk = Cache.ChunkTokens;
+        for (int c = 0; c * chunk < visible; c++)
+        {
+            runs.Add(new KvRun(_keys[layer][c], _values[layer][c], Math.Min(chunk, visible - (c * chunk))));
+        }
     }
 
     internal void Commit(ReadOnlySpan<int> tokens)
@@ -113,5 +170,43 @@ public sealed class KvNode
         }
     }
 
-    internal long AllocatedBytes => 2L * Keys.Sum(k => (long)k.Length) * sizeof(float);
+    private void Trim()
+    {
+        if (_capacity == Length)
+        {
+            return;
+        }
+
+        int chunk = Cache.ChunkTokens;
+        int chunks = (Length + chunk - 1) / chunk;
+        int lastLength = Length - ((chunks - 1) * chunk);
+        long freed = 0;
+        for (int l = 0; l < _keys.Length; l++)
+        {
+            for (int c = _keys[l].Count - 1; c >= chunks; c--)
+            {
+                freed += _keys[l][c].Length + _values[l][c].Length;
+                _keys[l].RemoveAt(c);
+                _values[l].RemoveAt(c);
+            }
+
+            if (chunks > 0)
+            {
+                int kvDim = Cache.KvDim;
+                freed += 2L * (_keys[l][^1].Length - (lastLength * kvDim));
+                _keys[l][^1] = _keys[l][^1].AsSpan(0, lastLength * kvDim).ToArray();
+                _values[l][^1] = _values[l][^1].AsSpan(0, lastLength * kvDim).ToArray();
+            }
+        }
+
+        _capacity = Length;
+        Cache.AddBytes(-freed * sizeof(float));
+    }
+
+    private static float[] Grown(float[] chunk, int length)
+    {
+        var grown = new float[length];
+        chunk.CopyTo(grown, 0);
+        return grown;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Kernels;
@@ -129,13 +130,15 @@ public sealed class ContinuousBatcher : IDisposable
 
             var rows = new List<Sequence>(active.Count + joining.Sum(j => j.Requests.Count));
             var segments = new List<Segment>(rows.Capacity);
+            float[]? logits = null; // pooled: a step's [rows, vocab] is a large object
             try
             {
                 if (joining.Count > 0)
                 {
                     // The newcomers' shared prompt prefixes first (their own passes), then their branches.
                     var all = joining.SelectMany(j => j.Requests).ToList();
-                    SharedPrefixPlanner.Placement[] placements = SharedPrefixPlanner.Plan(all, s => Forward(s));
+                    SharedPrefixPlanner.Placement[] placements =
+                        SharedPrefixPlanner.Plan(all, s => _model.Forward(s, []));
                     int p = 0;
                     foreach (Job job in joining)
                     {
@@ -154,7 +157,8 @@ public sealed class ContinuousBatcher : IDisposable
                     segments.Add(new Segment(s.Node, [s.Tokens[^1]]));
                 }
 
-                float[] logits = Forward(segments);
+                logits = ArrayPool<float>.Shared.Rent(segments.Count * _model.Config.VocabSize);
+                _model.Forward(segments, logits);
                 Metrics.Step(rows.Count, segments.Sum(s => s.Tokens.Length));
                 int vocab = _model.Config.VocabSize;
                 active.Clear();
@@ -190,10 +194,15 @@ public sealed class ContinuousBatcher : IDisposable
 
                 active.Clear();
             }
+            finally
+            {
+                if (logits is not null)
+                {
+                    ArrayPool<float>.Shared.Return(logits);
+                }
+            }
         }
     }
-
-    private float[] Forward(IReadOnlyList<Segment> segments) => _model.Forward(segments);
 
     private sealed class Job(IReadOnlyList<GenerationRequest> requests, CancellationToken cancel)
     {

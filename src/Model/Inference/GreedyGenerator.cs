@@ -1,3 +1,4 @@
+using System.Buffers;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Kernels;
 
@@ -28,18 +29,13 @@ public sealed class GreedyGenerator(DecoderModel model)
 
         GenerationRequest.Admit(requests, Model.Config.ContextLength);
 
-        SharedPrefixPlanner.Placement[] placements = SharedPrefixPlanner.Plan(requests, s => Run(s));
+        SharedPrefixPlanner.Placement[] placements = SharedPrefixPlanner.Plan(requests, s => Run(s, []));
         var nodes = new KvNode[n];
-        var tokens = new List<int>[n];
-        var logProbs = new List<double>[n];
-        var stopped = new bool[n];
         var active = new List<int>(n);
         var segments = new List<Segment>(n);
         for (int i = 0; i < n; i++)
         {
             nodes[i] = placements[i].Parent.Branch();
-            tokens[i] = [];
-            logProbs[i] = [];
             if (requests[i].MaxNewTokens > 0)
             {
                 active.Add(i);
@@ -48,8 +44,33 @@ public sealed class GreedyGenerator(DecoderModel model)
             segments.Add(new Segment(nodes[i], placements[i].Suffix));
         }
 
-        float[] logits = Run(segments);
         int vocab = Model.Config.VocabSize;
+        float[] logits = ArrayPool<float>.Shared.Rent(n * vocab); // rows never outnumber the requests
+        try
+        {
+            Run(segments, logits);
+            return Decode(requests, nodes, active, segments, logits);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(logits);
+        }
+    }
+
+    private GenerationResult[] Decode(
+        IReadOnlyList<GenerationRequest> requests, KvNode[] nodes, List<int> active, List<Segment> segments,
+        float[] logits)
+    {
+        int n = requests.Count, vocab = Model.Config.VocabSize;
+        var tokens = new List<int>[n];
+        var logProbs = new List<double>[n];
+        var stopped = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            tokens[i] = [];
+            logProbs[i] = [];
+        }
+
         // the first pass has a row per request; later passes a row per active sequence, in order
         bool prefillStep = true;
         while (true)
@@ -83,7 +104,7 @@ public sealed class GreedyGenerator(DecoderModel model)
 
             active = next;
             prefillStep = false;
-            logits = Run(segments);
+            Run(segments, logits);
         }
 
         return Enumerable.Range(0, n)
@@ -108,14 +129,14 @@ public sealed class GreedyGenerator(DecoderModel model)
     {
         if (segments.Count > 0)
         {
-            Run(segments);
+            Run(segments, []);
         }
     }
 
-    private float[] Run(IReadOnlyList<Segment> segments)
+    private void Run(IReadOnlyList<Segment> segments, Span<float> logits)
     {
         Steps++;
         TokensProcessed += segments.Sum(s => s.Tokens.Length);
-        return Model.Forward(segments);
+        Model.Forward(segments, logits);
     }
 }
