@@ -14,6 +14,12 @@ public sealed class TrainableDecoder
 {
     private readonly RopeLayer _rope;
 
+    // Step-to-step buffers: each layer's activations while the batch's row lengths stay the same, and
+    // scratch by name, reused while its length does (a trainer's batches of one shape allocate nothing).
+    private readonly Dictionary<string, float[]> _scratch = new(StringComparer.Ordinal);
+    private LayerCache[] _caches = [];
+    private int[] _cacheShape = [];
+
     public TrainableDecoder(ModelConfig config, Dictionary<string, float[]> parameters, Dictionary<string, long[]> shapes)
     {
         Config = config;
@@ -172,17 +178,29 @@ public sealed class TrainableDecoder
         float[] embed = P("model.embed_tokens.weight");
 
         // Forward, keeping each layer's activations.
-        float[] x = new float[T * H];
+        float[] x = Scratch("x", T * H, clear: false);
         for (int t = 0; t < T; t++)
         {
             Array.Copy(embed, tokens[t] * H, x, t * H, H);
         }
 
-        var caches = new LayerCache[c.Layers];
+        int[] shape = batch.Select(s => s.Length).ToArray();
+        if (!shape.AsSpan().SequenceEqual(_cacheShape) || _caches.Length != c.Layers)
+        {
+            _caches = new LayerCache[c.Layers];
+            for (int l = 0; l < c.Layers; l++)
+            {
+                _caches[l] = new LayerCache(T, H, QD, KVD, F, shape.Select(n => c.Heads * n * n));
+            }
+
+            _cacheShape = shape;
+        }
+
+        LayerCache[] caches = _caches;
         for (int l = 0; l < c.Layers; l++)
         {
             string p = $"model.layers.{l}.";
-            var a = caches[l] = new LayerCache(T, H, QD, KVD, F, batch.Select(s => c.Heads * s.Length * s.Length));
+            LayerCache a = caches[l];
             Array.Copy(x, a.X, x.Length);
             RmsNormLayer.Forward(a.N1, a.R1, x, P(p + "input_layernorm.weight"), T, H, c.RmsNormEps);
             Linear.Forward(a.Q, a.N1, P(p + "self_attn.q_proj.weight"), Bias(p + "self_attn.q_proj.bias"), T, H, QD);
@@ -195,12 +213,13 @@ public sealed class TrainableDecoder
                 AttentionLayer.Forward(a.Att, a.Probs[b], a.Q, a.K, a.V, batch[b].Visible, offsets[b], batch[b].Length, c.Heads, c.KvHeads, c.HeadDim);
             }
 
-            float[] o = new float[T * H];
+            float[] o = Scratch("block", T * H, clear: false);
             Linear.Forward(o, a.Att, P(p + "self_attn.o_proj.weight"), null, T, QD, H);
-            if (dropout is not null)
+            a.AttentionMask = dropout is null ? null : a.AttentionMask ?? new float[T * H];
+            if (dropout is not null && a.AttentionMask is { } attentionMask)
             {
-                DropoutLayer.Mask(a.AttentionMask = new float[T * H], Dropout, dropout);
-                DropoutLayer.Forward(o, a.AttentionMask);
+                DropoutLayer.Mask(attentionMask, Dropout, dropout);
+                DropoutLayer.Forward(o, attentionMask);
             }
 
             TensorPrimitives.Add(x, o, x);
@@ -209,18 +228,19 @@ public sealed class TrainableDecoder
             Linear.Forward(a.Gate, a.N2, P(p + "mlp.gate_proj.weight"), null, T, H, F);
             Linear.Forward(a.Up, a.N2, P(p + "mlp.up_proj.weight"), null, T, H, F);
             SwiGluLayer.Forward(a.Act, a.Gate, a.Up);
-            float[] d = new float[T * H];
+            float[] d = Scratch("block", T * H, clear: false);
             Linear.Forward(d, a.Act, P(p + "mlp.down_proj.weight"), null, T, F, H);
-            if (dropout is not null)
+            a.MlpMask = dropout is null ? null : a.MlpMask ?? new float[T * H];
+            if (dropout is not null && a.MlpMask is { } mlpMask)
             {
-                DropoutLayer.Mask(a.MlpMask = new float[T * H], Dropout, dropout);
-                DropoutLayer.Forward(d, a.MlpMask);
+                DropoutLayer.Mask(mlpMask, Dropout, dropout);
+                DropoutLayer.Forward(d, mlpMask);
             }
 
             TensorPrimitives.Add(x, d, x);
         }
 
-        float[] nf = new float[T * H], rf = new float[T];
+        float[] nf = Scratch("nf", T * H, clear: false), rf = Scratch("rf", T, clear: false);
         RmsNormLayer.Forward(nf, rf, x, P("model.norm.weight"), T, H, c.RmsNormEps);
 
         // The head and the loss only at rows that predict something (the loss starts at the
@@ -228,27 +248,27 @@ public sealed class TrainableDecoder
         (int Target, float Weight)[][] allTargets = batch.SelectMany(s => s.Targets).ToArray();
         int[] scored = Enumerable.Range(0, T).Where(t => allTargets[t].Length > 0).ToArray();
         int M = scored.Length;
-        float[] nfScored = new float[M * H];
+        float[] nfScored = Scratch("nfScored", M * H, clear: false);
         for (int i = 0; i < M; i++)
         {
             Array.Copy(nf, scored[i] * H, nfScored, i * H, H);
         }
 
-        float[] logits = new float[M * V];
+        float[] logits = Scratch("logits", M * V, clear: false);
         Linear.Forward(logits, nfScored, P(HeadName), null, M, H, V);
-        float[] dlogits = new float[M * V];
+        float[] dlogits = Scratch("dlogits", M * V, clear: false);
         double loss = CrossEntropyLayer.ForwardBackward(dlogits, logits, scored.Select(t => allTargets[t]).ToArray(), V, scale);
 
         // Backward.
-        float[] dnfScored = new float[M * H];
+        float[] dnfScored = Scratch("dnfScored", M * H, clear: true);
         Linear.Backward(dnfScored, G(HeadName), null, dlogits, nfScored, P(HeadName), M, H, V);
-        float[] dnf = new float[T * H];
+        float[] dnf = Scratch("dnf", T * H, clear: true);
         for (int i = 0; i < M; i++)
         {
             Array.Copy(dnfScored, i * H, dnf, scored[i] * H, H);
         }
 
-        float[] dx = new float[T * H];
+        float[] dx = Scratch("dx", T * H, clear: true);
         RmsNormLayer.Backward(dx, G("model.norm.weight"), dnf, x, rf, P("model.norm.weight"), T, H);
         for (int l = c.Layers - 1; l >= 0; l--)
         {
@@ -256,7 +276,8 @@ public sealed class TrainableDecoder
             LayerCache a = caches[l];
 
             // MLP block: x_out = x_mid + down(swiglu(gate(n2), up(n2))).
-            float[] dact = new float[T * F], dgate = new float[T * F], dup = new float[T * F], dn2 = new float[T * H];
+            float[] dact = Scratch("dact", T * F, clear: true), dn2 = Scratch("dn", T * H, clear: true);
+            float[] dgate = Scratch("dgate", T * F, clear: false), dup = Scratch("dup", T * F, clear: false);
             float[] dd = Dropped(dx, a.MlpMask);
             Linear.Backward(
                 dact, G(p + "mlp.down_proj.weight"), null, dd, a.Act, P(p + "mlp.down_proj.weight"), T, F, H);
@@ -266,7 +287,9 @@ public sealed class TrainableDecoder
             RmsNormLayer.Backward(dx, G(p + "post_attention_layernorm.weight"), dn2, a.XMid, a.R2, P(p + "post_attention_layernorm.weight"), T, H);
 
             // Attention block: x_mid = x + o_proj(attend(rope(q), rope(k), v)).
-            float[] datt = new float[T * QD], dq = new float[T * QD], dk = new float[T * KVD], dv = new float[T * KVD], dn1 = new float[T * H];
+            float[] datt = Scratch("datt", T * QD, clear: true), dq = Scratch("dq", T * QD, clear: true);
+            float[] dk = Scratch("dk", T * KVD, clear: true), dv = Scratch("dv", T * KVD, clear: true);
+            float[] dn1 = Scratch("dn", T * H, clear: true);
             float[] dout = Dropped(dx, a.AttentionMask);
             Linear.Backward(
                 datt, G(p + "self_attn.o_proj.weight"), null, dout, a.Att, P(p + "self_attn.o_proj.weight"), T, QD, H);
@@ -335,15 +358,32 @@ public sealed class TrainableDecoder
         public float[]? MlpMask { get; set; }
     }
 
+    // An array of exactly n floats kept under its name from step to step; zeroed if asked (for
+    // buffers that are added into), else left holding the last step's values to be overwritten.
+    private float[] Scratch(string name, int n, bool clear)
+    {
+        if (!_scratch.TryGetValue(name, out float[]? b) || b.Length != n)
+        {
+            return _scratch[name] = new float[n];
+        }
+
+        if (clear)
+        {
+            Array.Clear(b);
+        }
+
+        return b;
+    }
+
     // The gradient reaching a block's output through its dropout mask (itself without one).
-    private static float[] Dropped(float[] dy, float[]? mask)
+    private float[] Dropped(float[] dy, float[]? mask)
     {
         if (mask is null)
         {
             return dy;
         }
 
-        float[] d = new float[dy.Length];
+        float[] d = Scratch("dropped", dy.Length, clear: false);
         DropoutLayer.Backward(d, dy, mask);
         return d;
     }

@@ -21,6 +21,15 @@ internal static unsafe partial class OpenBlas
         Sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, 1f,
             a, transA ? m : k, b, transB ? k : n, beta, c, n);
 
+    /// <summary>
+    /// C = alpha·op(A)·op(B) + beta·C on strided row-major views (lda, ldb, ldc: the distance
+    /// between rows), so that one head's columns of a [tokens, heads·d] tensor are read in place.
+    /// </summary>
+    public static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc) =>
+        Sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha,
+            a, lda, b, ldb, beta, c, ldc);
+
     private static bool Load()
     {
         if (string.Equals(Environment.GetEnvironmentVariable("PADELLM_BLAS"), "off", StringComparison.OrdinalIgnoreCase)

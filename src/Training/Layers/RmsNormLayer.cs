@@ -24,7 +24,7 @@ public static class RmsNormLayer
     /// <param name="dx">Accumulated into (+=): the residual stream's gradient.</param>
     public static void Backward(float[] dx, float[] dw, float[] dy, float[] x, float[] rstd, float[] w, int rows, int d)
     {
-        float[] g = new float[d];
+        Span<float> g = stackalloc float[d], dyx = stackalloc float[d];
         for (int t = 0; t < rows; t++)
         {
             ReadOnlySpan<float> xr = x.AsSpan(t * d, d), dyr = dy.AsSpan(t * d, d);
@@ -32,11 +32,10 @@ public static class RmsNormLayer
             float r = rstd[t];
             TensorPrimitives.Multiply(dyr, w, g);
             float gx = TensorPrimitives.Dot(g, xr);
-            for (int i = 0; i < d; i++)
-            {
-                dxr[i] += (r * g[i]) - (xr[i] * r * r * r * gx / d);
-                dw[i] += dyr[i] * xr[i] * r;
-            }
+            TensorPrimitives.MultiplyAdd(g, r, dxr, dxr);                  // dx += r·g
+            TensorPrimitives.MultiplyAdd(xr, -r * r * r * gx / d, dxr, dxr); //    − x·r³·(g·x)/d
+            TensorPrimitives.Multiply(dyr, xr, dyx);
+            TensorPrimitives.MultiplyAdd(dyx, r, dw, dw);                   // dw += dy ⊙ x·r
         }
     }
 }

@@ -20,9 +20,7 @@ public sealed class Azurite : IDisposable
     public Azurite()
     {
         string exe = Executable ?? throw new InvalidOperationException(MissingReason);
-        BlobPort = FreePort();
-        QueuePort = FreePort();
-        TablePort = FreePort();
+        (BlobPort, QueuePort, TablePort) = FreePorts();
         var start = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,
@@ -119,11 +117,28 @@ public sealed class Azurite : IDisposable
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static int FreePort()
+    // Three distinct free ports: each listener stays open until all three are chosen, since a port
+    // released at once may be handed out again by the next bind (two services on one port hang Azurite).
+    private static (int, int, int) FreePorts()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (TcpListener l in listeners)
+            {
+                l.Start();
+            }
+
+            int[] ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (TcpListener l in listeners)
+            {
+                l.Stop();
+            }
+        }
     }
 
     private static bool Listening(int port)
