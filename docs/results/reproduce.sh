@@ -7,6 +7,7 @@
 #   docs/results/reproduce.sh models  # the shipped models: resume-zh, conll03-en's 2nd and 3rd cycles; Resume + dropout
 #   docs/results/reproduce.sh eval-models  # their dev scores, mentions copied and free; plots
 #   docs/results/reproduce.sh count-bias   # count calibration on the shipped CoNLL-2003 model
+#   docs/results/reproduce.sh wide         # a wider, deeper CoNLL-2003 model (hours; resumable)
 # Runs live in runs/ (ignored by git). Each training run uses one core (DOTNET_PROCESSOR_COUNT=1:
 # the trainer gains nothing from a second core at this model size, so two runs at once use the
 # machine fully); set JOBS=1 to run them one after another.
@@ -103,6 +104,12 @@ train_models() {
   ev resume "$R/resume-zh-dropout" resume-zh-dropout-copy-batch batch
 }
 
+train_wide() {
+  # A wider, deeper CoNLL-2003 model (11.4M parameters) on both cores, resumable across sessions.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format padellm --config "$C/conll03-en-wide.json" \
+    --tokenizer models/conll03-en --out "$R/conll03-en-wide" --resume
+}
+
 count_bias() {
   # Count calibration on the shipped CoNLL-2003 model: the first 1,000 dev sentences at each β.
   local b
@@ -162,7 +169,8 @@ case "${1:-all}" in
   plots) plots ;;
   models) train_models ;;
   count-bias) count_bias ;;
+  wide) train_wide ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|all" >&2; exit 2 ;;
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|all" >&2; exit 2 ;;
 esac
