@@ -8,19 +8,7 @@ namespace PaDeLLM.Training.Tests;
 /// </summary>
 public class DropoutTests
 {
-    private static readonly PaDeLLM.Model.Checkpoints.ModelConfig Config = new()
-    {
-        Architecture = "LlamaForCausalLM",
-        HiddenSize = 32,
-        IntermediateSize = 48,
-        Layers = 2,
-        Heads = 4,
-        KvHeads = 2,
-        HeadDim = 8,
-        VocabSize = 60,
-        MaxPositions = 64,
-        TieWordEmbeddings = false,
-    };
+    private static readonly PaDeLLM.Model.Checkpoints.ModelConfig Config = TinyLlama.Config;
 
     private static List<TrainingSequence> Rows(int seed)
     {

@@ -248,19 +248,7 @@ public class TrainerResumeTests
     [Fact]
     public void A_resumed_run_continues_bit_for_bit()
     {
-        var config = new PaDeLLM.Model.Checkpoints.ModelConfig
-        {
-            Architecture = "LlamaForCausalLM",
-            HiddenSize = 32,
-            IntermediateSize = 48,
-            Layers = 2,
-            Heads = 4,
-            KvHeads = 2,
-            HeadDim = 8,
-            VocabSize = 60,
-            MaxPositions = 64,
-            TieWordEmbeddings = false,
-        };
+        var config = TinyLlama.Config;
         var rng = new Random(5);
         var rows = Enumerable.Range(0, 10).Select(_ =>
         {
