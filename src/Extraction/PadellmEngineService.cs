@@ -74,7 +74,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         {
             lock (_lru)
             {
-                return _lru.Sum(e => e.Cache.AllocatedBytes);
+                return _lru.Sum(e => e.RetainedBytes);
             }
         }
     }
@@ -214,11 +214,11 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
     {
         lock (_lru)
         {
-            long bytes = _lru.Sum(e => e.Cache.AllocatedBytes);
+            long bytes = _lru.Sum(e => e.RetainedBytes);
             while (_lru.Count > 1 && (_lru.Count > CacheEntries || bytes > CacheBytes))
             {
                 TextEntry last = _lru.Last!.Value;
-                bytes -= last.Cache.AllocatedBytes;
+                bytes -= last.RetainedBytes;
                 _lru.RemoveLast();
                 _texts.Remove((last.Text, last.Language));
             }
@@ -258,6 +258,33 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
                 }
 
                 return _prefix;
+            }
+        }
+
+        /// <summary>
+        /// The K/V this entry keeps alive: its prefix and its label branches with their ancestors. A
+        /// mention call's own branch is garbage once answered, so it does not count (the cache's
+        /// running total of everything ever allocated would grow with every call).
+        /// </summary>
+        public long RetainedBytes
+        {
+            get
+            {
+                var nodes = new HashSet<KvNode>(ReferenceEqualityComparer.Instance);
+                lock (_branches)
+                {
+                    if (_prefix is { IsCompletedSuccessfully: true } p)
+                    {
+                        nodes.UnionWith(p.Result.Item1.Path());
+                    }
+
+                    foreach (LabelBranch b in _branches.Values)
+                    {
+                        nodes.UnionWith(b.Node.Path());
+                    }
+                }
+
+                return nodes.Sum(n => n.AllocatedBytes);
             }
         }
 

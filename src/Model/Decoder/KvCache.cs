@@ -1,6 +1,10 @@
 namespace PaDeLLM.Model.Decoder;
 
-/// <summary>Creates prefix-tree roots for one model and accounts for the memory the tree holds.</summary>
+/// <summary>
+/// Creates prefix-tree roots for one model and counts the K/V its nodes have allocated (less what
+/// branched nodes gave back); what a tree still keeps alive is the sum of its live nodes'
+/// <see cref="KvNode.AllocatedBytes"/>, since a finished leaf is freed by the collector unseen.
+/// </summary>
 public sealed class KvCache
 {
     /// <summary>Most floats in one chunk: 64 KB, under the 85,000-byte large-object threshold.</summary>

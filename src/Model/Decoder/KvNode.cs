@@ -162,6 +162,9 @@ public sealed class KvNode
         }
     }
 
+    /// <summary>The bytes of K/V this node itself holds (its ancestors' not included).</summary>
+    public long AllocatedBytes => 2L * _keys.Length * _capacity * Cache.KvDim * sizeof(float);
+
     internal void Commit(ReadOnlySpan<int> tokens)
     {
         foreach (int t in tokens)
