@@ -9,10 +9,9 @@ namespace PaDeLLM.Extraction;
 /// counts tilted by e^(β·n), the digit n's probability multiplied by e^(βn) (only single-digit
 /// tokens are tilted). A count whose digit the tilt chose ends there, at the most probable stop
 /// token, since the model's own continuation was written for another count; any other count
-/// goes on greedily. A model trained from scratch
-/// under-counts — it stops at fewer mentions than the text has, and most of its lost recall is
-/// a count of 0 — and β &gt; 0, tuned on dev, trades a little precision for that recall. The
-/// probabilities recorded stay the model's own.
+/// goes on greedily. The probabilities recorded stay the model's own. Meant for a model that
+/// under-counts; on the shipped CoNLL-2003 model it buys recall with more precision than it gains
+/// (docs/results, "Count calibration does not pay"), so it is off unless asked for.
 /// </summary>
 public sealed class CountCalibration : ITokenConstraint
 {
@@ -71,8 +70,9 @@ public sealed class CountCalibration : ITokenConstraint
             return generated.Count == 1 && _tilted.TryGetValue(generated, out _) ? BestStop(logits) : greedy;
         }
 
+        // Untilted tokens keep their logit; every digit, the greedy one too, is scored with its tilt.
         int best = greedy;
-        double bestScore = logits[best] + Tilt(best);
+        double bestScore = logits[greedy];
         for (int i = 0; i < _digits.Length; i++)
         {
             double score = logits[_digits[i]] + (Bias * _values[i]);
@@ -99,11 +99,5 @@ public sealed class CountCalibration : ITokenConstraint
         }
 
         return best;
-    }
-
-    private double Tilt(int id)
-    {
-        int i = Array.IndexOf(_digits, id);
-        return i < 0 ? 0 : Bias * _values[i];
     }
 }

@@ -14,9 +14,8 @@ public class LinearTests(ITestOutputHelper output)
     [InlineData(true)]
     public void Forward_and_backward_equal_the_definition(bool blas)
     {
-        if (blas && !OpenBlas.Available)
+        if (BlasCase.Unavailable(blas, output))
         {
-            output.WriteLine("SKIPPED: libopenblas.so.0 is not on this machine (apt-get install libopenblas0-pthread)");
             return;
         }
 

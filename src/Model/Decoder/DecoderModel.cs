@@ -85,7 +85,7 @@ public sealed unsafe class DecoderModel : IDisposable
         float[] gate = Rent(total * ff), up = Rent(total * ff);
         try
         {
-            Run(segments, total, tokens, rowSegment, rowIndex, allPositions, x, norm, delta, q, attn, k, v, gate, up);
+            Run(segments, total, tokens, rowSegment, rowIndex, x, norm, delta, q, attn, k, v, gate, up);
             if (!logits.IsEmpty)
             {
                 Logits(segments, total, allPositions, x.AsSpan(0, total * h), logits);
@@ -103,7 +103,7 @@ public sealed unsafe class DecoderModel : IDisposable
     private static float[] Rent(int length) => ArrayPool<float>.Shared.Rent(length);
 
     private void Run(
-        IReadOnlyList<Segment> segments, int total, int[] tokens, int[] rowSegment, int[] rowIndex, bool allPositions,
+        IReadOnlyList<Segment> segments, int total, int[] tokens, int[] rowSegment, int[] rowIndex,
         float[] xs, float[] norms, float[] deltas, float[] q, float[] attn, float[] k, float[] v, float[] gates,
         float[] ups)
     {

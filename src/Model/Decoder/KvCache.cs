@@ -1,16 +1,14 @@
 namespace PaDeLLM.Model.Decoder;
 
 /// <summary>
-/// Creates prefix-tree roots for one model and counts the K/V its nodes have allocated (less what
-/// branched nodes gave back); what a tree still keeps alive is the sum of its live nodes'
-/// <see cref="KvNode.AllocatedBytes"/>, since a finished leaf is freed by the collector unseen.
+/// Creates prefix-tree roots for one model and sets how their K/V is laid out. What a tree keeps
+/// alive is the sum of its live nodes' <see cref="KvNode.AllocatedBytes"/>: a finished leaf is
+/// freed by the collector unseen, so no running total here could say it.
 /// </summary>
 public sealed class KvCache
 {
     /// <summary>Most floats in one chunk: 64 KB, under the 85,000-byte large-object threshold.</summary>
     private const int ChunkFloats = 16 * 1024;
-
-    private long _bytes;
 
     /// <param name="layers">The model's decoder layers.</param>
     /// <param name="kvDim">Floats per position of one layer's keys (and of its values).</param>
@@ -37,8 +35,6 @@ public sealed class KvCache
 
     public int Nodes { get; private set; }
 
-    public long AllocatedBytes => Interlocked.Read(ref _bytes);
-
     public KvNode CreateRoot() => Track(new KvNode(this, null));
 
     internal KvNode Track(KvNode node)
@@ -46,6 +42,4 @@ public sealed class KvCache
         Nodes++;
         return node;
     }
-
-    internal void AddBytes(long bytes) => Interlocked.Add(ref _bytes, bytes);
 }

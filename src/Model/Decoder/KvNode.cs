@@ -105,7 +105,6 @@ public sealed class KvNode
         int kvDim = Cache.KvDim;
         int needed = Length + extra;
         int chunk = Cache.ChunkTokens;
-        long grown = 0;
         while (_capacity < needed)
         {
             int chunks = _keys[0].Count;
@@ -122,7 +121,6 @@ public sealed class KvNode
                 }
 
                 _capacity += size - last;
-                grown += size - last;
             }
             else
             {
@@ -134,11 +132,9 @@ public sealed class KvNode
                 }
 
                 _capacity += size;
-                grown += size;
             }
         }
 
-        Cache.AddBytes(2L * _keys.Length * grown * kvDim * sizeof(float));
     }
 
     /// <summary>Stores the key and value of this node's position <paramref name="index"/> in one layer.</summary>
@@ -182,28 +178,19 @@ public sealed class KvNode
 
         int chunk = Cache.ChunkTokens;
         int chunks = (Length + chunk - 1) / chunk;
-        int lastLength = Length - ((chunks - 1) * chunk);
-        long freed = 0;
+        int last = (Length - ((chunks - 1) * chunk)) * Cache.KvDim; // floats of the last chunk in use
         for (int l = 0; l < _keys.Length; l++)
         {
-            for (int c = _keys[l].Count - 1; c >= chunks; c--)
-            {
-                freed += _keys[l][c].Length + _values[l][c].Length;
-                _keys[l].RemoveAt(c);
-                _values[l].RemoveAt(c);
-            }
-
+            _keys[l].RemoveRange(chunks, _keys[l].Count - chunks);
+            _values[l].RemoveRange(chunks, _values[l].Count - chunks);
             if (chunks > 0)
             {
-                int kvDim = Cache.KvDim;
-                freed += 2L * (_keys[l][^1].Length - (lastLength * kvDim));
-                _keys[l][^1] = _keys[l][^1].AsSpan(0, lastLength * kvDim).ToArray();
-                _values[l][^1] = _values[l][^1].AsSpan(0, lastLength * kvDim).ToArray();
+                _keys[l][^1] = _keys[l][^1].AsSpan(0, last).ToArray();
+                _values[l][^1] = _values[l][^1].AsSpan(0, last).ToArray();
             }
         }
 
         _capacity = Length;
-        Cache.AddBytes(-freed * sizeof(float));
     }
 
     private static float[] Grown(float[] chunk, int length)
