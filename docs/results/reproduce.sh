@@ -8,6 +8,8 @@
 #   docs/results/reproduce.sh eval-models  # their dev scores, mentions copied and free; plots
 #   docs/results/reproduce.sh count-bias   # count calibration on the shipped CoNLL-2003 model
 #   docs/results/reproduce.sh wide         # a wider, deeper CoNLL-2003 model (hours; resumable)
+#   docs/results/reproduce.sh zh           # Resume after MSRA: one Chinese model on MSRA + Resume, then Resume alone
+#   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 # Runs live in runs/ (ignored by git). Each training run uses one core (DOTNET_PROCESSOR_COUNT=1:
 # the trainer gains nothing from a second core at this model size, so two runs at once use the
 # machine fully); set JOBS=1 to run them one after another.
@@ -98,7 +100,8 @@ train_models() {
   one train --dataset conll03 --format padellm --config "$C/conll03-en-cycle2.json" --init "$R/conll03-en-cycle1" --out "$R/conll03-en-cycle2" --resume
   # A third cycle (6,000 steps from lr 1.5e-3, seed 3) from the second's F32 weights: the shipped model.
   one train --dataset conll03 --format padellm --config "$C/conll03-en-cycle3.json" --init "$R/conll03-en-cycle2" --out "$R/conll03-en-cycle3" --resume
-  "$P" model export --model "$R/conll03-en-cycle3" --out models/conll03-en --dtype bf16
+  # The shipped model: the mean of the second and third cycles' final weights (checkpoint averaging).
+  "$P" model export --model "$R/conll03-en-cycle2" --model "$R/conll03-en-cycle3" --out models/conll03-en --dtype bf16
   # Resume with residual dropout 0.1 (not shipped: 56.61 against 57.19 without).
   one train --dataset resume --format padellm --config "$C/resume-zh-dropout.json" --out "$R/resume-zh-dropout" --resume
   ev resume "$R/resume-zh-dropout" resume-zh-dropout-copy-batch batch
@@ -108,6 +111,34 @@ train_wide() {
   # A wider, deeper CoNLL-2003 model (11.4M parameters) on both cores, resumable across sessions.
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format padellm --config "$C/conll03-en-wide.json" \
     --tokenizer models/conll03-en --out "$R/conll03-en-wide" --resume
+}
+
+train_zh() {
+  # Stage 1: MSRA (46,364 sentences) and Resume train together, each under its own prompts, both cores.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm --config "$C/zh-msra-resume.json" \
+    --out "$R/zh-msra-resume" --resume
+  # Stage 2: Resume alone from stage 1's weights (its tokenizer comes with them).
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm --config "$C/resume-zh-msra-finetune.json" \
+    --init "$R/zh-msra-resume" --out "$R/resume-zh-msra" --resume
+  "$P" model export --model "$R/resume-zh-msra" --out "$R/resume-zh-msra-bf16" --dtype bf16
+  ev resume "$R/resume-zh-msra-bf16" resume-zh-msra-copy-batch batch
+}
+
+train_table3() {
+  # AutoReg_Struct and AutoReg_Aug trained like PaDeLLM's shipped runs, to the end of the same schedule:
+  # the copy-aligned tokenizer of the PaDeLLM run, the prompt loss, CoNLL-2003 4,500 steps (conll03-en's
+  # first cycle), Resume 4,000 (resume-zh). Two runs at a time, one core each.
+  t3() { one train --dataset "$1" --format "$2" --config "$3" --tokenizer "$4" --out "$R/$1-$2-levers" --resume; }
+  local conll=("$C/conll03-padellm-v2k-copy-prompt1.json" "$R/conll03-padellm-v2k-copy")
+  local resume=("$C/resume-zh.json" "$R/resume-zh")
+  t3 conll03 struct "${conll[@]}" & t3 conll03 aug "${conll[@]}"; wait
+  t3 resume struct "${resume[@]}" & t3 resume aug "${resume[@]}"; wait
+  local ds f
+  for ds in conll03 resume; do
+    for f in struct aug; do
+      ev "$ds" "$R/$ds-$f-levers" "$ds-$f-levers" autoreg "$f" --out "docs/results/$ds-$f-levers-dev.json"
+    done
+  done
 }
 
 count_bias() {
@@ -170,7 +201,10 @@ case "${1:-all}" in
   models) train_models ;;
   count-bias) count_bias ;;
   wide) train_wide ;;
+  zh) train_zh ;;
+  table3) train_table3 ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|all" >&2; exit 2 ;;
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|zh|table3|all" >&2
+     exit 2 ;;
 esac

@@ -28,14 +28,15 @@ public sealed class AloneSteps(
 
     public Task<IReadOnlyList<CountAnswer>> CountAsync(string text, LabelSchema schema)
     {
-        limits.EnsureFits(
-            schema.Labels.Select(l => tokenizer.Encode(CountPrompt.Build(text, l, schema.Language))),
-            model.Config.ContextLength);
+        var prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToList();
+        var encoded = prompts.Select(tokenizer.Encode).ToList(); // once: checked for length, then decoded
+        limits.EnsureFits(encoded, model.Config.ContextLength);
         var answers = new List<CountAnswer>();
-        foreach (EntityLabel label in schema.Labels)
+        for (int i = 0; i < prompts.Count; i++)
         {
-            string prompt = CountPrompt.Build(text, label, schema.Language);
-            GenerationResult r = Alone(prompt, limits.MaxCountTokens, stops.Count, counts, ref _slowestCount);
+            EntityLabel label = schema.Labels[i];
+            string prompt = prompts[i];
+            GenerationResult r = Alone(encoded[i], limits.MaxCountTokens, stops.Count, counts, ref _slowestCount);
             (string output, Parsed<int> count) = OutputReader.Count(r, tokenizer, stops.Eos, limits.MaxCount);
             _contexts[label.Key] = prompt + output;
             answers.Add(OutputReader.CountAnswer(label.Key, count, r));
@@ -51,19 +52,20 @@ public sealed class AloneSteps(
         var answers = calls.Select(c =>
         {
             string prompt = _contexts[c.Label] + PromptTemplate.For(schema.Language).MentionMarker(c.K);
+            int[] ids = tokenizer.Encode(prompt);
             return OutputReader.MentionAnswer(
-                c, Alone(prompt, limits.MaxMentionTokens, stops.Mention, constraint, ref _slowestMention), tokenizer);
+                c, Alone(ids, limits.MaxMentionTokens, stops.Mention, constraint, ref _slowestMention), tokenizer);
         }).ToList();
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(answers);
     }
 
     private GenerationResult Alone(
-        string prompt, int maxNew, IReadOnlySet<int> stopAt, ITokenConstraint? constraint, ref double slowest)
+        int[] prompt, int maxNew, IReadOnlySet<int> stopAt, ITokenConstraint? constraint, ref double slowest)
     {
         var clock = Stopwatch.StartNew();
         var generator = new GreedyGenerator(model);
         GenerationResult r = generator.Generate(
-            [new GenerationRequest(model.NewCache().CreateRoot(), tokenizer.Encode(prompt), maxNew, stopAt)
+            [new GenerationRequest(model.NewCache().CreateRoot(), prompt, maxNew, stopAt)
             {
                 Constraint = constraint,
             }])[0];

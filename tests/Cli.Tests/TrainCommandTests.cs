@@ -96,6 +96,78 @@ public class TrainCommandTests
         Assert.Contains("dev (2 sentences, autoreg)", stderr);
     }
 
+    [SharedDataFact]
+    public void Several_datasets_train_one_model_each_with_its_own_prompts_the_last_naming_its_labels()
+    {
+        using var dir = new TempDir();
+        string config = dir.File(
+            "tiny.json", Tiny(("\"steps\": 4", "\"steps\": 2"), ("\"dev_sentences\": 2", "\"dev_sentences\": 1")));
+        string output = Path.Combine(dir.Path, "model");
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03,resume", "--config", config,
+            "--out", output, "--max-sentences", "20", "--data", SharedData.DataDir);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("conll03 20 + resume 20 sentences (padellm) -> 40 rows", stderr);
+
+        // The model answers in the last dataset's labels, and was evaluated on its dev set.
+        JsonNode labels = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "labels.json")))!;
+        Assert.Equal("resume", (string)labels["name"]!);
+        Assert.Equal("zh", (string)labels["language"]!);
+        Assert.Contains("TITLE", labels.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("MISC", labels.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("dev (1 sentences, batch)", stderr);
+
+        // One tokenizer learnt from both datasets: Chinese characters are pieces, not byte fallback.
+        var tokenizer = PaDeLLM.Tokenizers.HuggingFace.HfTokenizer.Load(Path.Combine(output, "tokenizer.json"));
+        Assert.InRange(tokenizer.Encode("公司").Length, 1, 2); // byte fallback would be 6
+    }
+
+    [SharedDataFact]
+    public void Sigterm_stops_training_after_its_step_with_a_checkpoint_a_resume_continues()
+    {
+        using var dir = new TempDir();
+        string config = dir.File("tiny.json", Tiny(
+            ("\"steps\": 4", "\"steps\": 100000"), ("\"checkpoint_every\": 2", "\"checkpoint_every\": 100000")));
+        string output = Path.Combine(dir.Path, "model");
+        string log = Path.Combine(output, "train_log.jsonl");
+        using var train = new PadellmProcess("train", "--dataset", "conll03", "--config", config, "--out", output,
+            "--max-sentences", "40", "--data", SharedData.DataDir);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        bool Started() => File.Exists(log) && new FileInfo(log).Length > 0;
+        while (!Started() && !train.HasExited && waited.Elapsed.TotalMinutes < 2)
+        {
+            Thread.Sleep(100);
+        }
+
+        Assert.False(train.HasExited, train.Error);
+        train.StopAsync(TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("continue with --resume", train.Error);
+
+        // No checkpoint was due: the one on disk is the stop's, at the step the log ends on.
+        int saved = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trainer_state.json")))!["step"]!;
+        int[] steps = File.ReadAllLines(log).Select(l => (int)JsonNode.Parse(l)!["step"]!).ToArray();
+        Assert.Equal(Enumerable.Range(1, saved), steps);
+
+        var resumed = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output,
+            "--max-sentences", "40", "--data", SharedData.DataDir, "--resume", "--until-step", $"{saved + 1}");
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Assert.Contains($"step {saved}/100000", resumed.Err);
+        Assert.Equal(saved + 1, File.ReadAllLines(log).Length);
+    }
+
+    private static string Tiny(params (string From, string To)[] edits) =>
+        edits.Aggregate(TinyConfig, (c, e) => c.Replace(e.From, e.To, StringComparison.Ordinal));
+
+    [Fact]
+    public void Init_and_tokenizer_together_are_a_clear_error()
+    {
+        using var dir = new TempDir();
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--out", dir.Path,
+            "--init", dir.Path, "--tokenizer", dir.Path);
+        Assert.Equal(2, exit);
+        Assert.Contains("--init and --tokenizer exclude each other", stderr);
+    }
+
     [Fact]
     public void A_bad_config_is_a_clear_error()
     {

@@ -30,6 +30,42 @@ public sealed class ModelExportTests(SyntheticModelFixture trained)
         }
     }
 
+    [Fact]
+    public void Several_models_export_their_mean_and_must_share_a_tokenizer()
+    {
+        using var dir = new TempDir();
+        string single = Path.Combine(dir.Path, "single"), twice = Path.Combine(dir.Path, "twice");
+        Assert.Equal(0, Export(out _, "--model", trained.Directory, "--out", single, "--dtype", "f32"));
+        Assert.Equal(0, Export(out string said, "--model", trained.Directory, "--model", trained.Directory,
+            "--out", twice, "--dtype", "f32"));
+        Assert.Contains("the mean of 2 models' weights", said);
+
+        // A model averaged with itself is itself, bit for bit (the arithmetic is the mean's own test).
+        Assert.Equal(File.ReadAllBytes(Path.Combine(single, "model.safetensors")),
+            File.ReadAllBytes(Path.Combine(twice, "model.safetensors")));
+
+        string other = Path.Combine(dir.Path, "other-tokenizer");
+        Directory.CreateDirectory(other);
+        foreach (string f in Directory.GetFiles(single))
+        {
+            File.Copy(f, Path.Combine(other, Path.GetFileName(f)));
+        }
+
+        File.AppendAllText(Path.Combine(other, "tokenizer.json"), " ");
+        Assert.Equal(2, Export(out string refused, "--model", single, "--model", other,
+            "--out", Path.Combine(dir.Path, "mixed")));
+        Assert.Contains("its tokenizer.json differs", refused);
+    }
+
+    private static int Export(out string stderr, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = Cli.CliApp.Run(["model", "export", .. args], new Cli.CliContext(output, error, interactive: false));
+        stderr = error.ToString();
+        return exit;
+    }
+
     private static List<(string, string)> Entities(string model, string text)
     {
         var stdout = new StringWriter();

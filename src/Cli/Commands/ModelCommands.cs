@@ -12,36 +12,71 @@ internal static class ModelCommands
 {
     public static Command Create(CliContext ctx) => new("model", "Run a Llama/Qwen2/Mistral checkpoint directly on token ids; export one") { Logits(ctx), Generate(ctx), Export(ctx) };
 
-    /// <summary><c>padellm model export --model DIR --out DIR [--dtype bf16|f32]</c>: a model directory for shipping (weights, config, tokenizer, labels).</summary>
+    /// <summary>
+    /// <c>padellm model export --model DIR [--model DIR…] --out DIR [--dtype bf16|f32]</c>: a model directory
+    /// for shipping (weights, config, tokenizer, labels); several models give their weights' mean.
+    /// </summary>
     private static Command Export(CliContext ctx)
     {
-        var model = ModelOption();
+        var models = new Option<string[]>("--model")
+        {
+            Description = "checkpoint directory; given more than once, the models' weights are averaged "
+                + "(checkpoint averaging: one shape, one tokenizer)",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
         var output = new Option<string>("--out") { Description = "directory to write", Required = true };
-        var dtype = new Option<string>("--dtype") { Description = "bf16 (half the size) or f32", DefaultValueFactory = _ => "bf16" }.AcceptOnlyFromAmong("bf16", "f32");
-        var command = new Command("export", "Write a model directory with the weights in BF16 or F32, its tokenizer and labels (no optimizer state)") { model, output, dtype };
+        var dtype = new Option<string>("--dtype")
+        {
+            Description = "bf16 (half the size) or f32",
+            DefaultValueFactory = _ => "bf16",
+        }.AcceptOnlyFromAmong("bf16", "f32");
+        var command = new Command("export",
+            "Write a model directory with the weights in BF16 or F32, its tokenizer and labels (no optimizer state)")
+        {
+            models, output, dtype,
+        };
         command.SetAction(r =>
         {
-            string from = r.GetValue(model)!, to = r.GetValue(output)!;
-            if (Path.GetFullPath(from) == Path.GetFullPath(to))
+            string[] from = r.GetValue(models)!;
+            string to = r.GetValue(output)!;
+            if (from.Any(f => Path.GetFullPath(f) == Path.GetFullPath(to)))
             {
                 throw new UsageException("--out must differ from --model");
             }
 
+            foreach (string other in from.Skip(1))
+            {
+                if (!File.ReadAllBytes(Path.Combine(other, "tokenizer.json"))
+                    .SequenceEqual(File.ReadAllBytes(Path.Combine(from[0], "tokenizer.json"))))
+                {
+                    throw new UsageException(
+                        $"--model {other}: its tokenizer.json differs from {from[0]}'s; "
+                        + "only models of one tokenizer average");
+                }
+            }
+
             bool bf16 = r.GetValue(dtype) == "bf16";
-            Training.TrainableDecoder decoder = Training.TrainableDecoder.Load(from);
-            JsonNode config = JsonNode.Parse(File.ReadAllText(Path.Combine(from, "config.json")))!;
+            Training.TrainableDecoder decoder = from.Length == 1
+                ? Training.TrainableDecoder.Load(from[0])
+                : Training.CheckpointAverage.Of(from.Select(Training.TrainableDecoder.Load).ToList(), from);
+            JsonNode config = JsonNode.Parse(File.ReadAllText(Path.Combine(from[0], "config.json")))!;
             config["torch_dtype"] = bf16 ? "bfloat16" : "float32";
-            decoder.Save(to, bf16 ? Model.Numerics.DType.BF16 : Model.Numerics.DType.F32, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            decoder.Save(to, bf16 ? Model.Numerics.DType.BF16 : Model.Numerics.DType.F32,
+                config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             foreach (string file in new[] { "tokenizer.json", "tokenizer.model", "tokenizer_config.json", "labels.json" })
             {
-                if (File.Exists(Path.Combine(from, file)))
+                if (File.Exists(Path.Combine(from[0], file)))
                 {
-                    File.Copy(Path.Combine(from, file), Path.Combine(to, file), overwrite: true);
+                    File.Copy(Path.Combine(from[0], file), Path.Combine(to, file), overwrite: true);
                 }
             }
 
             long bytes = new FileInfo(Path.Combine(to, "model.safetensors")).Length;
-            ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{decoder.Parameters.Values.Sum(p => (long)p.Length) / 1e6:F1}M parameters -> {to} ({(bf16 ? "BF16" : "F32")}, {bytes / 1e6:F1} MB)"));
+            string averaged = from.Length == 1 ? "" : $" (the mean of {from.Length} models' weights)";
+            ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{decoder.Parameters.Values.Sum(p => (long)p.Length) / 1e6:F1}M parameters{averaged}"
+                + $" -> {to} ({(bf16 ? "BF16" : "F32")}, {bytes / 1e6:F1} MB)"));
             return 0;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using PaDeLLM.Extraction;
 using PaDeLLM.Model.Decoder;
@@ -24,7 +25,12 @@ internal static class TrainCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var dataset = new Option<string>("--dataset") { Description = "dataset name", Required = true };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "dataset name; several, comma-separated, train one model on all of them (each sentence "
+                + "with its own dataset's prompts), the last naming the model's labels and its dev set",
+            Required = true,
+        };
         var format = new Option<string>("--format")
         {
             Description = "padellm, struct or aug",
@@ -59,10 +65,20 @@ internal static class TrainCommand
         {
             dataset, format, config, output, tokenizerDir, resume, maxSentences, untilStep, init, data,
         };
-        command.SetAction(r => Run(ctx, r.GetValue(dataset)!, r.GetValue(format)!, TrainConfig.Load(r.GetValue(config)),
-            r.GetValue(output)!, r.GetValue(init) ?? r.GetValue(tokenizerDir), r.GetValue(resume),
-            r.GetValue(maxSentences), r.GetValue(untilStep), r.GetValue(init),
-            DataDirectory.Resolve(r.GetValue(data)!)));
+        command.SetAction(r =>
+        {
+            // --init brings its model's tokenizer: the weights' embedding rows are its ids.
+            if (r.GetValue(init) is not null && r.GetValue(tokenizerDir) is not null)
+            {
+                throw new UsageException(
+                    "--init and --tokenizer exclude each other: --init uses its model's tokenizer");
+            }
+
+            return Run(ctx, r.GetValue(dataset)!, r.GetValue(format)!, TrainConfig.Load(r.GetValue(config)),
+                r.GetValue(output)!, r.GetValue(init) ?? r.GetValue(tokenizerDir), r.GetValue(resume),
+                r.GetValue(maxSentences), r.GetValue(untilStep), r.GetValue(init),
+                DataDirectory.Resolve(r.GetValue(data)!));
+        });
         return command;
     }
 
@@ -79,22 +95,42 @@ internal static class TrainCommand
         string? initDir,
         string dataDir)
     {
-        DatasetInfo info = DatasetCatalog.Get(datasetName);
-        List<Sentence> train = info.Read(dataDir, DatasetSplit.Train);
-        if (maxSentences is int n)
-        {
-            train = train.Take(n).ToList();
-        }
-
         if (untilStep is <= 0)
         {
             throw new UsageException($"--until-step must be a positive step number, not {untilStep}");
         }
 
+        DatasetInfo[] infos = datasetName
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(DatasetCatalog.Get).ToArray();
+        if (infos.Length == 0)
+        {
+            throw new UsageException("--dataset: no dataset named");
+        }
+
+        DatasetInfo info = infos[^1]; // the model's labels and dev set
         ITrainingFormat format = TrainingFormats.Create(formatName, info.Schema);
 
-        // Each sentence's examples, reformulated once: the tokenizer's corpus and the training rows.
-        List<List<TrainingExample>> examples = train.Select((s, i) => format.Reformulate(s, i).ToList()).ToList();
+        // Each sentence's examples, reformulated once under its own dataset's schema and prompts:
+        // the tokenizer's corpus and the training rows.
+        var examples = new List<List<TrainingExample>>();
+        var sentenceCounts = new List<string>();
+        foreach (DatasetInfo source in infos)
+        {
+            List<Sentence> train = source.Read(dataDir, DatasetSplit.Train);
+            if (maxSentences is int n)
+            {
+                train = train.Take(n).ToList();
+            }
+
+            ITrainingFormat sourceFormat = TrainingFormats.Create(formatName, source.Schema);
+            foreach (Sentence sentence in train)
+            {
+                examples.Add(sourceFormat.Reformulate(sentence, examples.Count).ToList());
+            }
+
+            sentenceCounts.Add($"{source.Name} {train.Count:N0}");
+        }
         Directory.CreateDirectory(outDir);
         string tokenizerPath = Path.Combine(outDir, "tokenizer.json");
         if (tokenizerDir is not null)
@@ -141,7 +177,7 @@ internal static class TrainCommand
                         cfg.Model(tokenizer.VocabSize, tokenizer.BosId, tokenizer.EosId!.Value), (int)cfg.Train.Seed),
                 rows,
                 cfg.Train);
-        ctx.Error.WriteLine($"{info.Name}/{format.Name}: {train.Count:N0} sentences -> {rows.Count:N0} rows, "
+        ctx.Error.WriteLine($"{string.Join(" + ", sentenceCounts)} sentences ({format.Name}) -> {rows.Count:N0} rows, "
             + $"{rows.Sum(x => (long)x.Length):N0} tokens; "
             + $"{trainer.Model.Parameters.Values.Sum(p => (long)p.Length) / 1e6:F1}M parameters; "
             + $"step {trainer.Step}/{cfg.Train.Steps}");
@@ -189,6 +225,13 @@ internal static class TrainCommand
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+
+        // A stopping container or `kill` sends SIGTERM: the same clean stop, with a checkpoint.
+        using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, e =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        });
         string logPath = Path.Combine(outDir, "train_log.jsonl");
         int startStep = trainer.Step;
         if (resume)

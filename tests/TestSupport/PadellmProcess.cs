@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace PaDeLLM.Worker.Tests;
+namespace PaDeLLM.Tests;
 
 /// <summary>
 /// <c>padellm</c> as its own process (the CLI built beside the tests), so a test can kill it as
 /// an operator or a crash would: SIGKILL with no chance to clean up, or SIGTERM to stop it.
 /// </summary>
-internal sealed class PadellmProcess : IDisposable
+public sealed class PadellmProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _err = new();
