@@ -109,11 +109,23 @@ public sealed class TrainableDecoder
     /// Writes an HF-layout checkpoint (config.json + model.safetensors) that the inference engine
     /// loads; <paramref name="type"/> F32 or BF16 (round to nearest even).
     /// </summary>
-    public void Save(string directory, DType type, string configJson)
+    public void Save(string directory, DType type, string configJson) =>
+        Save(directory, type, configJson, "model.safetensors", null);
+
+    /// <param name="weightsFile">The weights' file name in <paramref name="directory"/>.</param>
+    /// <param name="metadata">Extra safetensors metadata (a checkpoint's step).</param>
+    public void Save(
+        string directory, DType type, string configJson, string weightsFile,
+        IReadOnlyDictionary<string, string>? metadata)
     {
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "config.json"), configJson);
         var writer = new SafetensorsWriter().AddMetadata("format", "pt");
+        foreach ((string key, string value) in metadata ?? new Dictionary<string, string>())
+        {
+            writer.AddMetadata(key, value);
+        }
+
         foreach ((string name, float[] values) in Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (type == DType.BF16)
@@ -126,7 +138,7 @@ public sealed class TrainableDecoder
             }
         }
 
-        writer.Save(Path.Combine(directory, "model.safetensors"));
+        writer.Save(Path.Combine(directory, weightsFile));
     }
 
     public void ZeroGradients()

@@ -122,6 +122,32 @@ public class TrainCommandTests
     }
 
     [SharedDataFact]
+    public void Snapshots_are_model_directories_that_average_into_one()
+    {
+        using var dir = new TempDir();
+        string config = dir.File("tiny.json", Tiny(
+            ("\"checkpoint_every\": 2", "\"checkpoint_every\": 1, \"snapshot_every\": 2"),
+            ("\"dev_sentences\": 2", "\"dev_sentences\": 0")));
+        string output = Path.Combine(dir.Path, "model");
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output,
+            "--max-sentences", "20", "--data", SharedData.DataDir);
+        Assert.True(exit == 0, stderr);
+        string[] snapshots = Directory.GetDirectories(Path.Combine(output, "steps")).Select(Path.GetFileName).Order()
+            .ToArray()!;
+        Assert.Equal(["2", "4"], snapshots);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(output, "model.safetensors")),
+            File.ReadAllBytes(Path.Combine(output, "steps", "4", "model.safetensors")));
+        Assert.Empty(Directory.GetFiles(output, "*.pending"));
+
+        string averaged = Path.Combine(dir.Path, "averaged");
+        var export = CliRunner.Run("model", "export", "--model", Path.Combine(output, "steps", "2"),
+            "--model", Path.Combine(output, "steps", "4"), "--out", averaged);
+        Assert.True(export.Exit == 0, export.Err);
+        var extract = CliRunner.Run("extract", "--model", averaged, "--text", "EU rejects German call .");
+        Assert.True(extract.Exit == 0, extract.Err);
+    }
+
+    [SharedDataFact]
     public void Sigterm_stops_training_after_its_step_with_a_checkpoint_a_resume_continues()
     {
         using var dir = new TempDir();

@@ -249,13 +249,7 @@ public class TrainerResumeTests
     public void A_resumed_run_continues_bit_for_bit()
     {
         var config = TinyLlama.Config;
-        var rng = new Random(5);
-        var rows = Enumerable.Range(0, 10).Select(_ =>
-        {
-            int[] t = Enumerable.Range(0, 12).Select(_ => rng.Next(60)).ToArray();
-            return TrainingSequence.Causal(t, t.Select((_, i) => i >= 4).ToArray());
-        }).ToList();
-        var options = new TrainerOptions { Steps = 12, BatchSize = 3, WarmupSteps = 3, LearningRate = 1e-2, Seed = 9 };
+        (List<TrainingSequence> rows, TrainerOptions options) = Rows();
 
         var straight = new Trainer(TrainableDecoder.Random(config, 1), rows, options);
         var straightLosses = Enumerable.Range(0, 12).Select(_ => straight.TrainStep().Loss).ToList();
@@ -276,5 +270,53 @@ public class TrainerResumeTests
         }
 
         Assert.Contains("rows", Assert.Throws<PaDeLLM.Model.Checkpoints.CheckpointException>(() => Trainer.Resume(dir.Path, rows.Take(5).ToList(), options)).Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_cut_short_by_a_crash_resumes_whole_never_torn()
+    {
+        (List<TrainingSequence> rows, TrainerOptions options) = Rows();
+        var trainer = new Trainer(TrainableDecoder.Random(TinyLlama.Config, 1), rows, options);
+        trainer.TrainStep();
+        trainer.TrainStep();
+        using var dir = new TempDir();
+        trainer.SaveCheckpoint(dir.Path);
+        trainer.TrainStep();
+        float[] atStep3 = (float[])trainer.Model.Parameters["model.norm.weight"].Clone();
+
+        // Killed while writing step 3's files (its state not yet written): step 2's checkpoint stands.
+        trainer.WritePendingCheckpoint(dir.Path);
+        File.Delete(Path.Combine(dir.Path, "trainer_state.json.pending"));
+        Trainer resumed = Trainer.Resume(dir.Path, rows, options);
+        Assert.Equal(2, resumed.Step);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.pending"));
+
+        // Killed among the renames (the weights moved, the moments and the state not): rolled forward.
+        trainer.WritePendingCheckpoint(dir.Path);
+        File.Move(
+            Path.Combine(dir.Path, "model.safetensors.pending"), Path.Combine(dir.Path, "model.safetensors"), true);
+        resumed = Trainer.Resume(dir.Path, rows, options);
+        Assert.Equal(3, resumed.Step);
+        Assert.Equal(atStep3, resumed.Model.Parameters["model.norm.weight"]);
+        Assert.Equal(trainer.TrainStep().Loss, resumed.TrainStep().Loss);
+
+        // Weights and state of different steps (files mixed by hand) are refused, not resumed.
+        File.Copy(Path.Combine(dir.Path, "trainer_state.json"), Path.Combine(dir.Path, "state-3.json"));
+        trainer.SaveCheckpoint(dir.Path);
+        File.Copy(Path.Combine(dir.Path, "state-3.json"), Path.Combine(dir.Path, "trainer_state.json"), true);
+        var torn = Assert.Throws<PaDeLLM.Model.Checkpoints.CheckpointException>(
+            () => Trainer.Resume(dir.Path, rows, options));
+        Assert.Contains("model.safetensors holds step 4 but trainer_state.json step 3", torn.Message);
+    }
+
+    private static (List<TrainingSequence> Rows, TrainerOptions Options) Rows()
+    {
+        var rng = new Random(5);
+        var rows = Enumerable.Range(0, 10).Select(_ =>
+        {
+            int[] t = Enumerable.Range(0, 12).Select(_ => rng.Next(60)).ToArray();
+            return TrainingSequence.Causal(t, t.Select((_, i) => i >= 4).ToArray());
+        }).ToList();
+        return (rows, new TrainerOptions { Steps = 12, BatchSize = 3, WarmupSteps = 3, LearningRate = 1e-2, Seed = 9 });
     }
 }

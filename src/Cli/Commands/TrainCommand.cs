@@ -191,6 +191,10 @@ internal static class TrainCommand
             {
                 trainer.SaveCheckpoint(outDir);
                 savedStep = trainer.Step;
+                if (cfg.SnapshotEvery > 0 && trainer.Step % cfg.SnapshotEvery == 0)
+                {
+                    Snapshot(outDir, trainer.Step);
+                }
             }
         }
 
@@ -302,6 +306,18 @@ internal static class TrainCommand
         ctx.Error.WriteLine(
             $"model -> {outDir} (config.json, model.safetensors, tokenizer.json, labels.json, train_log.jsonl)");
         return 0;
+    }
+
+    /// <summary>The checkpoint's weights as a model directory of their own: runs/X/steps/N/.</summary>
+    private static void Snapshot(string outDir, int step)
+    {
+        string dir = Path.Combine(outDir, "steps", step.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(dir);
+        string[] files = ["config.json", "model.safetensors", "tokenizer.json", LabelSchemaFile.ModelFileName];
+        foreach (string file in files)
+        {
+            File.Copy(Path.Combine(outDir, file), Path.Combine(dir, file), overwrite: true);
+        }
     }
 
     /// <summary>

@@ -34,6 +34,12 @@ internal sealed record TrainConfig
 
     public int CheckpointEvery { get; init; } = 500;
 
+    /// <summary>
+    /// Every N steps (0: never) the weights are also kept as a model directory of their own,
+    /// <c>steps/N/</c> in the run, so the last few can be averaged (<c>padellm model export --model …</c>).
+    /// </summary>
+    public int SnapshotEvery { get; init; }
+
     public int DevSentences { get; init; } = 200;
 
     public int EvalEvery { get; init; }
@@ -79,6 +85,9 @@ internal sealed record TrainConfig
                 VocabSize = I("tokenizer", "vocab_size", 8000),
                 CopyAligned = Bool(r, path, "tokenizer", "copy_aligned"),
                 CheckpointEvery = I("train", "checkpoint_every", 500),
+                SnapshotEvery = Get(r, "train", "snapshot_every") is JsonElement se
+                    ? Int(se, path, "train", "snapshot_every", min: 0)
+                    : 0,
                 PromptLossWeight = D("train", "prompt_loss_weight", 0) is double w && w >= 0 && w <= 1 ? (float)w : throw new UsageException($"{path}: train.prompt_loss_weight must be between 0 and 1"),
                 DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
                 EvalEvery = Get(r, "eval", "every") is JsonElement ev ? Int(ev, path, "eval", "every", min: 0) : 0,
