@@ -4,7 +4,7 @@
 #   docs/results/reproduce.sh levers  # CoNLL-2003 lever runs (copy-aligned tokenizer, prompt loss), the shipped model
 #   docs/results/reproduce.sh eval    # dev evaluation of every run -> docs/results/summaries, predictions
 #   docs/results/reproduce.sh plots   # loss curves and latency distributions
-#   docs/results/reproduce.sh models  # the shipped models: resume-zh, conll03-en's 2nd and 3rd cycles; Resume + dropout
+#   docs/results/reproduce.sh models  # conll03-en's 2nd and 3rd cycles (shipped: their mean); Resume alone, with dropout
 #   docs/results/reproduce.sh eval-models  # their dev scores, mentions copied and free; plots
 #   docs/results/reproduce.sh count-bias   # count calibration on the shipped CoNLL-2003 model
 #   docs/results/reproduce.sh wide         # a wider, deeper CoNLL-2003 model (hours; resumable)
@@ -92,8 +92,8 @@ evaluate_levers() {
 
 train_models() {
   # Both levers on (copy-aligned tokenizer, prompt loss). Resume: 4,000 steps of 16 rows (16.8 epochs).
+  # (shipped as resume-zh before the MSRA transfer of `reproduce.sh zh`; Table 3's PaDeLLM row on Resume)
   one train --dataset resume --format padellm --config "$C/resume-zh.json" --out "$R/resume-zh" --resume
-  "$P" model export --model "$R/resume-zh" --out models/resume-zh --dtype bf16
   # CoNLL-2003: a second cosine cycle (5,000 steps from lr 2e-3, seed 2) from the first cycle's BF16
   # export (the model shipped before it): runs do not outlive a session here, shipped models do.
   [ -d "$R/conll03-en-cycle1" ] || "$P" model export --model "$R/conll03-padellm-v2k-copy-prompt1" --out "$R/conll03-en-cycle1" --dtype bf16
@@ -122,6 +122,9 @@ train_zh() {
     --init "$R/zh-msra-resume" --out "$R/resume-zh-msra" --resume
   "$P" model export --model "$R/resume-zh-msra" --out "$R/resume-zh-msra-bf16" --dtype bf16
   ev resume "$R/resume-zh-msra-bf16" resume-zh-msra-copy-batch batch
+  # The shipped model: the mean of stage 2's last two snapshots (steps 1,250 and 1,500).
+  "$P" model export --model "$R/resume-zh-msra/steps/1250" --model "$R/resume-zh-msra/steps/1500" \
+    --out models/resume-zh --dtype bf16
 }
 
 train_table3() {
@@ -154,20 +157,28 @@ evaluate_models() {
   local m
   # conll03-en-free-batch-dev.json, the golden file of CopyDecodingTests, was written by the binary
   # of commit 5acd6f4 (before copy decoding existed); this writes the same strings.
-  for m in conll03:conll03-en:conll03-en-cycle3 resume:resume-zh:resume-zh; do
-    IFS=: read -r ds name run <<< "$m"
+  for m in conll03:conll03-en resume:resume-zh; do
+    IFS=: read -r ds name <<< "$m"
     ev "$ds" "models/$name" "$name-copy-batch" batch --out "docs/results/$name-copy-batch-dev.json"
     ev "$ds" "models/$name" "$name-free-batch" batch --unconstrained --out "docs/results/$name-free-batch-dev.json"
     ev "$ds" "models/$name" "$name-copy-multi" multi --out "docs/results/$name-copy-multi-dev.json"
-    cp "$R/$run/train_log.jsonl" "docs/results/$name-train_log.jsonl"
   done
-  cp "$R/conll03-en-cycle2/train_log.jsonl" docs/results/conll03-en-cycle2-train_log.jsonl
-  cp "$R/resume-zh-dropout/train_log.jsonl" docs/results/resume-zh-dropout-train_log.jsonl
+  local run
+  for run in conll03-en-cycle2 resume-zh-dropout zh-msra-resume resume-zh-msra; do
+    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
+  done
+  cp "$R/conll03-en-cycle3/train_log.jsonl" docs/results/conll03-en-train_log.jsonl
+  cp "$R/resume-zh/train_log.jsonl" docs/results/resume-zh-train_log.jsonl # Resume alone (shipped before)
   local f=docs/results
-  "$B" plot-dev-f1 "conll03-en cycle 2 (free)=$f/conll03-en-cycle2-train_log.jsonl" "conll03-en cycle 3 (copied)=$f/conll03-en-train_log.jsonl" \
-    "resume-zh (free)=$f/resume-zh-train_log.jsonl" "resume-zh, dropout 0.1 (copied)=$f/resume-zh-dropout-train_log.jsonl" --out $f/shipped-dev-f1.svg
+  "$B" plot-dev-f1 "conll03-en cycle 2 (free)=$f/conll03-en-cycle2-train_log.jsonl" \
+    "conll03-en cycle 3 (copied)=$f/conll03-en-train_log.jsonl" "Resume alone (free)=$f/resume-zh-train_log.jsonl" \
+    "Resume alone, dropout 0.1 (copied)=$f/resume-zh-dropout-train_log.jsonl" \
+    "MSRA + Resume (copied)=$f/zh-msra-resume-train_log.jsonl" \
+    "then Resume: resume-zh (copied)=$f/resume-zh-msra-train_log.jsonl" --out $f/shipped-dev-f1.svg
   "$B" plot-loss "conll03-en cycle 2=$f/conll03-en-cycle2-train_log.jsonl" "conll03-en cycle 3=$f/conll03-en-train_log.jsonl" \
-    "resume-zh=$f/resume-zh-train_log.jsonl" "resume-zh, dropout 0.1=$f/resume-zh-dropout-train_log.jsonl" --out $f/shipped-loss.svg
+    "Resume alone=$f/resume-zh-train_log.jsonl" "Resume alone, dropout 0.1=$f/resume-zh-dropout-train_log.jsonl" \
+    "MSRA + Resume=$f/zh-msra-resume-train_log.jsonl" "then Resume: resume-zh=$f/resume-zh-msra-train_log.jsonl" \
+    --out $f/shipped-loss.svg
 }
 
 plots() {
