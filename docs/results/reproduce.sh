@@ -10,6 +10,7 @@
 #   docs/results/reproduce.sh wide         # a wider, deeper CoNLL-2003 model (hours; resumable)
 #   docs/results/reproduce.sh zh           # Resume after MSRA: one Chinese model on MSRA + Resume, then Resume alone
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
+#   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 # Runs live in runs/ (ignored by git). Each training run uses one core (DOTNET_PROCESSOR_COUNT=1:
 # the trainer gains nothing from a second core at this model size, so two runs at once use the
 # machine fully); set JOBS=1 to run them one after another.
@@ -136,12 +137,23 @@ train_table3() {
   local resume=("$C/resume-zh.json" "$R/resume-zh")
   t3 conll03 struct "${conll[@]}" & t3 conll03 aug "${conll[@]}"; wait
   t3 resume struct "${resume[@]}" & t3 resume aug "${resume[@]}"; wait
+  # PaDeLLM's row: the first cycle of conll03-en (train_levers), evaluated alike.
+  ev conll03 "$R/conll03-en-cycle1" conll03-levers-padellm-free batch --unconstrained
+  ev conll03 "$R/conll03-en-cycle1" conll03-levers-padellm-copy batch
   local ds f
   for ds in conll03 resume; do
     for f in struct aug; do
       ev "$ds" "$R/$ds-$f-levers" "$ds-$f-levers" autoreg "$f" --out "docs/results/$ds-$f-levers-dev.json"
     done
   done
+}
+
+train_from_aug() {
+  # PaDeLLM continued from AutoReg_Aug's CoNLL-2003 weights (table3's run): the Aug target, the whole
+  # sentence rewritten with its entities marked, teaches a from-scratch model to read; PaDeLLM's
+  # count and mention format is learnt on top, 2,000 steps from lr 1.5e-3, both cores.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format padellm --config "$C/conll03-en-from-aug.json" \
+    --init "$R/conll03-aug-levers" --out "$R/conll03-en-from-aug" --resume
 }
 
 count_bias() {
@@ -214,8 +226,9 @@ case "${1:-all}" in
   wide) train_wide ;;
   zh) train_zh ;;
   table3) train_table3 ;;
+  from-aug) train_from_aug ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|zh|table3|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|zh|table3|from-aug|all" >&2
      exit 2 ;;
 esac
