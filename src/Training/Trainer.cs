@@ -149,10 +149,11 @@ public sealed class Trainer
             throw new CheckpointException($"{statePath}: the checkpoint was trained on {(int)state["rows"]!} rows, not {rows.Count}");
         }
 
+        // A torn checkpoint is refused before its weights are read.
+        EnsureStep(Path.Combine(directory, ModelFile), (int)state["step"]!);
         var trainer = new Trainer(TrainableDecoder.Load(directory), rows, options);
         using (var moments = SafetensorsFile.Open(Path.Combine(directory, OptimizerFile)))
         {
-            EnsureStep(Path.Combine(directory, ModelFile), (int)state["step"]!);
             EnsureStep(moments, Path.Combine(directory, OptimizerFile), (int)state["step"]!);
             var restored = trainer.Model.Parameters.Keys.ToDictionary(n => n, n => (moments.ReadSingle("m." + n), moments.ReadSingle("v." + n)));
             trainer.Optimizer.Restore(restored, (int)state["step"]!);
