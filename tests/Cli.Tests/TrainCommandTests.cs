@@ -97,6 +97,40 @@ public class TrainCommandTests
     }
 
     [SharedDataFact]
+    public void Padellm_and_aug_examples_of_a_sentence_pack_into_one_row_and_the_model_is_evaluated_as_padellm()
+    {
+        using var dir = new TempDir();
+        string config = dir.File(
+            "tiny.json", Tiny(("\"steps\": 4", "\"steps\": 1"), ("\"dev_sentences\": 2", "\"dev_sentences\": 1")));
+        var tokens = new Dictionary<string, long>();
+        string? tokenizer = null;
+        foreach (string format in new[] { "padellm", "aug", "padellm+aug" })
+        {
+            string output = Path.Combine(dir.Path, format.Replace('+', '-'));
+            string[] args = ["train", "--dataset", "conll03", "--format", format, "--config", config, "--out", output,
+                "--max-sentences", "20", "--data", SharedData.DataDir];
+            var (exit, _, stderr) = CliRunner.Run(tokenizer is null ? args : [.. args, "--tokenizer", tokenizer]);
+            Assert.True(exit == 0, stderr);
+            tokenizer ??= output; // one tokenizer for all three, so their token counts compare
+            var m = System.Text.RegularExpressions.Regex.Match(stderr, @"-> (\d+) rows, ([\d,]+) tokens");
+            Assert.True(m.Success, stderr);
+            tokens[format] = long.Parse(m.Groups[2].Value.Replace(",", "", StringComparison.Ordinal),
+                System.Globalization.CultureInfo.InvariantCulture);
+            if (format == "padellm+aug")
+            {
+                Assert.Equal("20", m.Groups[1].Value); // one prefix-tree row per sentence
+                Assert.Contains("dev (1 sentences, batch)", stderr);
+            }
+        }
+
+        // The annotated text is one more branch of each sentence's tree: the text header it shares with
+        // the count prompts is stored once, so the row is shorter than the two formats' rows together.
+        Assert.True(tokens["padellm+aug"] > tokens["padellm"]);
+        Assert.True(tokens["padellm+aug"] < tokens["padellm"] + tokens["aug"],
+            $"packed {tokens["padellm+aug"]} tokens, apart {tokens["padellm"]} + {tokens["aug"]}");
+    }
+
+    [SharedDataFact]
     public void Several_datasets_train_one_model_each_with_its_own_prompts_the_last_naming_its_labels()
     {
         using var dir = new TempDir();

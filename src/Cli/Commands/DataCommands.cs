@@ -105,7 +105,7 @@ internal static class DataCommands
     {
         var dataset = new Option<string>("--dataset") { Description = "dataset name", Required = true };
         var split = new Option<string>("--split") { Description = "train or dev", DefaultValueFactory = _ => "train" };
-        var format = new Option<string>("--format") { Description = "padellm, struct or aug", DefaultValueFactory = _ => "padellm" }
+        var format = new Option<string>("--format") { Description = "padellm, struct, aug or padellm+aug", DefaultValueFactory = _ => "padellm" }
             .AcceptOnlyFromAmong([.. TrainingFormats.Names]);
         var lossSpan = new Option<string>("--loss-span")
         {

@@ -46,5 +46,6 @@ internal static class DatasetExtraction
     /// The mode that evaluates a model trained in
     /// <paramref name="format"/>: PaDeLLM's batch, else autoreg.
     /// </summary>
-    public static string ModeFor(ITrainingFormat format) => format is PadellmFormat ? "batch" : "autoreg";
+    public static string ModeFor(ITrainingFormat format) =>
+        format is PadellmFormat or MixedFormat { Primary: PadellmFormat } ? "batch" : "autoreg";
 }

@@ -17,7 +17,7 @@ using Spectre.Console;
 namespace PaDeLLM.Cli.Commands;
 
 /// <summary>
-/// <c>padellm train --dataset NAME --format padellm|struct|aug [--config FILE] --out DIR [--resume]</c>:
+/// <c>padellm train --dataset NAME --format padellm|struct|aug|padellm+aug [--config FILE] --out DIR [--resume]</c>:
 /// trains a tokenizer if none is given, then a Llama-shaped model from scratch; the output is
 /// an HF-layout checkpoint (config.json, model.safetensors, tokenizer.json) plus train_log.jsonl.
 /// </summary>
@@ -33,7 +33,8 @@ internal static class TrainCommand
         };
         var format = new Option<string>("--format")
         {
-            Description = "padellm, struct or aug",
+            Description = "padellm, struct, aug, or padellm+aug (PaDeLLM's examples and Aug's of each sentence "
+                + "in one row)",
             DefaultValueFactory = _ => "padellm",
         }.AcceptOnlyFromAmong([.. TrainingFormats.Names]);
         var config = new Option<string?>("--config")
@@ -156,7 +157,7 @@ internal static class TrainCommand
         var rows = new List<TrainingSequence>();
         foreach (List<TrainingExample> sentence in examples)
         {
-            if (format is PadellmFormat)
+            if (format is PadellmFormat or MixedFormat)
             {
                 rows.Add(PackedExamples.Pack(sentence, tokenizer, cfg.PromptLossWeight));
             }
