@@ -23,6 +23,26 @@ internal static class BenchModels
         TieWordEmbeddings = true,
     };
 
+    /// <summary>
+    /// A ~1.1B-parameter Llama shape (TinyLlama's): 22 layers, hidden 2048, 32 query heads over 4 KV heads,
+    /// SwiGLU 5632, vocabulary 32000, untied head.
+    /// </summary>
+    public static ModelConfig Llama1B() => new()
+    {
+        Architecture = "LlamaForCausalLM",
+        HiddenSize = 2048,
+        IntermediateSize = 5632,
+        Layers = 22,
+        Heads = 32,
+        KvHeads = 4,
+        HeadDim = 64,
+        VocabSize = 32000,
+        RmsNormEps = 1e-5f,
+        RopeTheta = 10000,
+        TieWordEmbeddings = false,
+        MaxPositions = 2048,
+    };
+
     /// <summary>A ~97M-parameter Llama shape: 12 layers, hidden 768, 12 heads, SwiGLU 2048, vocab 16000, tied embeddings.</summary>
     public static ModelConfig Llama100M() => new()
     {

@@ -214,7 +214,7 @@ internal static unsafe class EngineBenchmark
     /// A CoNLL-like request: a 60-token text, 4 labels (counts of 2 tokens), 6 mentions of 5
     /// tokens + EOS. Lengths are forced (random weights): counts 2 new tokens, mentions 6.
     /// </summary>
-    private static List<(string, double)> TreeVersusNaive(Report report, DecoderModel model)
+    internal static List<(string, double)> TreeVersusNaive(Report report, DecoderModel model, string title = "100M, BF16")
     {
         int vocab = model.Config.VocabSize;
         var rng = new Random(4);
@@ -286,7 +286,7 @@ internal static unsafe class EngineBenchmark
             warmup: 1,
             minSeconds: 2);
 
-        report.Line("## PaDeLLM request: tree decoding against naive decoding (100M, BF16)");
+        report.Line($"## PaDeLLM request: tree decoding against naive decoding ({title})");
         report.Line();
         report.Line("A CoNLL-like request: 60-token text, 4 labels, 6 mentions of 5 tokens + EOS (lengths forced).");
         report.Line();

@@ -17,6 +17,7 @@ return command switch
     "memory" => EngineBenchmark.Memory(),
     "gemm" => EngineBenchmark.GemmOnly(),
     "decode-profile" => DecodeProfile.Run(),
+    "gpu" => GpuBenchmark.Run(args, outDir),
     "tokenizer" => TokenizerBenchmark.Run(outDir),
     "packing" => PackingBenchmark.Run(outDir),
     "training" => TrainingBenchmark.Run(args, outDir),
@@ -33,7 +34,7 @@ return command switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: PaDeLLM.Bench "
-        + "engine|tokenizer|packing|training [--python PY]|gemm|decode-profile|serve-load|serve-soak"
+        + "engine|gpu [--small] [--peak-tflops T]|tokenizer|packing|training [--python PY]|gemm|decode-profile|serve-load|serve-soak"
         + "|pipeline [--before OLD/padellm.dll] [--durable-only]|pipeline-overhead"
         + "|plot-loss|plot-latency|plot-dev-f1 [--model DIR --seconds S --clients N] [--out DIR]");
     return 2;

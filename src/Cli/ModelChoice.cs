@@ -43,6 +43,8 @@ internal sealed class ModelChoice
 
     public Option<bool> Unconstrained { get; } = UnconstrainedOption();
 
+    public BackendChoice Backend { get; } = new();
+
     /// <summary>
     /// <c>--unconstrained</c>: mentions decoded over the whole vocabulary, as in the paper, instead of
     /// copied from the text (the default, <see cref="Extraction.CopyDecoding"/>).
@@ -61,6 +63,8 @@ internal sealed class ModelChoice
         {
             command.Options.Add(o);
         }
+
+        Backend.AddTo(command);
     }
 
     public string ModelDirectory(ParseResult r)
@@ -86,11 +90,12 @@ internal sealed class ModelChoice
 
     public string TokenizerPath(ParseResult r, string modelDir) => r.GetValue(Tokenizer) ?? modelDir;
 
-    /// <summary>The chosen model opened: its directory, tokenizer, decoder and name.</summary>
-    public OpenModel Open(ParseResult r)
+    /// <summary>The chosen model opened on the chosen backend: its directory, tokenizer, decoder and name.</summary>
+    public OpenModel Open(ParseResult r, TextWriter log)
     {
         string dir = ModelDirectory(r);
-        return new OpenModel(dir, DecodingTokenizer(TokenizerPath(r, dir)), DecoderModel.Load(dir));
+        ITokenizer tokenizer = DecodingTokenizer(TokenizerPath(r, dir));
+        return new OpenModel(dir, tokenizer, Backend.Load(r, dir, log));
     }
 
     /// <summary>A tokenizer to decode PaDeLLM sequences with: one whose end-of-sequence token is known.</summary>

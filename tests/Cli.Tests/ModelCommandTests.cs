@@ -8,16 +8,45 @@ public class ModelCommandTests
 {
     private static string Model(string name) => Path.Combine(SharedData.Fixtures, "models", name);
 
-    [SharedDataFact]
-    public void Generate_json_gives_the_golden_greedy_tokens()
+    [SharedDataTheory]
+    [InlineData("cpu")]
+    [InlineData("gpu")]
+    public void Generate_json_gives_the_golden_greedy_tokens(string backend)
     {
         JsonNode golden = JsonNode.Parse(File.ReadAllText(Path.Combine(Model("llama-tiny"), "golden.json")))!["greedy"]!;
         string prompt = string.Join(',', golden["prompt"]!.AsArray().Select(t => (int)t!));
         int n = golden["new_tokens"]!.AsArray().Count;
-        var (exit, stdout, stderr) = CliRunner.Run("model", "generate", "--model", Model("llama-tiny"), "--ids", prompt, "--max-new", n.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+        var (exit, stdout, stderr) = CliRunner.Run("model", "generate", "--model", Model("llama-tiny"), "--ids", prompt, "--max-new", n.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", "--backend", backend);
         Assert.True(exit == 0, stderr);
         JsonNode got = JsonNode.Parse(stdout)!;
         Assert.Equal(golden["new_tokens"]!.AsArray().Select(t => (int)t!), got["tokens"]!.AsArray().Select(t => (int)t!));
+    }
+
+    [SharedDataTheory]
+    [InlineData("llama-tiny")]
+    [InlineData("qwen2-tiny-tied-bf16")]
+    public void Logits_on_the_gpu_backend_equal_golden(string name)
+    {
+        // Without a CUDA device the ILGPU kernels run on ILGPU's CPU accelerator, and the command says so.
+        JsonNode golden = JsonNode.Parse(File.ReadAllText(Path.Combine(Model(name), "golden.json")))!;
+        int[] ids = golden["input_ids"]![0]!.AsArray().Select(t => (int)t!).ToArray();
+        var (exit, stdout, stderr) = CliRunner.Run("model", "logits", "--model", Model(name), "--ids",
+            string.Join(',', ids), "--json", "--backend", "gpu");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("backend: gpu on ", stderr);
+        JsonArray rows = JsonNode.Parse(stdout)!["logits"]!.AsArray();
+        JsonArray expected = golden["logits"]!.AsArray();
+        int vocab = rows[0]!.AsArray().Count;
+        double worst = 0;
+        for (int t = 0; t < ids.Length; t++)
+        {
+            for (int v = 0; v < vocab; v++)
+            {
+                worst = Math.Max(worst, Math.Abs((double)rows[t]![v]! - (double)expected[(t * vocab) + v]!));
+            }
+        }
+
+        Assert.True(worst <= 2e-4, $"max |logit - golden| = {worst:E2}");
     }
 
     [SharedDataFact]

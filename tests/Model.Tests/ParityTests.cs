@@ -5,17 +5,30 @@ using Xunit;
 
 namespace PaDeLLM.Model.Tests;
 
-/// <summary>The engine against PyTorch's numbers for the two fixture checkpoints.</summary>
+/// <summary>
+/// Both backends against PyTorch's numbers for the two fixture checkpoints: the CPU engine, and the
+/// GPU backend's ILGPU kernels (on CUDA when the machine has a device, else on ILGPU's CPU accelerator).
+/// </summary>
 public class ParityTests
 {
-    public static TheoryData<string> Models() => new("llama-tiny", "qwen2-tiny-tied-bf16");
+    public static TheoryData<string, DecoderBackend> Models()
+    {
+        var data = new TheoryData<string, DecoderBackend>();
+        foreach (string model in new[] { "llama-tiny", "qwen2-tiny-tied-bf16" })
+        {
+            data.Add(model, DecoderBackend.Cpu);
+            data.Add(model, DecoderBackend.Gpu);
+        }
+
+        return data;
+    }
 
     [SharedDataTheory]
     [MemberData(nameof(Models))]
-    public void Logits_of_every_position_match_pytorch(string name)
+    public void Logits_of_every_position_match_pytorch(string name, DecoderBackend backend)
     {
         Golden g = Golden.For(name);
-        using DecoderModel model = DecoderModel.Load(g.Directory);
+        using DecoderModel model = DecoderModel.Load(g.Directory, backend);
         KvCache cache = model.NewCache();
 
         // All three sequences in one batched forward, each on its own root.
@@ -33,10 +46,10 @@ public class ParityTests
 
     [SharedDataTheory]
     [MemberData(nameof(Models))]
-    public void Incremental_decoding_gives_the_same_logits_as_one_prefill(string name)
+    public void Incremental_decoding_gives_the_same_logits_as_one_prefill(string name, DecoderBackend backend)
     {
         Golden g = Golden.For(name);
-        using DecoderModel model = DecoderModel.Load(g.Directory);
+        using DecoderModel model = DecoderModel.Load(g.Directory, backend);
         KvCache cache = model.NewCache();
         KvNode node = cache.CreateRoot();
         int[] ids = g.InputIds[1];
@@ -55,10 +68,10 @@ public class ParityTests
 
     [SharedDataTheory]
     [MemberData(nameof(Models))]
-    public void Greedy_tokens_are_exact_and_log_probs_match(string name)
+    public void Greedy_tokens_are_exact_and_log_probs_match(string name, DecoderBackend backend)
     {
         Golden g = Golden.For(name);
-        using DecoderModel model = DecoderModel.Load(g.Directory);
+        using DecoderModel model = DecoderModel.Load(g.Directory, backend);
         var generator = new GreedyGenerator(model);
         GenerationResult r = generator.Generate([new GenerationRequest(model.NewCache().CreateRoot(), g.GreedyPrompt, g.GreedyTokens.Length, GenerationRequest.NoStop)])[0];
         Assert.Equal(g.GreedyTokens, r.Tokens);

@@ -1,5 +1,7 @@
 // The GPU host (`padellm serve`) in a Container Apps environment with a serverless GPU
-// workload profile: internal ingress only (the function app calls it), scale to zero.
+// workload profile: internal ingress only (the function app calls it), scale to zero. The image is
+// src/GpuHost/Dockerfile built with BASE=cuda: on a GPU profile it serves with `--backend gpu`
+// (the ILGPU kernels on the profile's NVIDIA GPU); on the Consumption profile, with the CPU engine.
 param location string
 param name string
 param image string
@@ -62,7 +64,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         {
           name: 'gpuhost'
           image: image
-          args: [ 'serve', '--urls', 'http://0.0.0.0:8080' ]
+          args: [ 'serve', '--urls', 'http://0.0.0.0:8080', '--backend', profileName == 'gpu' ? 'gpu' : 'cpu' ]
           resources: workloadProfileType == 'Consumption' ? { cpu: json('2.0'), memory: '4Gi' } : { cpu: json('8.0'), memory: '56Gi' }
           probes: [
             { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } }

@@ -90,7 +90,7 @@ internal static class CorpusCommand
                 PipelineTasks? tasks = null;
                 if (!r.GetValue(noWorker))
                 {
-                    model = choice.Open(r);
+                    model = choice.Open(r, ctx.Error);
                     engine = new PadellmEngineService(model.Decoder, model.Tokenizer)
                     {
                         ModelName = model.Name,

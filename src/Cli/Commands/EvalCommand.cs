@@ -60,6 +60,8 @@ internal static class EvalCommand
         {
             model, dataset, split, mode, format, max, output, json, unconstrained, countBias, data,
         };
+        var backend = new BackendChoice();
+        backend.AddTo(command);
         command.SetAction(r =>
         {
             DatasetInfo info = DatasetCatalog.Get(r.GetValue(dataset)!);
@@ -72,7 +74,7 @@ internal static class EvalCommand
 
             string modelDir = r.GetValue(model)!;
             ITokenizer tokenizer = ModelChoice.DecodingTokenizer(modelDir);
-            using DecoderModel decoder = DecoderModel.Load(modelDir);
+            using DecoderModel decoder = backend.Load(r, modelDir, ctx.Error);
             string m = r.GetValue(mode)!;
             double bias = r.GetValue(countBias) is double b && double.IsFinite(b) && b >= 0
                 ? b

@@ -27,7 +27,7 @@ internal static class ExtractCommand
         choice.AddTo(command);
         command.SetAction(r =>
         {
-            using OpenModel model = choice.Open(r);
+            using OpenModel model = choice.Open(r, ctx.Error);
             LabelSchema schema = choice.Schema(r, model.Directory);
             var extractor = new PadellmExtractor(model.Decoder, model.Tokenizer)
             {

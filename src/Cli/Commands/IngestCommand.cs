@@ -86,7 +86,7 @@ internal static class IngestCommand
             string outSpec = r.GetValue(output) ?? throw new UsageException("--out is required (where the results go)");
             StorageLocation to = StorageLocation.Parse(outSpec, r.GetValue(connection), "--out");
             await to.Container.CreateIfNotExistsAsync(cancel);
-            using OpenModel model = choice.Open(r);
+            using OpenModel model = choice.Open(r, ctx.Error);
             using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer)
             {
                 ModelName = model.Name,

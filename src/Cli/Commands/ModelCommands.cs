@@ -92,9 +92,11 @@ internal static class ModelCommands
         var ids = IdsOption();
         var json = new Option<bool>("--json") { Description = "print every position's logits as JSON" };
         var command = new Command("logits", "Logits of every position of one sequence") { model, ids, json };
+        var backend = new BackendChoice();
+        backend.AddTo(command);
         command.SetAction(r =>
         {
-            using DecoderModel m = DecoderModel.Load(r.GetValue(model)!);
+            using DecoderModel m = backend.Load(r, r.GetValue(model)!, ctx.Error);
             int[] tokens = ParseIds(r.GetValue(ids)!, m.Config.VocabSize);
             float[] logits = m.Forward([new Segment(m.NewCache().CreateRoot(), tokens)], allPositions: true);
             int vocab = m.Config.VocabSize;
@@ -131,9 +133,11 @@ internal static class ModelCommands
         var stop = new Option<string?>("--stop") { Description = "comma-separated stop token ids (default: none; 'eos' for the config's)" };
         var json = new Option<bool>("--json") { Description = "print JSON" };
         var command = new Command("generate", "Greedy generation with the log-probability of every token") { model, ids, maxNew, stop, json };
+        var backend = new BackendChoice();
+        backend.AddTo(command);
         command.SetAction(r =>
         {
-            using DecoderModel m = DecoderModel.Load(r.GetValue(model)!);
+            using DecoderModel m = backend.Load(r, r.GetValue(model)!, ctx.Error);
             int[] tokens = ParseIds(r.GetValue(ids)!, m.Config.VocabSize);
             int n = r.GetValue(maxNew);
             if (n < 0)

@@ -86,7 +86,7 @@ internal static class ServeCommand
                 throw new UsageException("--cache-texts and --cache-mb must be at least 1");
             }
 
-            using OpenModel model = choice.Open(r);
+            using OpenModel model = choice.Open(r, ctx.Error);
             using var batcher = new ContinuousBatcher(model.Decoder, maxQueuedJobs: Math.Max(1, r.GetValue(maxQueue)));
             using var engine = new PadellmEngineService(model.Decoder, model.Tokenizer, batcher)
             {

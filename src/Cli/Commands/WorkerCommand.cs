@@ -59,7 +59,7 @@ internal static class WorkerCommand
                 }
                 else
                 {
-                    model = choice.Open(r);
+                    model = choice.Open(r, ctx.Error);
                     engine = local = new PadellmEngineService(model.Decoder, model.Tokenizer)
                     {
                         ModelName = model.Name,

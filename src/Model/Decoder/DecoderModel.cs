@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using PaDeLLM.Model.Checkpoints;
+using PaDeLLM.Model.Gpu;
 using PaDeLLM.Model.Kernels;
 using PaDeLLM.Model.Numerics;
 
@@ -14,19 +15,73 @@ namespace PaDeLLM.Model.Decoder;
 public sealed unsafe class DecoderModel : IDisposable
 {
     private readonly Rope _rope;
+    private readonly GpuDecoder? _gpu;
 
     public DecoderModel(DecoderWeights weights)
     {
         Weights = weights;
         Config = weights.Config;
         _rope = new Rope(Config.HeadDim, Config.RopeTheta);
+        Backend = "cpu";
     }
+
+    /// <summary>
+    /// The model on a GPU backend: its weights uploaded to the accelerator, which the model then owns.
+    /// </summary>
+    public DecoderModel(DecoderWeights weights, GpuAccelerator accelerator, long? kvPoolBytes = null)
+        : this(weights)
+    {
+        _gpu = new GpuDecoder(weights, accelerator, kvPoolBytes ?? DefaultKvPoolBytes(accelerator, weights));
+        _accelerator = accelerator;
+        Backend = $"gpu on {accelerator.Description}";
+    }
+
+    private readonly GpuAccelerator? _accelerator;
+
+    /// <summary>cpu, or gpu with the device it runs on.</summary>
+    public string Backend { get; }
+
+    /// <summary>The GPU backend's decoder, when the model runs on one.</summary>
+    public GpuDecoder? Gpu => _gpu;
 
     public DecoderWeights Weights { get; }
 
     public ModelConfig Config { get; }
 
     public static DecoderModel Load(string directory) => new(DecoderWeights.Load(directory));
+
+    /// <summary>
+    /// A checkpoint on the backend asked for (gpu: CUDA when a device is present, else ILGPU's CPU accelerator).
+    /// </summary>
+    public static DecoderModel Load(string directory, DecoderBackend backend, long? gpuKvPoolBytes = null)
+    {
+        if (backend == DecoderBackend.Cpu)
+        {
+            return Load(directory);
+        }
+
+        DecoderWeights weights = DecoderWeights.Load(directory);
+        GpuAccelerator? accelerator = null;
+        try
+        {
+            accelerator = GpuAccelerator.Open();
+            return new DecoderModel(weights, accelerator, gpuKvPoolBytes);
+        }
+        catch
+        {
+            accelerator?.Dispose();
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The device K/V pool when none is given: 40% of what the weights leave of a CUDA device's
+    /// memory; 256 MiB on the CPU accelerator.
+    /// </summary>
+    private static long DefaultKvPoolBytes(GpuAccelerator accelerator, DecoderWeights weights) => accelerator.IsCuda
+        ? Math.Max(64L << 20, (long)((accelerator.Accelerator.MemorySize - weights.MatrixBytes) * 0.4))
+        : 256L << 20;
 
     public KvCache NewCache() => new(Config.Layers, Config.KvDim);
 
@@ -60,6 +115,12 @@ public sealed unsafe class DecoderModel : IDisposable
         {
             throw new ArgumentException(
                 $"the logits buffer holds {logits.Length} floats; {needed} are needed", nameof(logits));
+        }
+
+        if (_gpu is not null)
+        {
+            _gpu.Forward(segments, total, logits, allPositions);
+            return;
         }
 
         // Row r of the batch: which segment, its index inside it, its absolute position.
@@ -97,6 +158,41 @@ public sealed unsafe class DecoderModel : IDisposable
             {
                 ArrayPool<float>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>
+    /// A forward pass that returns each segment's greedy next token and its log-probability: on the
+    /// GPU backend chosen on the device (the logits stay there), on the CPU from the logits.
+    /// </summary>
+    public void ForwardGreedy(IReadOnlyList<Segment> segments, Span<int> tokens, Span<double> logProbs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int total = Validate(segments);
+        if (tokens.Length < segments.Count || logProbs.Length < segments.Count)
+        {
+            throw new ArgumentException($"{segments.Count} segments need as many tokens and log-probabilities");
+        }
+
+        if (_gpu is not null)
+        {
+            float[] lp = new float[segments.Count];
+            _gpu.ForwardGreedy(segments, total, tokens, lp);
+            for (int i = 0; i < lp.Length; i++)
+            {
+                logProbs[i] = lp[i];
+            }
+
+            return;
+        }
+
+        int vocab = Config.VocabSize;
+        float[] logits = Forward(segments);
+        for (int i = 0; i < segments.Count; i++)
+        {
+            ReadOnlySpan<float> row = logits.AsSpan(i * vocab, vocab);
+            tokens[i] = Sampling.Argmax(row);
+            logProbs[i] = Sampling.LogSoftmaxAt(row, tokens[i]);
         }
     }
 
@@ -284,7 +380,14 @@ public sealed unsafe class DecoderModel : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _disposed = true;
+        _gpu?.Dispose();
+        _accelerator?.Dispose();
         Weights.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using PaDeLLM.Model.Gpu;
 using PaDeLLM.Model.Kernels;
 
 namespace PaDeLLM.Model.Decoder;
@@ -55,6 +56,9 @@ public sealed class KvNode
     public bool IsFrozen => _children > 0;
 
     public IReadOnlyList<int> Tokens => _tokens;
+
+    /// <summary>This node's K/V blocks on a GPU backend's device; null on the CPU engine, which uses chunks.</summary>
+    public NodeBlocks? DeviceBlocks { get; internal set; }
 
     /// <summary>
     /// A new empty child continuing at <see cref="EndPosition"/>; this node is frozen from now on, so
@@ -159,7 +163,8 @@ public sealed class KvNode
     }
 
     /// <summary>The bytes of K/V this node itself holds (its ancestors' not included).</summary>
-    public long AllocatedBytes => 2L * _keys.Length * _capacity * Cache.KvDim * sizeof(float);
+    public long AllocatedBytes =>
+        (2L * _keys.Length * _capacity * Cache.KvDim * sizeof(float)) + (DeviceBlocks?.Bytes ?? 0);
 
     internal void Commit(ReadOnlySpan<int> tokens)
     {
@@ -171,9 +176,9 @@ public sealed class KvNode
 
     private void Trim()
     {
-        if (_capacity == Length)
+        if (_capacity == Length || _capacity == 0)
         {
-            return;
+            return; // nothing kept for growing, or the K/V lives on a device (DeviceBlocks)
         }
 
         int chunk = Cache.ChunkTokens;

@@ -45,6 +45,12 @@ public sealed class GreedyGenerator(DecoderModel model)
         }
 
         int vocab = Model.Config.VocabSize;
+
+        // On the GPU backend, unconstrained sequences pick their tokens on the device: only the choices
+        // come back, not rows of logits (a constraint reads the whole row on the host).
+        _onDevice = Model.Gpu is not null && requests.All(r => r.Constraint is null);
+        _chosen = new int[n];
+        _chosenLogProbs = new double[n];
         float[] logits = ArrayPool<float>.Shared.Rent(n * vocab); // rows never outnumber the requests
         try
         {
@@ -81,10 +87,20 @@ public sealed class GreedyGenerator(DecoderModel model)
             {
                 int i = active[a];
                 int row = prefillStep ? i : a;
-                ReadOnlySpan<float> l = logits.AsSpan(row * vocab, vocab);
-                int token = requests[i].Choose(l, tokens[i]);
+                int token;
+                if (_onDevice)
+                {
+                    token = _chosen[row];
+                    logProbs[i].Add(_chosenLogProbs[row]);
+                }
+                else
+                {
+                    ReadOnlySpan<float> l = logits.AsSpan(row * vocab, vocab);
+                    token = requests[i].Choose(l, tokens[i]);
+                    logProbs[i].Add(Sampling.LogSoftmaxAt(l, token));
+                }
+
                 tokens[i].Add(token);
-                logProbs[i].Add(Sampling.LogSoftmaxAt(l, token));
                 if (requests[i].StopTokens.Contains(token))
                 {
                     stopped[i] = true;
@@ -137,6 +153,17 @@ public sealed class GreedyGenerator(DecoderModel model)
     {
         Steps++;
         TokensProcessed += segments.Sum(s => s.Tokens.Length);
-        Model.Forward(segments, logits);
+        if (_onDevice && !logits.IsEmpty)
+        {
+            Model.ForwardGreedy(segments, _chosen, _chosenLogProbs);
+        }
+        else
+        {
+            Model.Forward(segments, logits);
+        }
     }
+
+    private bool _onDevice;
+    private int[] _chosen = [];
+    private double[] _chosenLogProbs = [];
 }

@@ -1,0 +1,44 @@
+using PaDeLLM.Model.Decoder;
+using PaDeLLM.Ner.Algorithm;
+using PaDeLLM.Ner.Data;
+using PaDeLLM.Tests;
+using PaDeLLM.Tokenizers.HuggingFace;
+using Xunit;
+
+namespace PaDeLLM.Extraction.Tests;
+
+/// <summary>
+/// A whole PaDeLLM request on the GPU backend (the ILGPU kernels; ILGPU's CPU accelerator without a
+/// CUDA device) against the CPU engine, on the synthetic model trained here: the same entities,
+/// the same probabilities, copy-constrained or not, in tree (batch) mode.
+/// </summary>
+[Collection(SyntheticModelCollection.Name)]
+public class GpuBackendExtractionTests(SyntheticModelFixture trained)
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Entities_and_probabilities_equal_the_cpu_engines(bool copyMentions)
+    {
+        var tokenizer = HfTokenizer.Load(Path.Combine(trained.Directory, "tokenizer.json"));
+        using var cpu = DecoderModel.Load(trained.Directory);
+        using var gpu = DecoderModel.Load(trained.Directory, DecoderBackend.Gpu);
+        Assert.StartsWith("gpu on ", gpu.Backend, StringComparison.Ordinal);
+        var onCpu = new PadellmExtractor(cpu, tokenizer) { CopyMentions = copyMentions };
+        var onGpu = new PadellmExtractor(gpu, tokenizer) { CopyMentions = copyMentions };
+        int entities = 0;
+        foreach (Sentence s in SyntheticNer.Generate(8, 3))
+        {
+            IReadOnlyList<ResultEntity> expected = onCpu.Extract(s.Text, SyntheticNer.Schema).Entities;
+            IReadOnlyList<ResultEntity> actual = onGpu.Extract(s.Text, SyntheticNer.Schema).Entities;
+            Assert.Equal(
+                expected.Select(e => (e.Label, e.Text, e.Start)), actual.Select(e => (e.Label, e.Text, e.Start)));
+            Assert.All(expected.Zip(actual), p => Assert.True(
+                Math.Abs(p.First.Probability - p.Second.Probability) <= 1e-4,
+                $"{p.First.Text}: {p.First.Probability} on the CPU, {p.Second.Probability} on the GPU backend"));
+            entities += expected.Count;
+        }
+
+        Assert.True(entities >= 8, $"only {entities} entities: the comparison would say little");
+    }
+}
