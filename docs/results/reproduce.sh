@@ -8,9 +8,10 @@
 #   docs/results/reproduce.sh eval-models  # their dev scores, mentions copied and free; plots
 #   docs/results/reproduce.sh count-bias   # count calibration on the shipped CoNLL-2003 model
 #   docs/results/reproduce.sh wide         # a wider, deeper CoNLL-2003 model (hours; resumable)
-#   docs/results/reproduce.sh zh           # Resume after MSRA: one Chinese model on MSRA + Resume, then Resume alone
+#   docs/results/reproduce.sh zh           # Resume after MSRA: MSRA + Resume, then Resume alone, then Resume padellm+aug
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
+#   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
 # Runs live in runs/ (ignored by git). Each training run uses one core (DOTNET_PROCESSOR_COUNT=1:
 # the trainer gains nothing from a second core at this model size, so two runs at once use the
 # machine fully); set JOBS=1 to run them one after another.
@@ -123,9 +124,14 @@ train_zh() {
     --init "$R/zh-msra-resume" --out "$R/resume-zh-msra" --resume
   "$P" model export --model "$R/resume-zh-msra" --out "$R/resume-zh-msra-bf16" --dtype bf16
   ev resume "$R/resume-zh-msra-bf16" resume-zh-msra-copy-batch batch
-  # The shipped model: the mean of stage 2's last two snapshots (steps 1,250 and 1,500).
+  # Stage 2's model: the mean of its last two snapshots (steps 1,250 and 1,500; shipped in session 8).
   "$P" model export --model "$R/resume-zh-msra/steps/1250" --model "$R/resume-zh-msra/steps/1500" \
-    --out models/resume-zh --dtype bf16
+    --out "$R/resume-zh-stage2" --dtype bf16
+  # Stage 3: Resume with its Aug examples packed beside the PaDeLLM ones (padellm+aug), 2,000 steps from
+  # lr 1e-3; the shipped model is its final weights (the mean of its last two snapshots scored the same).
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-mixed.json" \
+    --init "$R/resume-zh-stage2" --out "$R/resume-zh-mixed" --resume
+  "$P" model export --model "$R/resume-zh-mixed" --out models/resume-zh --dtype bf16
 }
 
 train_table3() {
@@ -156,6 +162,20 @@ train_from_aug() {
     --init "$R/conll03-aug-levers" --out "$R/conll03-en-from-aug" --resume
 }
 
+train_mixed() {
+  # The shipped CoNLL-2003 model: from AutoReg_Aug's weights (table3's run), PaDeLLM and Aug examples
+  # of each sentence packed into one row (--format padellm+aug), two cosine cycles, then the mean of
+  # the second cycle's last two snapshots; a third cycle is the next step. Both cores.
+  local t=(--dataset conll03 --format padellm+aug)
+  DOTNET_PROCESSOR_COUNT=2 "$P" train "${t[@]}" --config "$C/conll03-en-mixed-from-aug.json" \
+    --init "$R/conll03-aug-levers" --out "$R/conll03-en-mixed" --resume
+  DOTNET_PROCESSOR_COUNT=2 "$P" train "${t[@]}" --config "$C/conll03-en-mixed-cycle2.json" \
+    --init "$R/conll03-en-mixed" --out "$R/conll03-en-mixed-c2" --resume
+  "$P" model export --model "$R/conll03-en-mixed-c2/steps/3500" --model "$R/conll03-en-mixed-c2/steps/4000" \
+    --dtype bf16 --out "$R/mixed-c2-avg"
+  cp "$R/mixed-c2-avg/model.safetensors" "$R/mixed-c2-avg/config.json" models/conll03-en/
+}
+
 count_bias() {
   # Count calibration on the shipped CoNLL-2003 model: the first 1,000 dev sentences at each β.
   local b
@@ -176,20 +196,29 @@ evaluate_models() {
     ev "$ds" "models/$name" "$name-copy-multi" multi --out "docs/results/$name-copy-multi-dev.json"
   done
   local run
-  for run in conll03-en-cycle2 resume-zh-dropout zh-msra-resume resume-zh-msra; do
+  for run in conll03-en-cycle2 conll03-en-mixed conll03-en-mixed-c2 resume-zh-dropout zh-msra-resume resume-zh-msra \
+    resume-zh-mixed; do
     cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
   done
-  cp "$R/conll03-en-cycle3/train_log.jsonl" docs/results/conll03-en-train_log.jsonl
+  cp "$R/conll03-en-cycle3/train_log.jsonl" docs/results/conll03-en-cycle3-train_log.jsonl
   cp "$R/resume-zh/train_log.jsonl" docs/results/resume-zh-train_log.jsonl # Resume alone (shipped before)
   local f=docs/results
-  "$B" plot-dev-f1 "conll03-en cycle 2 (free)=$f/conll03-en-cycle2-train_log.jsonl" \
-    "conll03-en cycle 3 (copied)=$f/conll03-en-train_log.jsonl" "Resume alone (free)=$f/resume-zh-train_log.jsonl" \
+  "$B" plot-dev-f1 "conll03 PaDeLLM cycle 2 (free)=$f/conll03-en-cycle2-train_log.jsonl" \
+    "conll03 PaDeLLM cycle 3 (copied)=$f/conll03-en-cycle3-train_log.jsonl" \
+    "conll03-en: padellm+aug from Aug (copied)=$f/conll03-en-mixed-train_log.jsonl" \
+    "conll03-en: padellm+aug cycle 2 (copied)=$f/conll03-en-mixed-c2-train_log.jsonl" \
+    "Resume alone (free)=$f/resume-zh-train_log.jsonl" \
     "Resume alone, dropout 0.1 (copied)=$f/resume-zh-dropout-train_log.jsonl" \
     "MSRA + Resume (copied)=$f/zh-msra-resume-train_log.jsonl" \
-    "then Resume: resume-zh (copied)=$f/resume-zh-msra-train_log.jsonl" --out $f/shipped-dev-f1.svg
-  "$B" plot-loss "conll03-en cycle 2=$f/conll03-en-cycle2-train_log.jsonl" "conll03-en cycle 3=$f/conll03-en-train_log.jsonl" \
+    "then Resume (copied)=$f/resume-zh-msra-train_log.jsonl" \
+    "then Resume padellm+aug: resume-zh (copied)=$f/resume-zh-mixed-train_log.jsonl" --out $f/shipped-dev-f1.svg
+  "$B" plot-loss "conll03 PaDeLLM cycle 2=$f/conll03-en-cycle2-train_log.jsonl" \
+    "conll03 PaDeLLM cycle 3=$f/conll03-en-cycle3-train_log.jsonl" \
+    "conll03-en padellm+aug=$f/conll03-en-mixed-train_log.jsonl" \
+    "conll03-en padellm+aug cycle 2=$f/conll03-en-mixed-c2-train_log.jsonl" \
     "Resume alone=$f/resume-zh-train_log.jsonl" "Resume alone, dropout 0.1=$f/resume-zh-dropout-train_log.jsonl" \
-    "MSRA + Resume=$f/zh-msra-resume-train_log.jsonl" "then Resume: resume-zh=$f/resume-zh-msra-train_log.jsonl" \
+    "MSRA + Resume=$f/zh-msra-resume-train_log.jsonl" "then Resume=$f/resume-zh-msra-train_log.jsonl" \
+    "then Resume padellm+aug: resume-zh=$f/resume-zh-mixed-train_log.jsonl" \
     --out $f/shipped-loss.svg
 }
 
@@ -227,8 +256,9 @@ case "${1:-all}" in
   zh) train_zh ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
+  mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|zh|table3|from-aug|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|zh|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
