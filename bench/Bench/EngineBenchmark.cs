@@ -184,23 +184,7 @@ internal static unsafe class EngineBenchmark
         var rows = new List<string[]>();
         foreach (int batch in new[] { 1, 8, 32 })
         {
-            KvCache cache = model.NewCache();
-            var nodes = Enumerable.Range(0, batch).Select(_ => cache.CreateRoot()).ToArray();
-            model.Forward(nodes.Select(n => new Segment(n, prompt[..64])).ToList());
-            // Every timed step appends one token and rolls it back, so the context stays 64.
-            int step = 0;
-            double seconds = Timing.Median(
-                () =>
-                {
-                    model.Forward(nodes.Select(n => new Segment(n, [prompt[step++ % prompt.Length]])).ToList());
-                    foreach (KvNode n in nodes)
-                    {
-                        n.Truncate(64);
-                    }
-                },
-                warmup: 2,
-                minSeconds: 1.5,
-                maxRuns: 60);
+            double seconds = DecodeStepSeconds(model, prompt, batch, context: 64);
             rows.Add([batch.ToString(CultureInfo.InvariantCulture), F(seconds * 1e3, "F2"), F(seconds * 1e3 / batch, "F2"), F(batch / seconds), batch == 1 ? F(seconds * 1e3 / boundMs, "F2") + "×" : ""]);
             decodeBars.Add(($"{type.Name()} batch {batch}", seconds * 1e3));
         }
@@ -208,6 +192,30 @@ internal static unsafe class EngineBenchmark
         report.Line($"Decode steps (context 64): weight-streaming bound {F(boundMs, "F2")} ms/step ({model.Weights.MatrixBytes / 1e6:F0} MB of matrices at {F(bandwidth)} GB/s).");
         report.Line();
         report.Table(["batch", "ms/step", "ms/token", "tokens/s", "batch-1 step / bound"], rows);
+    }
+
+    /// <summary>
+    /// Median seconds of one decode step of <paramref name="batch"/> sequences at a fixed context: each
+    /// timed step appends one token to every sequence and rolls it back.
+    /// </summary>
+    internal static double DecodeStepSeconds(DecoderModel model, int[] prompt, int batch, int context)
+    {
+        KvCache cache = model.NewCache();
+        var nodes = Enumerable.Range(0, batch).Select(_ => cache.CreateRoot()).ToArray();
+        model.Forward(nodes.Select(n => new Segment(n, prompt[..context])).ToList());
+        int step = 0;
+        return Timing.Median(
+            () =>
+            {
+                model.Forward(nodes.Select(n => new Segment(n, [prompt[step++ % prompt.Length]])).ToList());
+                foreach (KvNode n in nodes)
+                {
+                    n.Truncate(context);
+                }
+            },
+            warmup: 2,
+            minSeconds: 1.5,
+            maxRuns: 60);
     }
 
     /// <summary>

@@ -100,22 +100,7 @@ internal static class GpuBenchmark
         var rows = new List<string[]>();
         foreach (int batch in small ? new[] { 1, 8 } : [1, 8, 32])
         {
-            KvCache cache = model.NewCache();
-            var nodes = Enumerable.Range(0, batch).Select(_ => cache.CreateRoot()).ToArray();
-            model.Forward(nodes.Select(n => new Segment(n, prompt[..context])).ToList());
-            int step = 0;
-            double seconds = Timing.Median(
-                () =>
-                {
-                    model.Forward(nodes.Select(n => new Segment(n, [prompt[step++ % prompt.Length]])).ToList());
-                    foreach (KvNode n in nodes)
-                    {
-                        n.Truncate(context); // the context stays put
-                    }
-                },
-                warmup: 2,
-                minSeconds: 1.5,
-                maxRuns: 60);
+            double seconds = EngineBenchmark.DecodeStepSeconds(model, prompt, batch, context);
             rows.Add([batch.ToString(CultureInfo.InvariantCulture), F(seconds * 1e3, "F2"), F(batch / seconds),
                 F(seconds * 1e3 / boundMs, "F2") + "×"]);
         }

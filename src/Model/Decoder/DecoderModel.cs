@@ -149,7 +149,7 @@ public sealed unsafe class DecoderModel : IDisposable
             Run(segments, total, tokens, rowSegment, rowIndex, x, norm, delta, q, attn, k, v, gate, up);
             if (!logits.IsEmpty)
             {
-                Logits(segments, total, allPositions, x.AsSpan(0, total * h), logits);
+                Logits(segments, allPositions, x.AsSpan(0, total * h), logits);
             }
         }
         finally
@@ -255,23 +255,18 @@ public sealed unsafe class DecoderModel : IDisposable
     }
 
     // The final norm and the vocabulary projection, only for the rows asked for.
-    private void Logits(IReadOnlyList<Segment> segments, int total, bool allPositions, ReadOnlySpan<float> x,
-        Span<float> logits)
+    private void Logits(IReadOnlyList<Segment> segments, bool allPositions, ReadOnlySpan<float> x, Span<float> logits)
     {
         ModelConfig c = Config;
         int h = c.HiddenSize;
-        int count = allPositions ? total : segments.Count;
+        int[] rowsWanted = LogitRows(segments, allPositions);
+        int count = rowsWanted.Length;
         float[] selected = Rent(count * h);
         try
         {
-            for (int s = 0, end = 0, i = 0; s < segments.Count; s++)
+            for (int i = 0; i < count; i++)
             {
-                int start = end;
-                end += segments[s].Tokens.Length;
-                for (int r = allPositions ? start : end - 1; r < end; r++, i++)
-                {
-                    x.Slice(r * h, h).CopyTo(selected.AsSpan(i * h));
-                }
+                x.Slice(rowsWanted[i] * h, h).CopyTo(selected.AsSpan(i * h));
             }
 
             Span<float> rows = selected.AsSpan(0, count * h);
@@ -311,6 +306,26 @@ public sealed unsafe class DecoderModel : IDisposable
             ArrayPool<float>.Shared.Return(scores);
             runs.Clear(); // drop the chunk references until this thread's next row
         }
+    }
+
+    /// <summary>
+    /// The batch rows whose logits are returned, in segment order: every row, or each segment's last
+    /// (both backends select with this).
+    /// </summary>
+    internal static int[] LogitRows(IReadOnlyList<Segment> segments, bool allPositions)
+    {
+        var rows = new List<int>(segments.Count);
+        for (int s = 0, end = 0; s < segments.Count; s++)
+        {
+            int start = end;
+            end += segments[s].Tokens.Length;
+            for (int r = allPositions ? start : end - 1; r < end; r++)
+            {
+                rows.Add(r);
+            }
+        }
+
+        return [.. rows];
     }
 
     // Each kernel thread's list of attention runs, reused row after row.

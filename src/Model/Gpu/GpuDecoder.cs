@@ -167,21 +167,15 @@ public sealed class GpuDecoder : IDisposable
             k.Add(x, delta, (long)total * h);
         }
 
-        if (!logits.IsEmpty || !greedyTokens.IsEmpty)
+        if (logits.IsEmpty && greedyTokens.IsEmpty)
+        {
+            _device.Accelerator.Synchronize();
+        }
+        else
         {
             // The final norm and the vocabulary projection, only for the rows asked for.
-            int count = allPositions ? total : segments.Count;
-            var selected = new int[count];
-            for (int s = 0, end = 0, i = 0; s < segments.Count; s++)
-            {
-                int start = end;
-                end += segments[s].Tokens.Length;
-                for (int r = allPositions ? start : end - 1; r < end; r++, i++)
-                {
-                    selected[i] = r;
-                }
-            }
-
+            int[] selected = DecoderModel.LogitRows(segments, allPositions);
+            int count = selected.Length;
             ArrayView<float> rows = Floats("selected", (long)count * h);
             ArrayView<float> output = Floats("logits", (long)count * c.VocabSize);
             k.Gather(x, Upload("selectedRows", selected), rows, count, h);
@@ -195,7 +189,7 @@ public sealed class GpuDecoder : IDisposable
             }
             else
             {
-                ArrayView<int> chosen = Upload("greedyTokens", new int[count]);
+                ArrayView<int> chosen = Buffer(_ints, "greedyTokens", count);
                 ArrayView<float> logProbs = Floats("greedyLogProbs", count);
                 k.Argmax(output, chosen, logProbs, count, c.VocabSize);
                 _device.Accelerator.Synchronize();
@@ -204,7 +198,6 @@ public sealed class GpuDecoder : IDisposable
             }
         }
 
-        _device.Accelerator.Synchronize();
         foreach (Segment s in segments)
         {
             s.Node.Commit(s.Tokens);
@@ -226,37 +219,33 @@ public sealed class GpuDecoder : IDisposable
         }
     }
 
-    // Grow-only device buffers, by name: a decode loop reuses them step after step.
-    private ArrayView<float> Floats(string name, long length)
-    {
-        length = Math.Max(1, length);
-        if (!_floats.TryGetValue(name, out MemoryBuffer1D<float, Stride1D.Dense>? buffer) || buffer.Length < length)
-        {
-            buffer?.Dispose();
-            buffer = _device.Accelerator.Allocate1D<float>(Math.Max(length, (buffer?.Length ?? 0) * 2));
-            _floats[name] = buffer;
-        }
-
-        return buffer.View.SubView(0, length);
-    }
+    private ArrayView<float> Floats(string name, long length) => Buffer(_floats, name, length);
 
     private ArrayView<int> Upload(string name, ReadOnlySpan<int> values)
     {
-        long length = Math.Max(1, values.Length);
-        if (!_ints.TryGetValue(name, out MemoryBuffer1D<int, Stride1D.Dense>? buffer) || buffer.Length < length)
-        {
-            buffer?.Dispose();
-            buffer = _device.Accelerator.Allocate1D<int>(Math.Max(length, (buffer?.Length ?? 0) * 2));
-            _ints[name] = buffer;
-        }
-
-        ArrayView<int> view = buffer.View.SubView(0, length);
+        ArrayView<int> view = Buffer(_ints, name, values.Length);
         if (!values.IsEmpty)
         {
             view.SubView(0, values.Length).CopyFromCPU(ref MemoryMarshal.GetReference(values), values.Length);
         }
 
         return view;
+    }
+
+    // Grow-only device buffers, by name: a decode loop reuses them step after step.
+    private ArrayView<T> Buffer<T>(
+        Dictionary<string, MemoryBuffer1D<T, Stride1D.Dense>> buffers, string name, long length)
+        where T : unmanaged
+    {
+        length = Math.Max(1, length);
+        if (!buffers.TryGetValue(name, out MemoryBuffer1D<T, Stride1D.Dense>? buffer) || buffer.Length < length)
+        {
+            buffer?.Dispose();
+            buffer = _device.Accelerator.Allocate1D<T>(Math.Max(length, (buffer?.Length ?? 0) * 2));
+            buffers[name] = buffer;
+        }
+
+        return buffer.View.SubView(0, length);
     }
 
     public void Dispose()
