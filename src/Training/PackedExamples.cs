@@ -14,9 +14,12 @@ public static class PackedExamples
     /// <summary>
     /// The example's tokens and, for each token, the weight of predicting the next one: 1 from the
     /// target's loss start on, <paramref name="promptWeight"/> before it (0: the paper's loss, on
-    /// the target alone), 0 at the last token.
+    /// the target alone), 0 at the last token; the tokens of a count the loss covers (the target's
+    /// first <see cref="TrainingExample.CountLength"/> characters) are predicted with
+    /// <paramref name="countWeight"/> instead of 1.
     /// </summary>
-    public static (int[] Tokens, float[] Weights) Tokenize(TrainingExample example, ITokenizer tokenizer, float promptWeight = 0)
+    public static (int[] Tokens, float[] Weights) Tokenize(
+        TrainingExample example, ITokenizer tokenizer, float promptWeight = 0, float countWeight = 1)
     {
         int eos = tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no EOS token");
         string lossFree = example.Prompt + example.Target[..example.LossStart];
@@ -28,8 +31,26 @@ public static class PackedExamples
         }
 
         int[] tokens = example.AppendEos ? [.. full, eos] : full;
-        float[] weights = tokens.Select((_, t) => t >= tokens.Length - 1 ? 0f : t >= prefix.Length - 1 ? 1f : promptWeight).ToArray();
+        int countEnd = example.LossStart == 0 && example.CountLength > 0 && countWeight != 1
+            ? CountEnd(example, tokenizer, full)
+            : prefix.Length;
+        float[] weights = tokens.Select((_, t) =>
+            t >= tokens.Length - 1 ? 0f
+            : t >= countEnd - 1 ? 1f
+            : t >= prefix.Length - 1 ? countWeight
+            : promptWeight).ToArray();
         return (tokens, weights);
+    }
+
+    /// <summary>The number of tokens up to the count's end, checked to be a prefix of the example's tokens.</summary>
+    private static int CountEnd(TrainingExample example, ITokenizer tokenizer, int[] full)
+    {
+        int[] upToCount = tokenizer.Encode(example.Prompt + example.Target[..example.CountLength]);
+        return full.AsSpan(0, Math.Min(upToCount.Length, full.Length)).SequenceEqual(upToCount)
+            ? upToCount.Length
+            : throw new InvalidOperationException(
+                $"the tokenizer merges the count of sentence {example.Sentence} with what follows it; "
+                + "train.count_loss_weight needs the count in pieces of its own (tokenizer.copy_aligned)");
     }
 
     public static TrainingSequence Sentence(Sentence sentence, int index, ITrainingFormat format, ITokenizer tokenizer, bool pack = true)
@@ -45,9 +66,10 @@ public static class PackedExamples
     /// the sentence's: each of its n examples carries 1/n of it, so the shared text, which packs
     /// into one copy, predicts its next tokens with the weight given (as a struct or aug row's does).
     /// </summary>
-    public static TrainingSequence Pack(IEnumerable<TrainingExample> examples, ITokenizer tokenizer, float promptWeight = 0)
+    public static TrainingSequence Pack(
+        IEnumerable<TrainingExample> examples, ITokenizer tokenizer, float promptWeight = 0, float countWeight = 1)
     {
         List<TrainingExample> all = examples.ToList();
-        return PrefixTreePacker.Pack(all.Select(e => Tokenize(e, tokenizer, promptWeight / all.Count)));
+        return PrefixTreePacker.Pack(all.Select(e => Tokenize(e, tokenizer, promptWeight / all.Count, countWeight)));
     }
 }

@@ -159,12 +159,12 @@ internal static class TrainCommand
         {
             if (format is PadellmFormat or MixedFormat)
             {
-                rows.Add(PackedExamples.Pack(sentence, tokenizer, cfg.PromptLossWeight));
+                rows.Add(PackedExamples.Pack(sentence, tokenizer, cfg.PromptLossWeight, cfg.CountLossWeight));
             }
             else
             {
                 rows.AddRange(sentence
-                    .Select(e => PackedExamples.Tokenize(e, tokenizer, cfg.PromptLossWeight))
+                    .Select(e => PackedExamples.Tokenize(e, tokenizer, cfg.PromptLossWeight, cfg.CountLossWeight))
                     .Select(t => TrainingSequence.Causal(t.Tokens, t.Weights)));
             }
         }

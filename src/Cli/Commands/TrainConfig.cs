@@ -8,7 +8,7 @@ namespace PaDeLLM.Cli.Commands;
 /// A training configuration file (JSON), every field optional:
 /// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
 /// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay",
-/// "clip", "seed", "checkpoint_every", "prompt_loss_weight", "dropout"},
+/// "clip", "seed", "checkpoint_every", "prompt_loss_weight", "count_loss_weight", "dropout"},
 /// "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on the first dev_sentences dev
 /// sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
 /// </summary>
@@ -51,6 +51,12 @@ internal sealed record TrainConfig
     /// </summary>
     public float PromptLossWeight { get; init; }
 
+    /// <summary>
+    /// Weight of predicting a PaDeLLM count's tokens, beside the other target tokens' 1: the count is
+    /// one or two tokens of a label's branch, yet a wrong count loses or invents whole mentions.
+    /// </summary>
+    public float CountLossWeight { get; init; } = 1;
+
     public static TrainConfig Load(string? path)
     {
         if (path is null)
@@ -89,6 +95,9 @@ internal sealed record TrainConfig
                     ? Int(se, path, "train", "snapshot_every", min: 0)
                     : 0,
                 PromptLossWeight = D("train", "prompt_loss_weight", 0) is double w && w >= 0 && w <= 1 ? (float)w : throw new UsageException($"{path}: train.prompt_loss_weight must be between 0 and 1"),
+                CountLossWeight = D("train", "count_loss_weight", 1) is double c && c > 0 && c <= 100
+                    ? (float)c
+                    : throw new UsageException($"{path}: train.count_loss_weight must be above 0 and at most 100"),
                 DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
                 EvalEvery = Get(r, "eval", "every") is JsonElement ev ? Int(ev, path, "eval", "every", min: 0) : 0,
                 Train = new TrainerOptions

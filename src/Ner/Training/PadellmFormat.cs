@@ -25,7 +25,7 @@ public sealed class PadellmFormat(LabelSchema schema, LossSpan lossSpan = LossSp
             IReadOnlyList<GoldMention> mentions = sentence.MentionsOf(label.Key);
             if (mentions.Count == 0)
             {
-                yield return new TrainingExample(sentenceIndex, label.Key, prompt, "0");
+                yield return new TrainingExample(sentenceIndex, label.Key, prompt, "0") { CountLength = 1 };
                 continue;
             }
 
@@ -33,7 +33,11 @@ public sealed class PadellmFormat(LabelSchema schema, LossSpan lossSpan = LossSp
             {
                 string head = MentionPrompt.Continuation(schema.Language, mentions.Count, k);
                 int lossStart = lossSpan == LossSpan.MentionOnly ? head.Length : 0;
-                yield return new TrainingExample(sentenceIndex, label.Key, prompt, head + mentions[k - 1].Surface, LossStart: lossStart);
+                yield return new TrainingExample(
+                    sentenceIndex, label.Key, prompt, head + mentions[k - 1].Surface, LossStart: lossStart)
+                {
+                    CountLength = mentions.Count.ToString(CultureInfo.InvariantCulture).Length,
+                };
             }
         }
     }

@@ -9,6 +9,12 @@ public sealed record TrainingExample(int Sentence, string? Label, string Prompt,
 {
     /// <summary>The format that made the example, where a row mixes formats (<see cref="MixedFormat"/>).</summary>
     public string? Format { get; init; }
+
+    /// <summary>
+    /// Characters at the target's start that spell the label's mention count (PaDeLLM's examples;
+    /// 0: none), so the trainer can weigh the count's tokens apart (<c>train.count_loss_weight</c>).
+    /// </summary>
+    public int CountLength { get; init; }
 }
 
 /// <summary>A (label key, mention string) pair, the unit the paper's metric counts.</summary>
