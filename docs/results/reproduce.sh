@@ -146,6 +146,9 @@ train_table3() {
   # PaDeLLM's row: the first cycle of conll03-en (train_levers), evaluated alike.
   ev conll03 "$R/conll03-en-cycle1" conll03-levers-padellm-free batch --unconstrained
   ev conll03 "$R/conll03-en-cycle1" conll03-levers-padellm-copy batch
+  # and on Resume, the 4,000 steps of Resume alone (train_models' resume-zh), evaluated alike.
+  ev resume "$R/resume-zh" resume-levers-padellm-free batch --unconstrained
+  ev resume "$R/resume-zh" resume-levers-padellm-copy batch
   local ds f
   for ds in conll03 resume; do
     for f in struct aug; do
@@ -164,8 +167,9 @@ train_from_aug() {
 
 train_mixed() {
   # The shipped CoNLL-2003 model: from AutoReg_Aug's weights (table3's run), PaDeLLM and Aug examples
-  # of each sentence packed into one row (--format padellm+aug), two cosine cycles, then the mean of
-  # the second cycle's last two snapshots; a third cycle is the next step. Both cores.
+  # of each sentence packed into one row (--format padellm+aug), two cosine cycles, the mean of the
+  # second cycle's last two snapshots, a third cycle from it; then a fourth, short cycle twice, with
+  # the count's tokens weighed 1 and 4 (one core each, side by side), and the mean of the two.
   local t=(--dataset conll03 --format padellm+aug)
   DOTNET_PROCESSOR_COUNT=2 "$P" train "${t[@]}" --config "$C/conll03-en-mixed-from-aug.json" \
     --init "$R/conll03-aug-levers" --out "$R/conll03-en-mixed" --resume
@@ -173,7 +177,18 @@ train_mixed() {
     --init "$R/conll03-en-mixed" --out "$R/conll03-en-mixed-c2" --resume
   "$P" model export --model "$R/conll03-en-mixed-c2/steps/3500" --model "$R/conll03-en-mixed-c2/steps/4000" \
     --dtype bf16 --out "$R/mixed-c2-avg"
-  cp "$R/mixed-c2-avg/model.safetensors" "$R/mixed-c2-avg/config.json" models/conll03-en/
+  DOTNET_PROCESSOR_COUNT=2 "$P" train "${t[@]}" --config "$C/conll03-en-mixed-cycle3.json" \
+    --init "$R/mixed-c2-avg" --out "$R/conll03-en-mixed-c3" --resume
+  local w
+  for w in 1 4; do
+    one train "${t[@]}" --config "$C/conll03-en-mixed-c4-count$w.json" \
+      --init "$R/conll03-en-mixed-c3" --out "$R/conll03-en-c4-count$w" --resume &
+  done
+  wait
+  "$P" model export --model "$R/conll03-en-c4-count1" --model "$R/conll03-en-c4-count4" --dtype bf16 --out "$R/c4-avg"
+  cp "$R/c4-avg/model.safetensors" "$R/c4-avg/config.json" models/conll03-en/
+  ev conll03 "$R/conll03-en-mixed-c3" conll03-en-mixed-c3-copy-batch batch
+  for w in 1 4; do ev conll03 "$R/conll03-en-c4-count$w" "conll03-en-c4-count$w-copy-batch" batch; done
 }
 
 count_bias() {
@@ -196,8 +211,8 @@ evaluate_models() {
     ev "$ds" "models/$name" "$name-copy-multi" multi --out "docs/results/$name-copy-multi-dev.json"
   done
   local run
-  for run in conll03-en-cycle2 conll03-en-mixed conll03-en-mixed-c2 resume-zh-dropout zh-msra-resume resume-zh-msra \
-    resume-zh-mixed; do
+  for run in conll03-en-cycle2 conll03-en-mixed conll03-en-mixed-c2 conll03-en-mixed-c3 conll03-en-c4-count1 \
+    conll03-en-c4-count4 resume-zh-dropout zh-msra-resume resume-zh-msra resume-zh-mixed; do
     cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
   done
   cp "$R/conll03-en-cycle3/train_log.jsonl" docs/results/conll03-en-cycle3-train_log.jsonl
@@ -207,6 +222,7 @@ evaluate_models() {
     "conll03 PaDeLLM cycle 3 (copied)=$f/conll03-en-cycle3-train_log.jsonl" \
     "conll03-en: padellm+aug from Aug (copied)=$f/conll03-en-mixed-train_log.jsonl" \
     "conll03-en: padellm+aug cycle 2 (copied)=$f/conll03-en-mixed-c2-train_log.jsonl" \
+    "conll03-en: padellm+aug cycle 3 (copied)=$f/conll03-en-mixed-c3-train_log.jsonl" \
     "Resume alone (free)=$f/resume-zh-train_log.jsonl" \
     "Resume alone, dropout 0.1 (copied)=$f/resume-zh-dropout-train_log.jsonl" \
     "MSRA + Resume (copied)=$f/zh-msra-resume-train_log.jsonl" \
@@ -216,6 +232,9 @@ evaluate_models() {
     "conll03 PaDeLLM cycle 3=$f/conll03-en-cycle3-train_log.jsonl" \
     "conll03-en padellm+aug=$f/conll03-en-mixed-train_log.jsonl" \
     "conll03-en padellm+aug cycle 2=$f/conll03-en-mixed-c2-train_log.jsonl" \
+    "conll03-en padellm+aug cycle 3=$f/conll03-en-mixed-c3-train_log.jsonl" \
+    "cycle 4, count weight 1=$f/conll03-en-c4-count1-train_log.jsonl" \
+    "cycle 4, count weight 4=$f/conll03-en-c4-count4-train_log.jsonl" \
     "Resume alone=$f/resume-zh-train_log.jsonl" "Resume alone, dropout 0.1=$f/resume-zh-dropout-train_log.jsonl" \
     "MSRA + Resume=$f/zh-msra-resume-train_log.jsonl" "then Resume=$f/resume-zh-msra-train_log.jsonl" \
     "then Resume padellm+aug: resume-zh=$f/resume-zh-mixed-train_log.jsonl" \
