@@ -11,25 +11,35 @@ for (int i = 1; i < args.Length - 1; i++)
     }
 }
 
-return command switch
+try
 {
-    "engine" => EngineBenchmark.Run(outDir),
-    "memory" => EngineBenchmark.Memory(),
-    "gemm" => EngineBenchmark.GemmOnly(),
-    "decode-profile" => DecodeProfile.Run(),
-    "gpu" => GpuBenchmark.Run(args, outDir),
-    "tokenizer" => TokenizerBenchmark.Run(outDir),
-    "packing" => PackingBenchmark.Run(outDir),
-    "training" => TrainingBenchmark.Run(args, outDir),
-    "serve-load" => await ServingLoadBenchmark.Run(args, outDir),
-    "serve-soak" => await ServingSoakBenchmark.Run(args, outDir),
-    "pipeline" => await PipelineBenchmark.Run(args, outDir),
-    "pipeline-overhead" => await OrchestrationOverheadBenchmark.Run(args, outDir),
-    "plot-loss" => LossCurvePlot.Run(args, outDir),
-    "plot-latency" => LatencyCdfPlot.Run(args, outDir),
-    "plot-dev-f1" => DevF1Plot.Run(args, outDir),
-    _ => Usage(),
-};
+    return command switch
+    {
+        "engine" => EngineBenchmark.Run(outDir),
+        "memory" => EngineBenchmark.Memory(),
+        "gemm" => EngineBenchmark.GemmOnly(),
+        "decode-profile" => DecodeProfile.Run(),
+        "gpu" => GpuBenchmark.Run(args, outDir),
+        "tokenizer" => TokenizerBenchmark.Run(outDir),
+        "packing" => PackingBenchmark.Run(outDir),
+        "training" => TrainingBenchmark.Run(args, outDir),
+        "serve-load" => await ServingLoadBenchmark.Run(args, outDir),
+        "serve-soak" => await ServingSoakBenchmark.Run(args, outDir),
+        "pipeline" => await PipelineBenchmark.Run(args, outDir),
+        "pipeline-overhead" => await OrchestrationOverheadBenchmark.Run(args, outDir),
+        "plot-loss" => LossCurvePlot.Run(args, outDir),
+        "plot-latency" => LatencyCdfPlot.Run(args, outDir),
+        "plot-dev-f1" => DevF1Plot.Run(args, outDir),
+        _ => Usage(),
+    };
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+{
+    // A missing or unreadable input (a results file, a train log, a model) is the caller's to fix:
+    // name it rather than print a stack trace.
+    Console.Error.WriteLine($"{command}: {e.Message}");
+    return 1;
+}
 
 static int Usage()
 {
