@@ -8,6 +8,7 @@
 #   docs/results/reproduce.sh eval-models  # their dev scores, mentions copied and free; plots
 #   docs/results/reproduce.sh count-bias   # count calibration on the shipped CoNLL-2003 model
 #   docs/results/reproduce.sh wide         # a wider, deeper CoNLL-2003 model (hours; resumable)
+#   docs/results/reproduce.sh wide-aug     # the same shape trained as AutoReg_Aug first (hours; resumable)
 #   docs/results/reproduce.sh zh           # Resume after MSRA: MSRA + Resume, then Resume alone, then Resume padellm+aug
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
@@ -113,6 +114,13 @@ train_wide() {
   # A wider, deeper CoNLL-2003 model (11.4M parameters) on both cores, resumable across sessions.
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format padellm --config "$C/conll03-en-wide.json" \
     --tokenizer models/conll03-en --out "$R/conll03-en-wide" --resume
+}
+
+train_wide_aug() {
+  # The shipped model's recipe at the wide shape: AutoReg_Aug first (the shipped tokenizer, both levers),
+  # then padellm+aug cycles from its weights as in train_mixed. Both cores, resumable across sessions.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format aug --config "$C/conll03-en-wide-aug.json" \
+    --tokenizer models/conll03-en --out "$R/conll03-en-wide-aug" --resume
 }
 
 train_zh() {
@@ -292,12 +300,13 @@ case "${1:-all}" in
   models) train_models ;;
   count-bias) count_bias ;;
   wide) train_wide ;;
+  wide-aug) train_wide_aug ;;
   zh) train_zh ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|zh|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
