@@ -22,35 +22,37 @@ public static class PackedExamples
         TrainingExample example, ITokenizer tokenizer, float promptWeight = 0, float countWeight = 1)
     {
         int eos = tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no EOS token");
-        string lossFree = example.Prompt + example.Target[..example.LossStart];
-        int[] prefix = tokenizer.Encode(lossFree);
         int[] full = tokenizer.Encode(example.Prompt + example.Target);
-        if (!full.AsSpan(0, Math.Min(prefix.Length, full.Length)).SequenceEqual(prefix))
-        {
-            throw new InvalidOperationException($"the tokenizer merges across the prompt/target boundary of sentence {example.Sentence}; use a tokenizer whose markers are whole pieces");
-        }
+        int lossStart = TokensUpTo(example, example.LossStart, tokenizer, full) is int l and >= 0
+            ? l
+            : throw new InvalidOperationException(
+                $"the tokenizer merges across the prompt/target boundary of sentence {example.Sentence}; "
+                + "use a tokenizer whose markers are whole pieces");
+        int countEnd = example.LossStart == 0 && example.CountLength > 0 && countWeight != 1
+            ? TokensUpTo(example, example.CountLength, tokenizer, full) is int n and >= 0
+                ? n
+                : throw new InvalidOperationException(
+                    $"the tokenizer merges the count of sentence {example.Sentence} with what follows it; "
+                    + "train.count_loss_weight needs the count in pieces of its own (tokenizer.copy_aligned)")
+            : lossStart;
 
         int[] tokens = example.AppendEos ? [.. full, eos] : full;
-        int countEnd = example.LossStart == 0 && example.CountLength > 0 && countWeight != 1
-            ? CountEnd(example, tokenizer, full)
-            : prefix.Length;
         float[] weights = tokens.Select((_, t) =>
             t >= tokens.Length - 1 ? 0f
             : t >= countEnd - 1 ? 1f
-            : t >= prefix.Length - 1 ? countWeight
+            : t >= lossStart - 1 ? countWeight
             : promptWeight).ToArray();
         return (tokens, weights);
     }
 
-    /// <summary>The number of tokens up to the count's end, checked to be a prefix of the example's tokens.</summary>
-    private static int CountEnd(TrainingExample example, ITokenizer tokenizer, int[] full)
+    /// <summary>
+    /// The number of tokens of the prompt and the target's first <paramref name="targetChars"/> characters,
+    /// or -1 where they are not a prefix of the example's tokens (the tokenizer merges across that point).
+    /// </summary>
+    private static int TokensUpTo(TrainingExample example, int targetChars, ITokenizer tokenizer, int[] full)
     {
-        int[] upToCount = tokenizer.Encode(example.Prompt + example.Target[..example.CountLength]);
-        return full.AsSpan(0, Math.Min(upToCount.Length, full.Length)).SequenceEqual(upToCount)
-            ? upToCount.Length
-            : throw new InvalidOperationException(
-                $"the tokenizer merges the count of sentence {example.Sentence} with what follows it; "
-                + "train.count_loss_weight needs the count in pieces of its own (tokenizer.copy_aligned)");
+        int[] prefix = tokenizer.Encode(example.Prompt + example.Target[..targetChars]);
+        return full.AsSpan(0, Math.Min(prefix.Length, full.Length)).SequenceEqual(prefix) ? prefix.Length : -1;
     }
 
     public static TrainingSequence Sentence(Sentence sentence, int index, ITrainingFormat format, ITokenizer tokenizer, bool pack = true)

@@ -228,23 +228,16 @@ public class TrainCommandTests
         Assert.Contains("--init and --tokenizer exclude each other", stderr);
     }
 
-    [Fact]
-    public void A_bad_config_is_a_clear_error()
+    [Theory]
+    [InlineData("""{"model": {"layers": -1}}""", "model.layers must be a positive integer")]
+    [InlineData("""{"train": {"count_loss_weight": 0}}""",
+        "bad.json: train.count_loss_weight must be above 0 and at most 100")]
+    public void A_bad_config_is_a_clear_error(string json, string error)
     {
         using var dir = new TempDir();
-        string config = dir.File("bad.json", """{"model": {"layers": -1}}""");
+        string config = dir.File("bad.json", json);
         var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", dir.Path);
         Assert.Equal(2, exit);
-        Assert.Contains("model.layers must be a positive integer", stderr);
-    }
-
-    [Fact]
-    public void A_count_loss_weight_out_of_range_is_a_clear_error()
-    {
-        using var dir = new TempDir();
-        string config = dir.File("bad.json", """{"train": {"count_loss_weight": 0}}""");
-        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", dir.Path);
-        Assert.Equal(2, exit);
-        Assert.Contains("bad.json: train.count_loss_weight must be above 0 and at most 100", stderr);
+        Assert.Contains(error, stderr);
     }
 }
