@@ -90,7 +90,7 @@ evaluate_levers() {
   [ -d "$R/conll03-en-cycle1" ] || "$P" model export --model "$R/conll03-padellm-v2k-copy-prompt1" --out "$R/conll03-en-cycle1" --dtype bf16
   ev conll03 "$R/conll03-en-cycle1" conll03-shipped-padellm-batch batch --unconstrained --out docs/results/conll03-shipped-padellm-batch-dev.json
   ev conll03 "$R/conll03-en-cycle1" conll03-shipped-padellm-multi multi --unconstrained --out docs/results/conll03-shipped-padellm-multi-dev.json
-  ev conll03 "$R/conll03-en-cycle1" conll03-shipped-copy-batch batch
+  ev conll03 "$R/conll03-en-cycle1" conll03-shipped-copy-batch batch --copy-end argmax
 }
 
 train_models() {
@@ -107,7 +107,7 @@ train_models() {
   "$P" model export --model "$R/conll03-en-cycle2" --model "$R/conll03-en-cycle3" --out models/conll03-en --dtype bf16
   # Resume with residual dropout 0.1 (not shipped: 56.61 against 57.19 without).
   one train --dataset resume --format padellm --config "$C/resume-zh-dropout.json" --out "$R/resume-zh-dropout" --resume
-  ev resume "$R/resume-zh-dropout" resume-zh-dropout-copy-batch batch
+  ev resume "$R/resume-zh-dropout" resume-zh-dropout-copy-batch batch --copy-end argmax
 }
 
 train_wide() {
@@ -131,7 +131,7 @@ train_zh() {
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm --config "$C/resume-zh-msra-finetune.json" \
     --init "$R/zh-msra-resume" --out "$R/resume-zh-msra" --resume
   "$P" model export --model "$R/resume-zh-msra" --out "$R/resume-zh-msra-bf16" --dtype bf16
-  ev resume "$R/resume-zh-msra-bf16" resume-zh-msra-copy-batch batch
+  ev resume "$R/resume-zh-msra-bf16" resume-zh-msra-copy-batch batch --copy-end argmax
   # Stage 2's model: the mean of its last two snapshots (steps 1,250 and 1,500; shipped in session 8).
   "$P" model export --model "$R/resume-zh-msra/steps/1250" --model "$R/resume-zh-msra/steps/1500" \
     --out "$R/resume-zh-stage2" --dtype bf16
@@ -148,12 +148,12 @@ train_zh() {
       --init "$R/resume-zh-mixed" --out "$R/resume-zh-c2-count$w" --resume &
   done
   wait
-  for w in 1 4; do ev resume "$R/resume-zh-c2-count$w" "resume-zh-c2-count$w-copy-batch" batch; done
+  for w in 1 4; do ev resume "$R/resume-zh-c2-count$w" "resume-zh-c2-count$w-copy-batch" batch --copy-end argmax; done
   "$P" model export --model "$R/resume-zh-c2-count1" --model "$R/resume-zh-c2-count4" --out "$R/rz-c2-avg"
   "$P" model export --model "$R/resume-zh-mixed" --model "$R/resume-zh-c2-count1" --model "$R/resume-zh-c2-count4" \
     --out "$R/rz-c2-avg3"
-  ev resume "$R/rz-c2-avg" resume-zh-c2-mean-copy-batch batch
-  ev resume "$R/rz-c2-avg3" resume-zh-c2-mean3-copy-batch batch
+  ev resume "$R/rz-c2-avg" resume-zh-c2-mean-copy-batch batch --copy-end argmax
+  ev resume "$R/rz-c2-avg3" resume-zh-c2-mean3-copy-batch batch --copy-end argmax
 }
 
 train_table3() {
@@ -215,16 +215,18 @@ train_mixed() {
   wait
   "$P" model export --model "$R/conll03-en-c4-count1" --model "$R/conll03-en-c4-count4" --dtype bf16 --out "$R/c4-avg"
   cp "$R/c4-avg/model.safetensors" "$R/c4-avg/config.json" models/conll03-en/
-  ev conll03 "$R/conll03-en-mixed-c3" conll03-en-mixed-c3-copy-batch batch
-  for w in 1 4; do ev conll03 "$R/conll03-en-c4-count$w" "conll03-en-c4-count$w-copy-batch" batch; done
+  ev conll03 "$R/conll03-en-mixed-c3" conll03-en-mixed-c3-copy-batch batch --copy-end argmax
+  for w in 1 4; do ev conll03 "$R/conll03-en-c4-count$w" "conll03-en-c4-count$w-copy-batch" batch --copy-end argmax; done
 }
 
 count_bias() {
   # Count calibration on the shipped CoNLL-2003 model: the first 1,000 dev sentences at each β.
   local b
   for b in 0 0.25 0.5 1; do
-    ev conll03 models/conll03-en "conll03-en-count-bias-$b" batch --max-sentences 1000 --count-bias "$b"
+    ev conll03 models/conll03-en "conll03-en-count-bias-$b" batch --max-sentences 1000 --count-bias "$b" --copy-end argmax
   done
+  # and on the shipped Resume model, all of dev, with today's ending rule.
+  for b in 0.25 0.5 1; do ev resume models/resume-zh "resume-zh-count-bias-$b" batch --count-bias "$b"; done
 }
 
 evaluate_models() {

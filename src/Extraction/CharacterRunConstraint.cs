@@ -9,8 +9,11 @@ namespace PaDeLLM.Extraction;
 /// the next token is the most probable of the <see cref="Candidates"/> best whose addition keeps
 /// the decoded mention a substring of the text (leading whitespace and an unfinished UTF-8
 /// character aside), or (after at least one token) a stop token; a stop token when none does.
+/// With <see cref="CopyEnding.StopMass"/> the mention ends, where it may, exactly when the stop
+/// tokens hold more than half the probability, and otherwise goes on with the best allowed token.
 /// </summary>
-public sealed class CharacterRunConstraint(string text, ITokenizer tokenizer, IReadOnlySet<int> stops)
+public sealed class CharacterRunConstraint(
+    string text, ITokenizer tokenizer, IReadOnlySet<int> stops, CopyEnding ending = CopyEnding.StopMass)
     : ITokenConstraint
 {
     /// <summary>How many of the most probable tokens are tried before the mention is ended.</summary>
@@ -18,24 +21,30 @@ public sealed class CharacterRunConstraint(string text, ITokenizer tokenizer, IR
 
     public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated)
     {
+        int stop = -1;
+        foreach (int s in stops)
+        {
+            stop = stop < 0 || logits[s] > logits[stop] ? s : stop;
+        }
+
+        bool byMass = ending == CopyEnding.StopMass;
+        if (byMass && generated.Count > 0 && TokenMass.Of(logits, stops) > 0.5 && Allowed(stop, generated))
+        {
+            return stop;
+        }
+
         int first = Sampling.Argmax(logits);
-        if (Allowed(first, generated))
+        if (Allowed(first, generated) && !(byMass && stops.Contains(first)))
         {
             return first;
         }
 
         foreach (int token in Best(logits, generated.Count == 0 ? logits.Length : Candidates))
         {
-            if (Allowed(token, generated))
+            if (Allowed(token, generated) && !(byMass && stops.Contains(token)))
             {
                 return token;
             }
-        }
-
-        int stop = -1;
-        foreach (int s in stops)
-        {
-            stop = stop < 0 || logits[s] > logits[stop] ? s : stop;
         }
 
         return stop;

@@ -17,9 +17,9 @@ public sealed class CopyDecoding
     private readonly IReadOnlySet<int> _stops;
     private readonly bool[] _insideCharacter;
 
-    private CopyDecoding(ITokenizer tokenizer, IReadOnlySet<int> stops, bool tokenExact)
+    private CopyDecoding(ITokenizer tokenizer, IReadOnlySet<int> stops, bool tokenExact, CopyEnding ending)
     {
-        (_tokenizer, _stops, TokenExact) = (tokenizer, stops, tokenExact);
+        (_tokenizer, _stops, TokenExact, Ending) = (tokenizer, stops, tokenExact, ending);
         _insideCharacter = new bool[tokenizer.VocabSize];
         for (int id = 0; id < _insideCharacter.Length; id++)
         {
@@ -35,14 +35,17 @@ public sealed class CopyDecoding
     /// <summary>Whether mentions are matched on token ids (a copy-aligned tokenizer) or on characters.</summary>
     public bool TokenExact { get; }
 
-    public static CopyDecoding For(ITokenizer tokenizer, StopTokens stops)
+    /// <summary>How a mention decides between ending and going on with the text.</summary>
+    public CopyEnding Ending { get; }
+
+    public static CopyDecoding For(ITokenizer tokenizer, StopTokens stops, CopyEnding ending = CopyEnding.StopMass)
     {
         ArgumentNullException.ThrowIfNull(stops);
-        return new CopyDecoding(tokenizer, stops.Mention, CopyAlignment.Holds(tokenizer));
+        return new CopyDecoding(tokenizer, stops.Mention, CopyAlignment.Holds(tokenizer), ending);
     }
 
     /// <summary>The constraint for the mentions of one text (share it between the text's mention sequences).</summary>
     public ITokenConstraint For(string text) => TokenExact
-        ? new TokenRunConstraint(_tokenizer.Encode(text), _stops, _insideCharacter)
-        : new CharacterRunConstraint(text, _tokenizer, _stops);
+        ? new TokenRunConstraint(_tokenizer.Encode(text), _stops, _insideCharacter, Ending)
+        : new CharacterRunConstraint(text, _tokenizer, _stops, Ending);
 }

@@ -26,6 +26,9 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
     /// <summary>Mentions copied from the text (<see cref="CopyDecoding"/>); false: the paper's free decoding.</summary>
     public bool CopyMentions { get; init; } = true;
 
+    /// <summary>How a copied mention decides to end (<see cref="Extraction.CopyEnding"/>).</summary>
+    public CopyEnding CopyEnding { get; init; } = CopyEnding.StopMass;
+
     /// <summary>β of <see cref="CountCalibration"/>: 0 for the model's own greedy counts.</summary>
     public double CountBias { get; init; }
 
@@ -61,7 +64,7 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
         return document with { Model = ModelName };
     }
 
-    private CopyDecoding? Copy => CopyMentions ? _copy ??= CopyDecoding.For(tokenizer, _stops) : null;
+    private CopyDecoding? Copy => CopyMentions ? _copy ??= CopyDecoding.For(tokenizer, _stops, CopyEnding) : null;
 
     private CountCalibration? Counts =>
         CountBias == 0 ? null : _calibration ??= CountCalibration.For(tokenizer, _stops, CountBias);

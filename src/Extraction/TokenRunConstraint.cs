@@ -6,13 +6,16 @@ namespace PaDeLLM.Extraction;
 /// A mention's tokens must be a contiguous run of the text's token ids: the next token is one
 /// that follows an occurrence of the tokens so far, or (after at least one) a stop token. A run
 /// starts and ends on a character's edge: byte-fallback pieces of one character stay together.
+/// Where both are possible, <paramref name="ending"/> decides between ending and going on.
 /// </summary>
 /// <param name="source">The text's token ids.</param>
 /// <param name="stops">The tokens that end a mention.</param>
 /// <param name="insideCharacter">Per vocabulary id: a piece that continues a character (a UTF-8
 /// continuation byte), before which a mention may neither start nor end.</param>
+/// <param name="ending">How the choice between a stop and the text's best continuation is made.</param>
 public sealed class TokenRunConstraint(
-    int[] source, IReadOnlySet<int> stops, IReadOnlyList<bool>? insideCharacter = null)
+    int[] source, IReadOnlySet<int> stops, IReadOnlyList<bool>? insideCharacter = null,
+    CopyEnding ending = CopyEnding.StopMass)
     : ITokenConstraint
 {
     public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated)
@@ -34,18 +37,21 @@ public sealed class TokenRunConstraint(
             }
         }
 
-        if (mayEnd || best < 0)
+        if (!mayEnd && best >= 0)
         {
-            foreach (int stop in stops)
-            {
-                if (best < 0 || logits[stop] > logits[best])
-                {
-                    best = stop;
-                }
-            }
+            return best;
         }
 
-        return best;
+        int stop = -1;
+        foreach (int s in stops)
+        {
+            stop = stop < 0 || logits[s] > logits[stop] ? s : stop;
+        }
+
+        bool end = best < 0 || (ending == CopyEnding.StopMass
+            ? TokenMass.Of(logits, stops) > 0.5
+            : logits[stop] > logits[best]);
+        return end ? stop : best;
     }
 
     private bool Inside(int position) =>

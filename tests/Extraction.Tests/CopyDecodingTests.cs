@@ -30,8 +30,10 @@ public class CopyDecodingTests(ITestOutputHelper output)
         "张三在北京大学担任教授，曾任中国科学院研究员。",
     ];
 
-    [SharedDataFact]
-    public void A_random_model_copies_token_runs_of_the_text_with_a_copy_aligned_tokenizer()
+    [SharedDataTheory]
+    [InlineData(CopyEnding.StopMass)]
+    [InlineData(CopyEnding.Argmax)]
+    public void A_random_model_copies_token_runs_of_the_text_with_a_copy_aligned_tokenizer(CopyEnding ending)
     {
         using var dir = new TempDir();
         List<Sentence> train = DatasetCatalog.Get("conll03").Read(SharedData.DataDir, DatasetSplit.Train)
@@ -40,28 +42,32 @@ public class CopyDecodingTests(ITestOutputHelper output)
             train.Select(s => s.Text).Append(Texts[3]), new BpeTrainerOptions { VocabSize = 600, CopyAligned = true }),
             dir.Path);
         ITokenizer tokenizer = TokenizerLoader.Load(dir.Path);
-        var copy = CopyDecoding.For(tokenizer, StopTokens.For(tokenizer));
+        var copy = CopyDecoding.For(tokenizer, StopTokens.For(tokenizer), ending);
         Assert.True(copy.TokenExact, "a tokenizer trained copy-aligned is recognised as such");
 
         using DecoderModel model = RandomModel(tokenizer, dir.Path);
-        int accepted = 0;
+        int ended = 0;
         foreach (string text in Texts)
         {
             int[] source = tokenizer.Encode(text);
-            // A mention is read only when it ends with EOS (one cut off by the token limit is a failure).
-            foreach (GenerationResult r in Mentions(model, tokenizer, text, copy.For(text), seeds: 12)
-                .Where(r => r.Stopped))
+            // Ended or cut off by the token limit, every mention is a run of the text.
+            foreach (GenerationResult r in Mentions(model, tokenizer, text, copy.For(text), seeds: 12))
             {
-                int[] mention = r.Tokens[..^1];
+                int[] mention = r.Stopped ? r.Tokens[..^1] : r.Tokens;
                 Assert.NotEmpty(mention);
-                accepted++;
+                ended += r.Stopped ? 1 : 0;
                 Assert.True(IsRun(source, mention), $"[{string.Join(",", mention)}] is not a run of '{text}'");
-                string decoded = tokenizer.Decode(mention).Trim();
-                Assert.True(text.Contains(decoded, StringComparison.Ordinal), $"'{decoded}' is not in '{text}'");
+                string decoded = tokenizer.Decode(mention).Trim(); // one cut off may end inside a character
+                Assert.True(
+                    !r.Stopped || text.Contains(decoded, StringComparison.Ordinal), $"'{decoded}' is not in '{text}'");
             }
         }
 
-        Assert.True(accepted >= Texts.Length * 12 / 2, $"only {accepted} mentions ended: too few to show anything");
+        // A random model's stop is often its best token but never half its mass: only the first rule ends.
+        if (ending == CopyEnding.Argmax)
+        {
+            Assert.True(ended >= Texts.Length * 12 / 2, $"only {ended} mentions ended: too few to show anything");
+        }
     }
 
     [SharedDataTheory]

@@ -17,7 +17,7 @@ internal static class DatasetExtraction
 {
     public static Func<string, (ResultDocument Document, TimeSpan Latency)> For(
         DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat,
-        bool copyMentions = true, double countBias = 0)
+        bool copyMentions = true, double countBias = 0, CopyEnding copyEnding = CopyEnding.StopMass)
     {
         if (mode == "autoreg")
         {
@@ -34,6 +34,7 @@ internal static class DatasetExtraction
             Mode = mode == "multi" ? DecodingMode.Multi : DecodingMode.Batch,
             CopyMentions = copyMentions,
             CountBias = countBias,
+            CopyEnding = copyEnding,
         };
         return text =>
         {

@@ -54,11 +54,17 @@ internal static class EvalCommand
         {
             Description = "count calibration: tilt each count n by e^(β·n) (0: the model's own counts)",
         };
+        var copyEnd = new Option<string>("--copy-end")
+        {
+            Description = "how a copied mention ends: stop-mass (the stops against all else) or argmax "
+                + "(the best stop against the text's best continuation, the first rule)",
+            DefaultValueFactory = _ => "stop-mass",
+        }.AcceptOnlyFromAmong("stop-mass", "argmax");
         var data = DataDirectory.Option();
         var command = new Command("eval",
             "Evaluate a model on a dataset split: F1 (paper and span), latency, tokens per sequence")
         {
-            model, dataset, split, mode, format, max, output, json, unconstrained, countBias, data,
+            model, dataset, split, mode, format, max, output, json, unconstrained, countBias, copyEnd, data,
         };
         var backend = new BackendChoice();
         backend.AddTo(command);
@@ -81,7 +87,8 @@ internal static class EvalCommand
                 : throw new UsageException("--count-bias must be a number ≥ 0");
             Func<string, (ResultDocument Document, TimeSpan Latency)> extract =
                 DatasetExtraction.For(
-                    decoder, tokenizer, info.Schema, m, r.GetValue(format)!, !r.GetValue(unconstrained), bias);
+                    decoder, tokenizer, info.Schema, m, r.GetValue(format)!, !r.GetValue(unconstrained), bias,
+                    r.GetValue(copyEnd) == "argmax" ? CopyEnding.Argmax : CopyEnding.StopMass);
             var evaluator = new NerEvaluator();
             var latencies = new List<double>();
             long generated = 0, sequences = 0, failures = 0, unresolved = 0;
@@ -120,6 +127,7 @@ internal static class EvalCommand
                 ["mode"] = m,
                 ["copy_mentions"] = m != "autoreg" && !r.GetValue(unconstrained),
                 ["count_bias"] = m != "autoreg" ? bias : 0,
+                ["copy_end"] = m != "autoreg" && !r.GetValue(unconstrained) ? r.GetValue(copyEnd) : null,
                 ["sentences"] = sentences.Count,
                 ["paper_micro_f1"] = evaluator.Paper.Micro.F1,
                 ["paper_micro_precision"] = evaluator.Paper.Micro.Precision,
