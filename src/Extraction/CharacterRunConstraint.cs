@@ -28,7 +28,7 @@ public sealed class CharacterRunConstraint(
         }
 
         bool byMass = ending == CopyEnding.StopMass;
-        if (byMass && generated.Count > 0 && TokenMass.Of(logits, stops) > 0.5 && Allowed(stop, generated))
+        if (byMass && generated.Count > 0 && Sampling.MassOf(logits, stops) > 0.5 && Allowed(stop, generated))
         {
             return stop;
         }

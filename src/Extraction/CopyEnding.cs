@@ -1,5 +1,3 @@
-using PaDeLLM.Model.Kernels;
-
 namespace PaDeLLM.Extraction;
 
 /// <summary>How a copied mention decides between ending and going on with the text.</summary>
@@ -15,20 +13,4 @@ public enum CopyEnding
 
     /// <summary>The best stop token against the text's best continuation alone (the first rule).</summary>
     Argmax,
-}
-
-/// <summary>The probability mass a logits row puts on a set of tokens.</summary>
-public static class TokenMass
-{
-    public static double Of(ReadOnlySpan<float> logits, IReadOnlySet<int> tokens)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        double mass = 0;
-        foreach (int t in tokens)
-        {
-            mass += Math.Exp(Sampling.LogSoftmaxAt(logits, t));
-        }
-
-        return mass;
-    }
 }

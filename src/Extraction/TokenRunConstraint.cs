@@ -1,4 +1,5 @@
 using PaDeLLM.Model.Inference;
+using PaDeLLM.Model.Kernels;
 
 namespace PaDeLLM.Extraction;
 
@@ -49,7 +50,7 @@ public sealed class TokenRunConstraint(
         }
 
         bool end = best < 0 || (ending == CopyEnding.StopMass
-            ? TokenMass.Of(logits, stops) > 0.5
+            ? Sampling.MassOf(logits, stops) > 0.5
             : logits[stop] > logits[best]);
         return end ? stop : best;
     }

@@ -1,5 +1,6 @@
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Inference;
+using PaDeLLM.Model.Kernels;
 using PaDeLLM.Ner.Data;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Ner.Metrics;
@@ -35,7 +36,7 @@ public class CopyEndingTests(ITestOutputHelper output)
         // Stops holding more than half end the mention under both rules; no stop before a first token,
         // whose choice (the text's best) is the same under both.
         logits[0] = 6;
-        Assert.True(TokenMass.Of(logits, Eos) > 0.5);
+        Assert.True(Sampling.MassOf(logits, Eos) > 0.5);
         Assert.Equal(0, new TokenRunConstraint(source, Eos).Choose(logits, [5]));
         Assert.Equal(0, new TokenRunConstraint(source, Eos, ending: CopyEnding.Argmax).Choose(logits, [5]));
         Assert.Equal(6, new TokenRunConstraint(source, Eos).Choose(logits, []));
@@ -46,8 +47,8 @@ public class CopyEndingTests(ITestOutputHelper output)
     {
         float[] logits = [1, 2, 3, 0];
         double z = Math.Exp(1) + Math.Exp(2) + Math.Exp(3) + 1;
-        Assert.Equal((Math.Exp(1) + Math.Exp(3)) / z, TokenMass.Of(logits, new HashSet<int> { 0, 2 }), 12);
-        Assert.Equal(1.0, TokenMass.Of(logits, new HashSet<int> { 0, 1, 2, 3 }), 12);
+        Assert.Equal((Math.Exp(1) + Math.Exp(3)) / z, Sampling.MassOf(logits, new HashSet<int> { 0, 2 }), 12);
+        Assert.Equal(1.0, Sampling.MassOf(logits, new HashSet<int> { 0, 1, 2, 3 }), 12);
     }
 
     [SharedDataFact]

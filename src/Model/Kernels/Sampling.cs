@@ -21,6 +21,19 @@ public static class Sampling
         return logits[index] - max - Math.Log(sum);
     }
 
+    /// <summary>The softmax probability of a set of tokens together, accumulated in double.</summary>
+    public static double MassOf(ReadOnlySpan<float> logits, IReadOnlySet<int> tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        double mass = 0;
+        foreach (int t in tokens)
+        {
+            mass += Math.Exp(LogSoftmaxAt(logits, t));
+        }
+
+        return mass;
+    }
+
     /// <summary>The whole log-softmax row.</summary>
     public static void LogSoftmax(ReadOnlySpan<float> logits, Span<float> output)
     {
