@@ -50,6 +50,18 @@ public class TrainCommandTests
         Assert.True(score.Exit == 0, score.Err);
         Assert.Equal(3, (int)JsonNode.Parse(score.Out)!["records"]!);
 
+        // The untimed warm-up pass changes the latencies only: without it, the same predictions.
+        string cold = Path.Combine(dir.Path, "cold.json");
+        var noWarmUp = CliRunner.Run("eval", "--model", output, "--dataset", "conll03", "--max-sentences", "3",
+            "--out", cold, "--warmup-seconds", "0", "--json", "--data", SharedData.DataDir);
+        Assert.True(noWarmUp.Exit == 0, noWarmUp.Err);
+        Assert.Equal(3.0, (double)summary["warmup_seconds"]!);
+        Assert.Equal(Predictions(results), Predictions(cold));
+        var negative = CliRunner.Run("eval", "--model", output, "--dataset", "conll03", "--warmup-seconds", "-1",
+            "--data", SharedData.DataDir);
+        Assert.NotEqual(0, negative.Exit);
+        Assert.Contains("--warmup-seconds must be a number ≥ 0", negative.Err);
+
         // Resuming a finished run does no more steps.
         var again = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir, "--resume");
         Assert.True(again.Exit == 0, again.Err);
@@ -240,4 +252,7 @@ public class TrainCommandTests
         Assert.Equal(2, exit);
         Assert.Contains(error, stderr);
     }
+
+    private static string Predictions(string resultsFile) => string.Join("\n",
+        JsonNode.Parse(File.ReadAllText(resultsFile))!.AsArray().Select(r => r!["pred"]!.ToJsonString()));
 }
