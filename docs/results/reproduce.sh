@@ -121,6 +121,18 @@ train_wide_aug() {
   # then padellm+aug cycles from its weights as in train_mixed. Both cores, resumable across sessions.
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format aug --config "$C/conll03-en-wide-aug.json" \
     --tokenizer models/conll03-en --out "$R/conll03-en-wide-aug" --resume
+  # First padellm+aug cycle from its weights (2,500 steps), exported in BF16 and scored on all of dev.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format padellm+aug --config "$C/conll03-en-wide-mixed.json" \
+    --init "$R/conll03-en-wide-aug" --out "$R/conll03-en-wide-mixed" --resume
+  "$P" model export --model "$R/conll03-en-wide-mixed" --out "$R/wide-mixed-bf16"
+  ev conll03 "$R/wide-mixed-bf16" conll03-en-wide-mixed-copy-batch batch
+  cp "$R/conll03-en-wide-aug/train_log.jsonl" docs/results/conll03-en-wide-aug-train_log.jsonl
+  cp "$R/conll03-en-wide-mixed/train_log.jsonl" docs/results/conll03-en-wide-mixed-train_log.jsonl
+  "$B" plot-dev-f1 "small: Aug (Table 3)=docs/results/conll03-aug-levers-train_log.jsonl" \
+    "small: padellm+aug from it (copied)=docs/results/conll03-en-mixed-train_log.jsonl" \
+    "wide: Aug=docs/results/conll03-en-wide-aug-train_log.jsonl" \
+    "wide: padellm+aug from it (copied)=docs/results/conll03-en-wide-mixed-train_log.jsonl" \
+    --out docs/results/conll03-wide-dev-f1.svg
 }
 
 train_zh() {
@@ -172,6 +184,14 @@ train_table3() {
   ev resume "$R/resume-zh" resume-levers-padellm-free batch --unconstrained
   ev resume "$R/resume-zh" resume-levers-padellm-copy batch
   ev resume "$R/resume-zh" resume-levers-padellm-copy-multi multi
+  # Latency again on a quiet machine (session 11: warm-up, today's ending), each pair twice, one after another.
+  local i
+  for i in 1 2; do
+    ev resume "$R/resume-zh" "resume-latency-resume-padellm-$i" batch
+    ev resume "$R/resume-struct-levers" "resume-latency-resume-struct-$i" autoreg struct
+  done
+  ev conll03 "$R/conll03-en-cycle1" conll03-latency-padellm batch
+  ev conll03 "$R/conll03-struct-levers" conll03-latency-struct autoreg struct
   local ds f
   for ds in conll03 resume; do
     for f in struct aug; do
