@@ -21,12 +21,7 @@ public sealed class CharacterRunConstraint(
 
     public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated)
     {
-        int stop = -1;
-        foreach (int s in stops)
-        {
-            stop = stop < 0 || logits[s] > logits[stop] ? s : stop;
-        }
-
+        int stop = Sampling.ArgmaxOf(logits, stops);
         bool byMass = ending == CopyEnding.StopMass;
         if (byMass && generated.Count > 0 && Sampling.MassOf(logits, stops) > 0.5 && Allowed(stop, generated))
         {

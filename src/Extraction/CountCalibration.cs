@@ -17,12 +17,12 @@ public sealed class CountCalibration : ITokenConstraint
 {
     private readonly int[] _digits; // token id of each single-digit piece
     private readonly int[] _values;
-    private readonly int[] _stops;
+    private readonly IReadOnlySet<int> _stops;
 
     // The sequences (by their list of generated tokens) whose first token the tilt changed.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<int>, object> _tilted = [];
 
-    private CountCalibration(double bias, int[] digits, int[] values, int[] stops)
+    private CountCalibration(double bias, int[] digits, int[] values, IReadOnlySet<int> stops)
     {
         Bias = bias;
         _digits = digits;
@@ -59,7 +59,7 @@ public sealed class CountCalibration : ITokenConstraint
             }
         }
 
-        return new CountCalibration(bias, [.. digits], [.. values], [.. stops.Count]);
+        return new CountCalibration(bias, [.. digits], [.. values], stops.Count);
     }
 
     public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated)
@@ -67,7 +67,9 @@ public sealed class CountCalibration : ITokenConstraint
         int greedy = Sampling.Argmax(logits);
         if (generated.Count > 0)
         {
-            return generated.Count == 1 && _tilted.TryGetValue(generated, out _) ? BestStop(logits) : greedy;
+            return generated.Count == 1 && _tilted.TryGetValue(generated, out _)
+                ? Sampling.ArgmaxOf(logits, _stops)
+                : greedy;
         }
 
         // Untilted tokens keep their logit; every digit, the greedy one too, is scored with its tilt.
@@ -85,17 +87,6 @@ public sealed class CountCalibration : ITokenConstraint
         if (best != greedy)
         {
             _tilted.AddOrUpdate(generated, best);
-        }
-
-        return best;
-    }
-
-    private int BestStop(ReadOnlySpan<float> logits)
-    {
-        int best = _stops[0];
-        foreach (int id in _stops)
-        {
-            best = logits[id] > logits[best] ? id : best;
         }
 
         return best;

@@ -43,12 +43,7 @@ public sealed class TokenRunConstraint(
             return best;
         }
 
-        int stop = -1;
-        foreach (int s in stops)
-        {
-            stop = stop < 0 || logits[s] > logits[stop] ? s : stop;
-        }
-
+        int stop = Sampling.ArgmaxOf(logits, stops);
         bool end = best < 0 || (ending == CopyEnding.StopMass
             ? Sampling.MassOf(logits, stops) > 0.5
             : logits[stop] > logits[best]);
