@@ -11,9 +11,10 @@ using PaDeLLM.Model.Numerics;
 namespace PaDeLLM.Bench;
 
 /// <summary>
-/// The engine's figures in one run: memory bandwidth, GEMM against OpenBLAS, prefill and
-/// decode of a ~100M Llama in F32 and BF16 beside the weight-streaming bound, tree against
-/// naive decoding of a CoNLL-like PaDeLLM request, and peak memory (in a child process).
+/// The engine's figures in one run: memory bandwidth, GEMM against OpenBLAS, attention against
+/// per-key library calls, prefill and decode of a ~100M Llama in F32 and BF16 beside the
+/// weight-streaming bound, tree against naive decoding of a CoNLL-like PaDeLLM request, and peak
+/// memory (in a child process).
 /// </summary>
 internal static unsafe class EngineBenchmark
 {
@@ -34,6 +35,8 @@ internal static unsafe class EngineBenchmark
         Timing.Settle();
 
         var gemmBars = Gemm(report);
+        Timing.Settle();
+        AttentionBenchmark.Run(report);
         ModelConfig config = BenchModels.Llama100M();
         var decode = new List<(string, double)>();
         foreach (DType type in new[] { DType.F32, DType.BF16 })
@@ -95,7 +98,7 @@ internal static unsafe class EngineBenchmark
         var rows = new List<string[]>();
         var bars = new List<(string, double)>();
         var rng = new Random(3);
-        (int M, int K, int N)[] shapes = [(128, 768, 768), (128, 768, 2048), (128, 2048, 768), (512, 768, 2048)];
+        (int M, int K, int N)[] shapes = [(64, 256, 688), (64, 384, 1024), (128, 768, 768), (128, 768, 2048), (128, 2048, 768), (512, 768, 2048)];
         var operands = shapes.Select(s =>
         {
             float[] x = Enumerable.Range(0, s.M * s.K).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();

@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace PaDeLLM.Model.Kernels;
 
@@ -10,6 +13,12 @@ public readonly record struct KvRun(float[] Keys, float[] Values, int Length);
 /// the shared text, then the label branch, then the token's own branch), with grouped-query
 /// heads: query head h reads KV head h / (heads / kvHeads).
 /// </summary>
+/// <remarks>
+/// A head is a few dozen floats, so a library call per key (a dot product, then a scaled add) costs
+/// more in dispatch than in arithmetic. With 512-bit vectors and a head of a multiple of 16 floats,
+/// four keys' scores are taken at once (four independent sums) and the head's output stays in
+/// registers while the values stream past; otherwise the library's calls do it, key by key.
+/// </remarks>
 public static class Attention
 {
     /// <param name="output">[heads · headDim] for this token.</param>
@@ -21,6 +30,7 @@ public static class Attention
         int group = heads / kvHeads;
         int kvDim = kvHeads * headDim;
         float scale = 1f / MathF.Sqrt(headDim);
+        bool wide = Vector512.IsHardwareAccelerated && headDim % Vector512<float>.Count == 0;
         for (int h = 0; h < heads; h++)
         {
             ReadOnlySpan<float> q = query.Slice(h * headDim, headDim);
@@ -29,6 +39,13 @@ public static class Attention
             for (int r = 0; r < runs.Length; r++)
             {
                 int len = r == runs.Length - 1 ? lastRunLength : runs[r].Length;
+                if (wide)
+                {
+                    Scores512(q, runs[r].Keys, kvOffset, kvDim, len, scale, scores.Slice(t, len));
+                    t += len;
+                    continue;
+                }
+
                 float[] keys = runs[r].Keys;
                 for (int i = 0; i < len; i++)
                 {
@@ -44,12 +61,90 @@ public static class Attention
             for (int r = 0; r < runs.Length; r++)
             {
                 int len = r == runs.Length - 1 ? lastRunLength : runs[r].Length;
+                if (wide)
+                {
+                    WeightedSum512(s.Slice(t, len), runs[r].Values, kvOffset, kvDim, o);
+                    t += len;
+                    continue;
+                }
+
                 float[] values = runs[r].Values;
                 for (int i = 0; i < len; i++)
                 {
                     TensorPrimitives.MultiplyAdd(values.AsSpan((i * kvDim) + kvOffset, headDim), s[t++], o, o);
                 }
             }
+        }
+    }
+
+    // scores[i] = scale · q · keys[i], four keys at a time: four independent sums keep the FMA units busy.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scores512(
+        ReadOnlySpan<float> q, float[] keys, int offset, int stride, int count, float scale, Span<float> scores)
+    {
+        int d = q.Length;
+        ref float q0 = ref MemoryMarshal.GetReference(q);
+        ref float k0 = ref MemoryMarshal.GetArrayDataReference(keys);
+        int i = 0;
+        for (; i + 4 <= count; i += 4)
+        {
+            nuint a = (nuint)((i * stride) + offset), step = (nuint)stride;
+            nuint b = a + step, c = b + step, e = c + step;
+            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            for (int j = 0; j < d; j += Vector512<float>.Count)
+            {
+                Vector512<float> x = Vector512.LoadUnsafe(ref q0, (nuint)j);
+                s0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k0, a + (nuint)j), s0);
+                s1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k0, b + (nuint)j), s1);
+                s2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k0, c + (nuint)j), s2);
+                s3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref k0, e + (nuint)j), s3);
+            }
+
+            scores[i] = Vector512.Sum(s0) * scale;
+            scores[i + 1] = Vector512.Sum(s1) * scale;
+            scores[i + 2] = Vector512.Sum(s2) * scale;
+            scores[i + 3] = Vector512.Sum(s3) * scale;
+        }
+
+        for (; i < count; i++)
+        {
+            nuint a = (nuint)((i * stride) + offset);
+            Vector512<float> s0 = Vector512<float>.Zero;
+            for (int j = 0; j < d; j += Vector512<float>.Count)
+            {
+                s0 = Vector512.FusedMultiplyAdd(
+                    Vector512.LoadUnsafe(ref q0, (nuint)j), Vector512.LoadUnsafe(ref k0, a + (nuint)j), s0);
+            }
+
+            scores[i] = Vector512.Sum(s0) * scale;
+        }
+    }
+
+    // output += Σ weights[i] · values[i], one 16-float slice of the head at a time, held in registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightedSum512(
+        ReadOnlySpan<float> weights, float[] values, int offset, int stride, Span<float> output)
+    {
+        ref float v0 = ref MemoryMarshal.GetArrayDataReference(values);
+        ref float o0 = ref MemoryMarshal.GetReference(output);
+        for (int j = 0; j < output.Length; j += Vector512<float>.Count)
+        {
+            Vector512<float> even = Vector512.LoadUnsafe(ref o0, (nuint)j), odd = Vector512<float>.Zero;
+            nuint at = (nuint)(offset + j);
+            int i = 0;
+            for (; i + 2 <= weights.Length; i += 2, at += 2 * (nuint)stride)
+            {
+                even = Vector512.FusedMultiplyAdd(Vector512.Create(weights[i]), Vector512.LoadUnsafe(ref v0, at), even);
+                odd = Vector512.FusedMultiplyAdd(
+                    Vector512.Create(weights[i + 1]), Vector512.LoadUnsafe(ref v0, at + (nuint)stride), odd);
+            }
+
+            if (i < weights.Length)
+            {
+                even = Vector512.FusedMultiplyAdd(Vector512.Create(weights[i]), Vector512.LoadUnsafe(ref v0, at), even);
+            }
+
+            (even + odd).StoreUnsafe(ref o0, (nuint)j);
         }
     }
 }

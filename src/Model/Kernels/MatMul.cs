@@ -161,10 +161,10 @@ public static unsafe class MatMul
                 c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31); c32 = Vector512.FusedMultiplyAdd(a, b2, c32); c33 = Vector512.FusedMultiplyAdd(a, b3, c33);
             }
 
-            acc[0] = Vector512.Sum(c00); acc[1] = Vector512.Sum(c01); acc[2] = Vector512.Sum(c02); acc[3] = Vector512.Sum(c03);
-            acc[4] = Vector512.Sum(c10); acc[5] = Vector512.Sum(c11); acc[6] = Vector512.Sum(c12); acc[7] = Vector512.Sum(c13);
-            acc[8] = Vector512.Sum(c20); acc[9] = Vector512.Sum(c21); acc[10] = Vector512.Sum(c22); acc[11] = Vector512.Sum(c23);
-            acc[12] = Vector512.Sum(c30); acc[13] = Vector512.Sum(c31); acc[14] = Vector512.Sum(c32); acc[15] = Vector512.Sum(c33);
+            HorizontalSum.Of4(c00, c01, c02, c03).CopyTo(acc);
+            HorizontalSum.Of4(c10, c11, c12, c13).CopyTo(acc[4..]);
+            HorizontalSum.Of4(c20, c21, c22, c23).CopyTo(acc[8..]);
+            HorizontalSum.Of4(c30, c31, c32, c33).CopyTo(acc[12..]);
         }
         else if (Vector256.IsHardwareAccelerated && k >= 8)
         {
@@ -185,10 +185,10 @@ public static unsafe class MatMul
                 c30 = Vector256.FusedMultiplyAdd(a, b0, c30); c31 = Vector256.FusedMultiplyAdd(a, b1, c31); c32 = Vector256.FusedMultiplyAdd(a, b2, c32); c33 = Vector256.FusedMultiplyAdd(a, b3, c33);
             }
 
-            acc[0] = Vector256.Sum(c00); acc[1] = Vector256.Sum(c01); acc[2] = Vector256.Sum(c02); acc[3] = Vector256.Sum(c03);
-            acc[4] = Vector256.Sum(c10); acc[5] = Vector256.Sum(c11); acc[6] = Vector256.Sum(c12); acc[7] = Vector256.Sum(c13);
-            acc[8] = Vector256.Sum(c20); acc[9] = Vector256.Sum(c21); acc[10] = Vector256.Sum(c22); acc[11] = Vector256.Sum(c23);
-            acc[12] = Vector256.Sum(c30); acc[13] = Vector256.Sum(c31); acc[14] = Vector256.Sum(c32); acc[15] = Vector256.Sum(c33);
+            HorizontalSum.Of4(c00, c01, c02, c03).CopyTo(acc);
+            HorizontalSum.Of4(c10, c11, c12, c13).CopyTo(acc[4..]);
+            HorizontalSum.Of4(c20, c21, c22, c23).CopyTo(acc[8..]);
+            HorizontalSum.Of4(c30, c31, c32, c33).CopyTo(acc[12..]);
         }
 
         for (int r = 0; r < 4; r++)
@@ -228,7 +228,8 @@ public static unsafe class MatMul
                 c3 = Vector512.FusedMultiplyAdd(a, TLoad.Load512(w, w3 + p), c3);
             }
 
-            s0 = Vector512.Sum(c0); s1 = Vector512.Sum(c1); s2 = Vector512.Sum(c2); s3 = Vector512.Sum(c3);
+            Vector128<float> sums = HorizontalSum.Of4(c0, c1, c2, c3);
+            (s0, s1, s2, s3) = (sums[0], sums[1], sums[2], sums[3]);
         }
         else if (Vector256.IsHardwareAccelerated && k >= 8)
         {
@@ -242,7 +243,8 @@ public static unsafe class MatMul
                 c3 = Vector256.FusedMultiplyAdd(a, TLoad.Load256(w, w3 + p), c3);
             }
 
-            s0 = Vector256.Sum(c0); s1 = Vector256.Sum(c1); s2 = Vector256.Sum(c2); s3 = Vector256.Sum(c3);
+            Vector128<float> sums = HorizontalSum.Of4(c0, c1, c2, c3);
+            (s0, s1, s2, s3) = (sums[0], sums[1], sums[2], sums[3]);
         }
 
         for (; p < k; p++)
