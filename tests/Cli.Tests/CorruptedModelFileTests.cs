@@ -16,7 +16,7 @@ public class CorruptedModelFileTests
         { "config.json", "[]", "must be a JSON object" },
         { "config.json", "architectures=[1]", "'architectures'" },
         { "config.json", "num_hidden_layers=2147483647", "'num_hidden_layers'" },
-        { "config.json", "num_hidden_layers=9", "model.layers.4" },
+        { "config.json", "num_hidden_layers=9", "model.layers.6" }, // the shipped model has layers 0–5
         { "config.json", "hidden_size=1073741824", "'hidden_size'" },
         { "config.json", "vocab_size=2147483647", "'vocab_size'" },
         { "config.json", "rope_theta=0", "'rope_theta'" },

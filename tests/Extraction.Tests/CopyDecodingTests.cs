@@ -150,7 +150,7 @@ public class CopyDecodingTests(ITestOutputHelper output)
     public void Without_the_constraint_extraction_equals_the_predictions_made_before_it_existed()
     {
         // The shipped model's dev predictions, written by a `padellm eval` built before copy decoding
-        // existed (the binary the model was trained with): docs/results/reproduce.sh eval-models.
+        // existed (commit 5acd6f4): docs/results/reproduce.sh eval-models.
         string path = Path.Combine(SharedData.RepoRoot, "docs/results/conll03-en-free-batch-dev.json");
         List<OfficialRecord> before = OfficialResultsFile.Load(path);
         (ITokenizer tokenizer, DecoderModel model) = Shipped();

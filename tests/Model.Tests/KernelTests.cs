@@ -134,6 +134,34 @@ public unsafe class KernelTests
         Close(expected, actual, 1e-5f);
     }
 
+    [Theory]
+    [InlineData(4, 4, 64)]
+    [InlineData(6, 3, 24)]
+    [InlineData(2, 2, 128)]
+    public void Attention_is_bit_identical_however_the_context_is_split_into_runs(int heads, int kvHeads, int headDim)
+    {
+        // A request's result must not depend on the prefix tree's layout (a cached text, a restarted worker).
+        int kvDim = kvHeads * headDim, total = 23;
+        float[] keys = Random(total * kvDim, 21), values = Random(total * kvDim, 22), q = Random(heads * headDim, 23);
+        float[] Attend(int[] lengths)
+        {
+            var runs = new KvRun[lengths.Length];
+            for (int r = 0, start = 0; r < lengths.Length; start += lengths[r], r++)
+            {
+                runs[r] = new KvRun(keys[(start * kvDim)..((start + lengths[r]) * kvDim)],
+                    values[(start * kvDim)..((start + lengths[r]) * kvDim)], lengths[r]);
+            }
+
+            float[] output = new float[heads * headDim];
+            Attention.Forward(output, q, runs, lengths[^1], heads, kvHeads, headDim, new float[total]);
+            return output;
+        }
+
+        float[] whole = Attend([total]);
+        Assert.Equal(whole, Attend([5, 3, 15]));
+        Assert.Equal(whole, Attend([1, 1, 1, 20]));
+    }
+
     [Fact]
     public void Embedding_gathers_bf16_rows_widened_exactly()
     {

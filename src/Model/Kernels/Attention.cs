@@ -56,18 +56,17 @@ public static class Attention
             Span<float> s = scores[..t];
             Softmax.InPlace(s);
             Span<float> o = output.Slice(h * headDim, headDim);
+            if (wide)
+            {
+                WeightedSum512(s, runs, lastRunLength, kvOffset, kvDim, o);
+                continue;
+            }
+
             o.Clear();
             t = 0;
             for (int r = 0; r < runs.Length; r++)
             {
                 int len = r == runs.Length - 1 ? lastRunLength : runs[r].Length;
-                if (wide)
-                {
-                    WeightedSum512(s.Slice(t, len), runs[r].Values, kvOffset, kvDim, o);
-                    t += len;
-                    continue;
-                }
-
                 float[] values = runs[r].Values;
                 for (int i = 0; i < len; i++)
                 {
@@ -120,31 +119,62 @@ public static class Attention
         }
     }
 
-    // output += Σ weights[i] · values[i], one 16-float slice of the head at a time, held in registers.
+    // output += Σ weights[i] · values[i], key after key in position order whatever the runs (so a request's
+    // result does not depend on how its context was split into tree nodes), up to four 16-float slices of
+    // the head at a time, held in registers: four independent sums.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightedSum512(
-        ReadOnlySpan<float> weights, float[] values, int offset, int stride, Span<float> output)
+        ReadOnlySpan<float> weights, ReadOnlySpan<KvRun> runs, int lastRunLength, int offset, int stride,
+        Span<float> output)
     {
-        ref float v0 = ref MemoryMarshal.GetArrayDataReference(values);
+        const int Lanes = 16;
         ref float o0 = ref MemoryMarshal.GetReference(output);
-        for (int j = 0; j < output.Length; j += Vector512<float>.Count)
+        for (int j = 0; j < output.Length; j += 4 * Lanes)
         {
-            Vector512<float> even = Vector512.LoadUnsafe(ref o0, (nuint)j), odd = Vector512<float>.Zero;
-            nuint at = (nuint)(offset + j);
-            int i = 0;
-            for (; i + 2 <= weights.Length; i += 2, at += 2 * (nuint)stride)
+            int slices = Math.Min(4, (output.Length - j) / Lanes);
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            int t = 0;
+            for (int r = 0; r < runs.Length; r++)
             {
-                even = Vector512.FusedMultiplyAdd(Vector512.Create(weights[i]), Vector512.LoadUnsafe(ref v0, at), even);
-                odd = Vector512.FusedMultiplyAdd(
-                    Vector512.Create(weights[i + 1]), Vector512.LoadUnsafe(ref v0, at + (nuint)stride), odd);
+                int len = r == runs.Length - 1 ? lastRunLength : runs[r].Length;
+                ref float v0 = ref MemoryMarshal.GetArrayDataReference(runs[r].Values);
+                nuint at = (nuint)(offset + j);
+                for (int i = 0; i < len; i++, t++, at += (nuint)stride)
+                {
+                    var w = Vector512.Create(weights[t]);
+                    a0 = Vector512.FusedMultiplyAdd(w, Vector512.LoadUnsafe(ref v0, at), a0);
+                    if (slices > 1)
+                    {
+                        a1 = Vector512.FusedMultiplyAdd(w, Vector512.LoadUnsafe(ref v0, at + Lanes), a1);
+                    }
+
+                    if (slices > 2)
+                    {
+                        a2 = Vector512.FusedMultiplyAdd(w, Vector512.LoadUnsafe(ref v0, at + (2 * Lanes)), a2);
+                    }
+
+                    if (slices > 3)
+                    {
+                        a3 = Vector512.FusedMultiplyAdd(w, Vector512.LoadUnsafe(ref v0, at + (3 * Lanes)), a3);
+                    }
+                }
             }
 
-            if (i < weights.Length)
+            a0.StoreUnsafe(ref o0, (nuint)j);
+            if (slices > 1)
             {
-                even = Vector512.FusedMultiplyAdd(Vector512.Create(weights[i]), Vector512.LoadUnsafe(ref v0, at), even);
+                a1.StoreUnsafe(ref o0, (nuint)(j + Lanes));
             }
 
-            (even + odd).StoreUnsafe(ref o0, (nuint)j);
+            if (slices > 2)
+            {
+                a2.StoreUnsafe(ref o0, (nuint)(j + (2 * Lanes)));
+            }
+
+            if (slices > 3)
+            {
+                a3.StoreUnsafe(ref o0, (nuint)(j + (3 * Lanes)));
+            }
         }
     }
 }
