@@ -32,13 +32,35 @@ public sealed class ContinuousBatcherTests
 
         var alone = jobs.Select(job => job.Select(r => new GreedyGenerator(model).Generate([Request(r)])[0]).ToList()).ToList();
 
+        // Arrivals at different steps, by step rather than by clock (a fast engine finishes a job before a
+        // timed arrival): an anchor sequence holds the batcher inside its k-th step until group k is queued.
         using var batcher = new ContinuousBatcher(model);
-        var tasks = jobs.Select(async (job, j) =>
+        const int Groups = 6;
+        var gate = new StepGate(Groups);
+        var anchor = batcher.GenerateAsync([
+            new GenerationRequest(model.NewCache().CreateRoot(), [2, 3], 12, GenerationRequest.NoStop)
+            {
+                Constraint = gate,
+            },
+        ]);
+        var tasks = new List<Task<IReadOnlyList<GenerationResult>>>();
+        for (int k = 0; k < Groups; k++)
         {
-            await Task.Delay(j % 6 * 3); // arrive at different steps
-            return await batcher.GenerateAsync(job.Select(Request).ToList());
-        }).ToList();
-        var together = await Task.WhenAll(tasks);
+            tasks.AddRange(jobs.Where((_, j) => j % Groups == k)
+                .Select(job => batcher.GenerateAsync(job.Select(Request).ToList())));
+            gate.Open(k);
+        }
+
+        var together = new List<IReadOnlyList<GenerationResult>>(new IReadOnlyList<GenerationResult>[jobs.Count]);
+        for (int k = 0, t = 0; k < Groups; k++)
+        {
+            foreach (int j in Enumerable.Range(0, jobs.Count).Where(j => j % Groups == k))
+            {
+                together[j] = await tasks[t++];
+            }
+        }
+
+        await anchor;
 
         for (int j = 0; j < jobs.Count; j++)
         {
@@ -56,7 +78,7 @@ public sealed class ContinuousBatcherTests
             }
         }
 
-        int sequences = jobs.Sum(j => j.Count);
+        int sequences = jobs.Sum(j => j.Count) + 1;
         Assert.True(batcher.Metrics.Steps < sequences, $"{batcher.Metrics.Steps} steps for {sequences} sequences: nothing was batched");
         Assert.True(batcher.Metrics.BatchSizeSum > batcher.Metrics.Steps);
     }
@@ -93,6 +115,27 @@ public sealed class ContinuousBatcherTests
         }
 
         await Assert.ThrowsAsync<ArgumentException>(() => batcher.GenerateAsync([new GenerationRequest(model.NewCache().CreateRoot(), [], 1, GenerationRequest.NoStop)]));
+    }
+
+    /// <summary>Greedy, but the k-th choice waits until group k has been queued (or fails after a minute).</summary>
+    private sealed class StepGate(int groups) : ITokenConstraint
+    {
+        private readonly SemaphoreSlim[] _open =
+            Enumerable.Range(0, groups).Select(_ => new SemaphoreSlim(0)).ToArray();
+        private int _calls;
+
+        public void Open(int group) => _open[group].Release();
+
+        public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated)
+        {
+            int call = _calls++;
+            if (call < _open.Length && !_open[call].Wait(TimeSpan.FromMinutes(1)))
+            {
+                throw new TimeoutException($"group {call} never arrived");
+            }
+
+            return Kernels.Sampling.Argmax(logits);
+        }
     }
 }
 
