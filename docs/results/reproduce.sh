@@ -10,6 +10,7 @@
 #   docs/results/reproduce.sh wide         # a wider, deeper CoNLL-2003 model (hours; resumable)
 #   docs/results/reproduce.sh wide-aug     # the shipped conll03-en: wide AutoReg_Aug, then padellm+aug (hours)
 #   docs/results/reproduce.sh zh           # Resume after MSRA: MSRA + Resume, then Resume alone, then Resume padellm+aug
+#   docs/results/reproduce.sh zh-wide      # the Chinese model at the wide shape, stage 1 (hours; resumable)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -57,7 +58,6 @@ train_levers() {
   [ -d "$run-step2000" ] || cp -r "$run" "$run-step2000"
   one train --dataset conll03 --format padellm --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$run" --resume
   one train --dataset conll03 --format struct --config "$cfg" --tokenizer "$R/conll03-padellm-v2k-copy" --out "$R/conll03-struct-v2k-copy-prompt1" --until-step 2000 --resume
-  "$P" model export --model "$run" --out models/conll03-en --dtype bf16
 }
 
 # eval DATASET RUN NAME MODE [FORMAT] [--out FILE]: the summary JSON goes to summaries/NAME.json
@@ -86,7 +86,7 @@ evaluate_levers() {
   ev conll03 "$R/conll03-padellm-v2k-copy-prompt1-step2000" conll03-copy-prompt1-step2000-padellm-batch batch --unconstrained
   ev conll03 "$R/conll03-struct-v2k-copy-prompt1" conll03-copy-prompt1-struct autoreg struct --out docs/results/conll03-v2k-copy-prompt1-struct-dev.json
   ev conll03 "$R/conll03-padellm-v2k-copy-prompt1" conll03-copy-prompt1-f32-padellm-batch batch --unconstrained
-  # The model shipped until session 6 (the first cycle, BF16); models/conll03-en is now its second cycle.
+  # The model shipped until session 6 (the first cycle, BF16); models/conll03-en is now train_wide_aug's.
   [ -d "$R/conll03-en-cycle1" ] || "$P" model export --model "$R/conll03-padellm-v2k-copy-prompt1" --out "$R/conll03-en-cycle1" --dtype bf16
   ev conll03 "$R/conll03-en-cycle1" conll03-shipped-padellm-batch batch --unconstrained --out docs/results/conll03-shipped-padellm-batch-dev.json
   ev conll03 "$R/conll03-en-cycle1" conll03-shipped-padellm-multi multi --unconstrained --out docs/results/conll03-shipped-padellm-multi-dev.json
@@ -103,8 +103,8 @@ train_models() {
   one train --dataset conll03 --format padellm --config "$C/conll03-en-cycle2.json" --init "$R/conll03-en-cycle1" --out "$R/conll03-en-cycle2" --resume
   # A third cycle (6,000 steps from lr 1.5e-3, seed 3) from the second's F32 weights: the shipped model.
   one train --dataset conll03 --format padellm --config "$C/conll03-en-cycle3.json" --init "$R/conll03-en-cycle2" --out "$R/conll03-en-cycle3" --resume
-  # The shipped model: the mean of the second and third cycles' final weights (checkpoint averaging).
-  "$P" model export --model "$R/conll03-en-cycle2" --model "$R/conll03-en-cycle3" --out models/conll03-en --dtype bf16
+  # The model shipped in session 8: the mean of the second and third cycles' final weights (checkpoint averaging).
+  "$P" model export --model "$R/conll03-en-cycle2" --model "$R/conll03-en-cycle3" --out "$R/conll03-en-avg23" --dtype bf16
   # Resume with residual dropout 0.1 (not shipped: 56.61 against 57.19 without).
   one train --dataset resume --format padellm --config "$C/resume-zh-dropout.json" --out "$R/resume-zh-dropout" --resume
   ev resume "$R/resume-zh-dropout" resume-zh-dropout-copy-batch batch --copy-end argmax
@@ -122,15 +122,15 @@ train_wide_aug() {
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format aug --config "$C/conll03-en-wide-aug.json" \
     --tokenizer models/conll03-en --out "$R/conll03-en-wide-aug" --resume
   # First padellm+aug cycle from its weights (2,500 steps), exported in BF16 and scored on all of dev.
-  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format padellm+aug --config "$C/conll03-en-wide-mixed.json" \
+  local t=(train --dataset conll03 --format padellm+aug)
+  DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed.json" \
     --init "$R/conll03-en-wide-aug" --out "$R/conll03-en-wide-mixed" --resume
   "$P" model export --model "$R/conll03-en-wide-mixed" --out "$R/wide-mixed-bf16"
   ev conll03 "$R/wide-mixed-bf16" conll03-en-wide-mixed-copy-batch batch
   # The second cycle (3,000 steps from lr 1.5e-3); the shipped conll03-en is the mean of its snapshots
   # at steps 2,500 and 3,000 (its final weights alone: conll03-en-wide-c2-copy-batch).
-  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format padellm+aug \
-    --config "$C/conll03-en-wide-mixed-c2.json" --init "$R/conll03-en-wide-mixed" \
-    --out "$R/conll03-en-wide-mixed-c2" --resume
+  DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed-c2.json" \
+    --init "$R/conll03-en-wide-mixed" --out "$R/conll03-en-wide-mixed-c2" --resume
   "$P" model export --model "$R/conll03-en-wide-mixed-c2" --out "$R/wide-c2-bf16"
   ev conll03 "$R/wide-c2-bf16" conll03-en-wide-c2-copy-batch batch
   "$P" model export --model "$R/conll03-en-wide-mixed-c2/steps/2500" --model "$R/conll03-en-wide-mixed-c2/steps/3000" \
@@ -145,6 +145,13 @@ train_wide_aug() {
     "wide: padellm+aug from it (copied)=docs/results/conll03-en-wide-mixed-train_log.jsonl" \
     "wide: padellm+aug cycle 2 (copied)=docs/results/conll03-en-wide-mixed-c2-train_log.jsonl" \
     --out docs/results/conll03-wide-dev-f1.svg
+}
+
+train_zh_wide() {
+  # The Chinese model at the wide shape (12.5M parameters), stage 1: MSRA + Resume as padellm+aug with the
+  # shipped tokenizer, 6,000 steps from lr 2e-3, both cores, resumable (session 12: stopped at step 944).
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
+    --config "$C/zh-msra-resume-wide.json" --tokenizer models/resume-zh --out "$R/zh-msra-resume-wide" --resume
 }
 
 train_zh() {
@@ -245,17 +252,19 @@ train_mixed() {
       --init "$R/conll03-en-mixed-c3" --out "$R/conll03-en-c4-count$w" --resume &
   done
   wait
+  # Their mean: the small model shipped in sessions 10–11 (train_wide_aug ships today's conll03-en).
   "$P" model export --model "$R/conll03-en-c4-count1" --model "$R/conll03-en-c4-count4" --dtype bf16 --out "$R/c4-avg"
-  cp "$R/c4-avg/model.safetensors" "$R/c4-avg/config.json" models/conll03-en/
   ev conll03 "$R/conll03-en-mixed-c3" conll03-en-mixed-c3-copy-batch batch --copy-end argmax
   for w in 1 4; do ev conll03 "$R/conll03-en-c4-count$w" "conll03-en-c4-count$w-copy-batch" batch --copy-end argmax; done
 }
 
 count_bias() {
-  # Count calibration on the shipped CoNLL-2003 model: the first 1,000 dev sentences at each β.
-  local b
+  # Count calibration on the CoNLL-2003 model shipped when it was measured (the third PaDeLLM cycle, BF16):
+  # the first 1,000 dev sentences at each β.
+  local b m=$R/conll03-en-cycle3-bf16
+  [ -d "$m" ] || "$P" model export --model "$R/conll03-en-cycle3" --out "$m" --dtype bf16
   for b in 0 0.25 0.5 1; do
-    ev conll03 models/conll03-en "conll03-en-count-bias-$b" batch --max-sentences 1000 --count-bias "$b" --copy-end argmax
+    ev conll03 "$m" "conll03-en-count-bias-$b" batch --max-sentences 1000 --count-bias "$b" --copy-end argmax
   done
   # and on the shipped Resume model, all of dev, with today's ending rule.
   for b in 0.25 0.5 1; do ev resume models/resume-zh "resume-zh-count-bias-$b" batch --count-bias "$b"; done
@@ -336,11 +345,12 @@ case "${1:-all}" in
   wide) train_wide ;;
   wide-aug) train_wide_aug ;;
   zh) train_zh ;;
+  zh-wide) train_zh_wide ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
