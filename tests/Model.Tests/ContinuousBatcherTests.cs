@@ -43,23 +43,18 @@ public sealed class ContinuousBatcherTests
                 Constraint = gate,
             },
         ]);
-        var tasks = new List<Task<IReadOnlyList<GenerationResult>>>();
+        var tasks = new Task<IReadOnlyList<GenerationResult>>[jobs.Count];
         for (int k = 0; k < Groups; k++)
         {
-            tasks.AddRange(jobs.Where((_, j) => j % Groups == k)
-                .Select(job => batcher.GenerateAsync(job.Select(Request).ToList())));
+            for (int j = k; j < jobs.Count; j += Groups)
+            {
+                tasks[j] = batcher.GenerateAsync(jobs[j].Select(Request).ToList());
+            }
+
             gate.Open(k);
         }
 
-        var together = new List<IReadOnlyList<GenerationResult>>(new IReadOnlyList<GenerationResult>[jobs.Count]);
-        for (int k = 0, t = 0; k < Groups; k++)
-        {
-            foreach (int j in Enumerable.Range(0, jobs.Count).Where(j => j % Groups == k))
-            {
-                together[j] = await tasks[t++];
-            }
-        }
-
+        var together = await Task.WhenAll(tasks);
         await anchor;
 
         for (int j = 0; j < jobs.Count; j++)
