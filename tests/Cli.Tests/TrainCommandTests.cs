@@ -168,6 +168,18 @@ public class TrainCommandTests
     }
 
     [SharedDataFact]
+    public void Replaced_copies_join_the_training_rows()
+    {
+        using var dir = new TempDir();
+        string config = dir.File("tiny.json", Tiny(
+            ("\"steps\": 4", "\"steps\": 1"), ("\"eval\":", "\"augment\": {\"copies\": 2}, \"eval\":")));
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--config", config,
+            "--out", Path.Combine(dir.Path, "model"), "--max-sentences", "20", "--data", SharedData.DataDir);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("conll03 20 (+40 with mentions replaced) sentences (padellm) -> 60 rows", stderr);
+    }
+
+    [SharedDataFact]
     public void Snapshots_are_model_directories_that_average_into_one()
     {
         using var dir = new TempDir();
@@ -244,6 +256,9 @@ public class TrainCommandTests
     [InlineData("""{"model": {"layers": -1}}""", "model.layers must be a positive integer")]
     [InlineData("""{"train": {"count_loss_weight": 0}}""",
         "bad.json: train.count_loss_weight must be above 0 and at most 100")]
+    [InlineData("""{"augment": {"copies": 11}}""", "bad.json: augment.copies must be at most 10")]
+    [InlineData("""{"augment": {"copies": 1, "mention_replacement": 0}}""",
+        "bad.json: augment.mention_replacement must be above 0 and at most 1")]
     public void A_bad_config_is_a_clear_error(string json, string error)
     {
         using var dir = new TempDir();

@@ -124,13 +124,24 @@ internal static class TrainCommand
                 train = train.Take(n).ToList();
             }
 
+            int read = train.Count;
+            if (cfg.AugmentCopies > 0)
+            {
+                // Seeded by the run's seed and the dataset's place in the list: a resumed run rebuilds the same rows.
+                int seed = unchecked((int)cfg.Train.Seed * 31 + sentenceCounts.Count);
+                train.AddRange(new MentionReplacement(train, cfg.ReplacementProbability)
+                    .Copies(train, cfg.AugmentCopies, seed).ToList());
+            }
+
             ITrainingFormat sourceFormat = TrainingFormats.Create(formatName, source.Schema);
             foreach (Sentence sentence in train)
             {
                 examples.Add(sourceFormat.Reformulate(sentence, examples.Count).ToList());
             }
 
-            sentenceCounts.Add($"{source.Name} {train.Count:N0}");
+            sentenceCounts.Add(read == train.Count
+                ? $"{source.Name} {read:N0}"
+                : $"{source.Name} {read:N0} (+{train.Count - read:N0} with mentions replaced)");
         }
         Directory.CreateDirectory(outDir);
         string tokenizerPath = Path.Combine(outDir, "tokenizer.json");

@@ -9,7 +9,7 @@ namespace PaDeLLM.Cli.Commands;
 /// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
 /// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay",
 /// "clip", "seed", "checkpoint_every", "prompt_loss_weight", "count_loss_weight", "dropout"},
-/// "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on the first dev_sentences dev
+/// "augment": {"copies", "mention_replacement"}, "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on the first dev_sentences dev
 /// sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
 /// </summary>
 internal sealed record TrainConfig
@@ -57,6 +57,16 @@ internal sealed record TrainConfig
     /// </summary>
     public float CountLossWeight { get; init; } = 1;
 
+    /// <summary>
+    /// Replaced copies of each training sentence added to the data (0: none): each copy's mentions are,
+    /// with probability <see cref="ReplacementProbability"/>, other strings of the same label from the same
+    /// dataset (<see cref="Ner.Training.MentionReplacement"/>).
+    /// </summary>
+    public int AugmentCopies { get; init; }
+
+    /// <summary>The probability that a mention of a replaced copy is replaced.</summary>
+    public double ReplacementProbability { get; init; } = 0.5;
+
     public static TrainConfig Load(string? path)
     {
         if (path is null)
@@ -98,6 +108,14 @@ internal sealed record TrainConfig
                 CountLossWeight = D("train", "count_loss_weight", 1) is double c && c > 0 && c <= 100
                     ? (float)c
                     : throw new UsageException($"{path}: train.count_loss_weight must be above 0 and at most 100"),
+                AugmentCopies = Get(r, "augment", "copies") is JsonElement ac
+                    ? Int(ac, path, "augment", "copies", min: 0) is int copies && copies <= 10
+                        ? copies
+                        : throw new UsageException($"{path}: augment.copies must be at most 10")
+                    : 0,
+                ReplacementProbability = D("augment", "mention_replacement", 0.5) is double mr && mr > 0 && mr <= 1
+                    ? mr
+                    : throw new UsageException($"{path}: augment.mention_replacement must be above 0 and at most 1"),
                 DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
                 EvalEvery = Get(r, "eval", "every") is JsonElement ev ? Int(ev, path, "eval", "every", min: 0) : 0,
                 Train = new TrainerOptions
