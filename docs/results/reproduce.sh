@@ -11,6 +11,7 @@
 #   docs/results/reproduce.sh wide-aug     # the shipped conll03-en: wide AutoReg_Aug, then padellm+aug (hours)
 #   docs/results/reproduce.sh zh           # Resume after MSRA: MSRA + Resume, then Resume alone, then Resume padellm+aug
 #   docs/results/reproduce.sh zh-wide      # the Chinese model at the wide shape, stage 1 (hours; resumable)
+#   docs/results/reproduce.sh replace      # Resume's stage 3 with mention replacement (after zh)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -187,6 +188,17 @@ train_zh() {
   ev resume "$R/rz-c2-avg3" resume-zh-c2-mean3-copy-batch batch --copy-end argmax
 }
 
+train_replaced() {
+  # Mention replacement on Resume: stage 3 of train_zh again (same start, config and seed) with two replaced
+  # copies of every sentence (each mention redrawn with probability 0.5), both cores; scored like the shipped model.
+  [ -d "$R/resume-zh-stage2" ] || "$P" model export --model "$R/resume-zh-msra/steps/1250" \
+    --model "$R/resume-zh-msra/steps/1500" --out "$R/resume-zh-stage2" --dtype bf16
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-mixed-replaced.json" \
+    --init "$R/resume-zh-stage2" --out "$R/resume-zh-replaced" --resume
+  "$P" model export --model "$R/resume-zh-replaced" --out "$R/resume-zh-replaced-bf16" --dtype bf16
+  ev resume "$R/resume-zh-replaced-bf16" resume-zh-replaced-copy-batch batch
+}
+
 train_table3() {
   # AutoReg_Struct and AutoReg_Aug trained like PaDeLLM's shipped runs, to the end of the same schedule:
   # the copy-aligned tokenizer of the PaDeLLM run, the prompt loss, CoNLL-2003 4,500 steps (conll03-en's
@@ -346,11 +358,12 @@ case "${1:-all}" in
   wide-aug) train_wide_aug ;;
   zh) train_zh ;;
   zh-wide) train_zh_wide ;;
+  replace) train_replaced ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac

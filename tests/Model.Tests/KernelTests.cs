@@ -25,6 +25,7 @@ public unsafe class KernelTests
     [Theory]
     [InlineData(1, 64, 4)]
     [InlineData(1, 184, 301)]
+    [InlineData(2, 48, 9)]
     [InlineData(3, 7, 5)]
     [InlineData(4, 16, 4)]
     [InlineData(5, 200, 67)]
@@ -47,7 +48,9 @@ public unsafe class KernelTests
     [Theory]
     [InlineData(1, 64, 4)]
     [InlineData(2, 184, 301)]
+    [InlineData(3, 256, 12)]
     [InlineData(6, 40, 9)]
+    [InlineData(7, 384, 20)]
     [InlineData(17, 768, 64)]
     public void MatMul_bf16_weights_match_reference_on_the_widened_values(int m, int k, int n)
     {
@@ -64,6 +67,36 @@ public unsafe class KernelTests
         }
 
         Close(expected, actual, 1e-5f * MathF.Sqrt(k));
+    }
+
+    [Theory]
+    [InlineData(DType.F32, 40)]
+    [InlineData(DType.BF16, 40)]
+    [InlineData(DType.BF16, 384)]
+    public void A_rows_result_does_not_depend_on_the_rows_beside_it(DType type, int k)
+    {
+        // Served results must not depend on how requests were batched: every row count (blocks of four,
+        // then three, two or one left over) gives each row exactly what it gets alone.
+        const int n = 37;
+        float[] w = Random(n * k, 8);
+        var bits = new ushort[w.Length];
+        BFloat16.FromSingle(w, bits);
+        float[] bias = Random(n, 9);
+        fixed (float* pw = w)
+        fixed (ushort* pb = bits)
+        {
+            Weight weight = type == DType.F32 ? new Weight(pw, DType.F32, n, k) : new Weight(pb, DType.BF16, n, k);
+            for (int m = 1; m <= 9; m++)
+            {
+                float[] x = Random(m * k, 10 + m), all = new float[m * n], alone = new float[n];
+                MatMul.Forward(all, x, weight, bias, m);
+                for (int r = 0; r < m; r++)
+                {
+                    MatMul.Forward(alone, x.AsSpan(r * k, k), weight, bias, 1);
+                    Assert.True(alone.AsSpan().SequenceEqual(all.AsSpan(r * n, n)), $"m {m}, row {r}");
+                }
+            }
+        }
     }
 
     [Fact]

@@ -6,9 +6,9 @@ namespace PaDeLLM.Model.Kernels;
 
 /// <summary>
 /// Y[M, N] = X[M, K] · Wᵀ (+ bias), W being [N, K] as stored in a checkpoint. Both operands
-/// are K-contiguous, so the micro-kernel is a 4×4 block of dot products held in 16 vector
-/// accumulators: each step loads 4 X and 4 W vectors for 16 FMAs. Threads split N; each
-/// walks all of M against its slice of W so the slice stays in cache across rows.
+/// are K-contiguous, so the micro-kernel is a block of up to 4 rows × 4 columns of dot products held in
+/// vector accumulators: each step loads 4 W vectors and a row's X vector per 4 FMAs. Threads split N;
+/// each walks all of M against its slice of W so the slice stays in cache across rows.
 /// </summary>
 public static unsafe class MatMul
 {
@@ -68,13 +68,14 @@ public static unsafe class MatMul
             Job job = all[j];
             int j0 = (t - starts[j]) * ColumnsPerTask;
             int j1 = Math.Min(job.Weight.Rows, j0 + ColumnsPerTask);
+            float* output = (float*)job.Output, bias = (float*)job.Bias;
             if (job.Weight.Type == DType.F32)
             {
-                Slice<F32Loader>((float*)job.Output, (float*)px, job.Weight.Data, (float*)job.Bias, m, k, job.Weight.Rows, j0, j1);
+                Slice<F32Loader>(output, (float*)px, job.Weight.Data, bias, m, k, job.Weight.Rows, j0, j1);
             }
             else
             {
-                Slice<Bf16Loader>((float*)job.Output, (float*)px, job.Weight.Data, (float*)job.Bias, m, k, job.Weight.Rows, j0, j1);
+                Slice<Bf16Loader>(output, (float*)px, job.Weight.Data, bias, m, k, job.Weight.Rows, j0, j1);
             }
         });
     }
@@ -104,40 +105,55 @@ public static unsafe class MatMul
         int i = 0;
         for (; i + 4 <= m; i += 4)
         {
-            int j = j0;
-            for (; j + 4 <= j1; j += 4)
-            {
-                Block4x4<TLoad>(y, x, w, bias, k, n, i, j);
-            }
-
-            for (; j < j1; j++)
-            {
-                for (int r = 0; r < 4; r++)
-                {
-                    Single<TLoad>(y, x, w, bias, k, n, i + r, j);
-                }
-            }
+            Columns<TLoad, FourRows>(y, x, w, bias, k, n, i, j0, j1);
         }
 
-        for (; i < m; i++)
+        // The last one to three rows in one pass over the weights too: a decode step's batch is often that small.
+        switch (m - i)
         {
-            int j = j0;
-            for (; j + 4 <= j1; j += 4)
-            {
-                Row1x4<TLoad>(y, x, w, bias, k, n, i, j);
-            }
+            case 3:
+                Columns<TLoad, ThreeRows>(y, x, w, bias, k, n, i, j0, j1);
+                break;
+            case 2:
+                Columns<TLoad, TwoRows>(y, x, w, bias, k, n, i, j0, j1);
+                break;
+            case 1:
+                Columns<TLoad, OneRow>(y, x, w, bias, k, n, i, j0, j1);
+                break;
+        }
+    }
 
-            for (; j < j1; j++)
+    private static void Columns<TLoad, TRows>(
+        float* y, float* x, void* w, float* bias, int k, int n, int i, int j0, int j1)
+        where TLoad : struct, IWeightLoader
+        where TRows : struct, IRowCount
+    {
+        int j = j0;
+        for (; j + 4 <= j1; j += 4)
+        {
+            Block<TLoad, TRows>(y, x, w, bias, k, n, i, j);
+        }
+
+        for (; j < j1; j++)
+        {
+            for (int r = 0; r < TRows.Value; r++)
             {
-                Single<TLoad>(y, x, w, bias, k, n, i, j);
+                Single<TLoad>(y, x, w, bias, k, n, i + r, j);
             }
         }
     }
 
+    /// <summary>
+    /// Rows i … i+R−1 against columns j … j+3, R (1 to 4) a constant of the specialisation: the JIT drops
+    /// the branches and accumulators of the rows beyond it. Each row's sums are formed in the same order
+    /// whatever R, so a row's result does not depend on the batch it came in.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block4x4<TLoad>(float* y, float* x, void* w, float* bias, int k, int n, int i, int j)
+    private static void Block<TLoad, TRows>(float* y, float* x, void* w, float* bias, int k, int n, int i, int j)
         where TLoad : struct, IWeightLoader
+        where TRows : struct, IRowCount
     {
+        int rows = TRows.Value;
         float* x0 = x + ((long)i * k), x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
         long w0 = (long)j * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
         Span<float> acc = stackalloc float[16];
@@ -150,21 +166,48 @@ public static unsafe class MatMul
             Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
             for (; p + 16 <= k; p += 16)
             {
-                Vector512<float> b0 = TLoad.Load512(w, w0 + p), b1 = TLoad.Load512(w, w1 + p), b2 = TLoad.Load512(w, w2 + p), b3 = TLoad.Load512(w, w3 + p);
+                Vector512<float> b0 = TLoad.Load512(w, w0 + p), b1 = TLoad.Load512(w, w1 + p);
+                Vector512<float> b2 = TLoad.Load512(w, w2 + p), b3 = TLoad.Load512(w, w3 + p);
                 Vector512<float> a = Vector512.Load(x0 + p);
-                c00 = Vector512.FusedMultiplyAdd(a, b0, c00); c01 = Vector512.FusedMultiplyAdd(a, b1, c01); c02 = Vector512.FusedMultiplyAdd(a, b2, c02); c03 = Vector512.FusedMultiplyAdd(a, b3, c03);
-                a = Vector512.Load(x1 + p);
-                c10 = Vector512.FusedMultiplyAdd(a, b0, c10); c11 = Vector512.FusedMultiplyAdd(a, b1, c11); c12 = Vector512.FusedMultiplyAdd(a, b2, c12); c13 = Vector512.FusedMultiplyAdd(a, b3, c13);
-                a = Vector512.Load(x2 + p);
-                c20 = Vector512.FusedMultiplyAdd(a, b0, c20); c21 = Vector512.FusedMultiplyAdd(a, b1, c21); c22 = Vector512.FusedMultiplyAdd(a, b2, c22); c23 = Vector512.FusedMultiplyAdd(a, b3, c23);
-                a = Vector512.Load(x3 + p);
-                c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31); c32 = Vector512.FusedMultiplyAdd(a, b2, c32); c33 = Vector512.FusedMultiplyAdd(a, b3, c33);
+                c00 = Vector512.FusedMultiplyAdd(a, b0, c00); c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(a, b2, c02); c03 = Vector512.FusedMultiplyAdd(a, b3, c03);
+                if (rows > 1)
+                {
+                    a = Vector512.Load(x1 + p);
+                    c10 = Vector512.FusedMultiplyAdd(a, b0, c10); c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+                    c12 = Vector512.FusedMultiplyAdd(a, b2, c12); c13 = Vector512.FusedMultiplyAdd(a, b3, c13);
+                }
+
+                if (rows > 2)
+                {
+                    a = Vector512.Load(x2 + p);
+                    c20 = Vector512.FusedMultiplyAdd(a, b0, c20); c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+                    c22 = Vector512.FusedMultiplyAdd(a, b2, c22); c23 = Vector512.FusedMultiplyAdd(a, b3, c23);
+                }
+
+                if (rows > 3)
+                {
+                    a = Vector512.Load(x3 + p);
+                    c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+                    c32 = Vector512.FusedMultiplyAdd(a, b2, c32); c33 = Vector512.FusedMultiplyAdd(a, b3, c33);
+                }
             }
 
             HorizontalSum.Of4(c00, c01, c02, c03).CopyTo(acc);
-            HorizontalSum.Of4(c10, c11, c12, c13).CopyTo(acc[4..]);
-            HorizontalSum.Of4(c20, c21, c22, c23).CopyTo(acc[8..]);
-            HorizontalSum.Of4(c30, c31, c32, c33).CopyTo(acc[12..]);
+            if (rows > 1)
+            {
+                HorizontalSum.Of4(c10, c11, c12, c13).CopyTo(acc[4..]);
+            }
+
+            if (rows > 2)
+            {
+                HorizontalSum.Of4(c20, c21, c22, c23).CopyTo(acc[8..]);
+            }
+
+            if (rows > 3)
+            {
+                HorizontalSum.Of4(c30, c31, c32, c33).CopyTo(acc[12..]);
+            }
         }
         else if (Vector256.IsHardwareAccelerated && k >= 8)
         {
@@ -174,24 +217,51 @@ public static unsafe class MatMul
             Vector256<float> c30 = default, c31 = default, c32 = default, c33 = default;
             for (; p + 8 <= k; p += 8)
             {
-                Vector256<float> b0 = TLoad.Load256(w, w0 + p), b1 = TLoad.Load256(w, w1 + p), b2 = TLoad.Load256(w, w2 + p), b3 = TLoad.Load256(w, w3 + p);
+                Vector256<float> b0 = TLoad.Load256(w, w0 + p), b1 = TLoad.Load256(w, w1 + p);
+                Vector256<float> b2 = TLoad.Load256(w, w2 + p), b3 = TLoad.Load256(w, w3 + p);
                 Vector256<float> a = Vector256.Load(x0 + p);
-                c00 = Vector256.FusedMultiplyAdd(a, b0, c00); c01 = Vector256.FusedMultiplyAdd(a, b1, c01); c02 = Vector256.FusedMultiplyAdd(a, b2, c02); c03 = Vector256.FusedMultiplyAdd(a, b3, c03);
-                a = Vector256.Load(x1 + p);
-                c10 = Vector256.FusedMultiplyAdd(a, b0, c10); c11 = Vector256.FusedMultiplyAdd(a, b1, c11); c12 = Vector256.FusedMultiplyAdd(a, b2, c12); c13 = Vector256.FusedMultiplyAdd(a, b3, c13);
-                a = Vector256.Load(x2 + p);
-                c20 = Vector256.FusedMultiplyAdd(a, b0, c20); c21 = Vector256.FusedMultiplyAdd(a, b1, c21); c22 = Vector256.FusedMultiplyAdd(a, b2, c22); c23 = Vector256.FusedMultiplyAdd(a, b3, c23);
-                a = Vector256.Load(x3 + p);
-                c30 = Vector256.FusedMultiplyAdd(a, b0, c30); c31 = Vector256.FusedMultiplyAdd(a, b1, c31); c32 = Vector256.FusedMultiplyAdd(a, b2, c32); c33 = Vector256.FusedMultiplyAdd(a, b3, c33);
+                c00 = Vector256.FusedMultiplyAdd(a, b0, c00); c01 = Vector256.FusedMultiplyAdd(a, b1, c01);
+                c02 = Vector256.FusedMultiplyAdd(a, b2, c02); c03 = Vector256.FusedMultiplyAdd(a, b3, c03);
+                if (rows > 1)
+                {
+                    a = Vector256.Load(x1 + p);
+                    c10 = Vector256.FusedMultiplyAdd(a, b0, c10); c11 = Vector256.FusedMultiplyAdd(a, b1, c11);
+                    c12 = Vector256.FusedMultiplyAdd(a, b2, c12); c13 = Vector256.FusedMultiplyAdd(a, b3, c13);
+                }
+
+                if (rows > 2)
+                {
+                    a = Vector256.Load(x2 + p);
+                    c20 = Vector256.FusedMultiplyAdd(a, b0, c20); c21 = Vector256.FusedMultiplyAdd(a, b1, c21);
+                    c22 = Vector256.FusedMultiplyAdd(a, b2, c22); c23 = Vector256.FusedMultiplyAdd(a, b3, c23);
+                }
+
+                if (rows > 3)
+                {
+                    a = Vector256.Load(x3 + p);
+                    c30 = Vector256.FusedMultiplyAdd(a, b0, c30); c31 = Vector256.FusedMultiplyAdd(a, b1, c31);
+                    c32 = Vector256.FusedMultiplyAdd(a, b2, c32); c33 = Vector256.FusedMultiplyAdd(a, b3, c33);
+                }
             }
 
             HorizontalSum.Of4(c00, c01, c02, c03).CopyTo(acc);
-            HorizontalSum.Of4(c10, c11, c12, c13).CopyTo(acc[4..]);
-            HorizontalSum.Of4(c20, c21, c22, c23).CopyTo(acc[8..]);
-            HorizontalSum.Of4(c30, c31, c32, c33).CopyTo(acc[12..]);
+            if (rows > 1)
+            {
+                HorizontalSum.Of4(c10, c11, c12, c13).CopyTo(acc[4..]);
+            }
+
+            if (rows > 2)
+            {
+                HorizontalSum.Of4(c20, c21, c22, c23).CopyTo(acc[8..]);
+            }
+
+            if (rows > 3)
+            {
+                HorizontalSum.Of4(c30, c31, c32, c33).CopyTo(acc[12..]);
+            }
         }
 
-        for (int r = 0; r < 4; r++)
+        for (int r = 0; r < rows; r++)
         {
             float* xr = x0 + ((long)r * k);
             for (int c = 0; c < 4; c++)
@@ -206,63 +276,6 @@ public static unsafe class MatMul
                 y[((long)(i + r) * n) + j + c] = bias == null ? s : s + bias[j + c];
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row1x4<TLoad>(float* y, float* x, void* w, float* bias, int k, int n, int i, int j)
-        where TLoad : struct, IWeightLoader
-    {
-        float* x0 = x + ((long)i * k);
-        long w0 = (long)j * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int p = 0;
-        if (Vector512.IsHardwareAccelerated && k >= 16)
-        {
-            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
-            for (; p + 16 <= k; p += 16)
-            {
-                Vector512<float> a = Vector512.Load(x0 + p);
-                c0 = Vector512.FusedMultiplyAdd(a, TLoad.Load512(w, w0 + p), c0);
-                c1 = Vector512.FusedMultiplyAdd(a, TLoad.Load512(w, w1 + p), c1);
-                c2 = Vector512.FusedMultiplyAdd(a, TLoad.Load512(w, w2 + p), c2);
-                c3 = Vector512.FusedMultiplyAdd(a, TLoad.Load512(w, w3 + p), c3);
-            }
-
-            Vector128<float> sums = HorizontalSum.Of4(c0, c1, c2, c3);
-            (s0, s1, s2, s3) = (sums[0], sums[1], sums[2], sums[3]);
-        }
-        else if (Vector256.IsHardwareAccelerated && k >= 8)
-        {
-            Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
-            for (; p + 8 <= k; p += 8)
-            {
-                Vector256<float> a = Vector256.Load(x0 + p);
-                c0 = Vector256.FusedMultiplyAdd(a, TLoad.Load256(w, w0 + p), c0);
-                c1 = Vector256.FusedMultiplyAdd(a, TLoad.Load256(w, w1 + p), c1);
-                c2 = Vector256.FusedMultiplyAdd(a, TLoad.Load256(w, w2 + p), c2);
-                c3 = Vector256.FusedMultiplyAdd(a, TLoad.Load256(w, w3 + p), c3);
-            }
-
-            Vector128<float> sums = HorizontalSum.Of4(c0, c1, c2, c3);
-            (s0, s1, s2, s3) = (sums[0], sums[1], sums[2], sums[3]);
-        }
-
-        for (; p < k; p++)
-        {
-            float a = x0[p];
-            s0 = MathF.FusedMultiplyAdd(a, TLoad.Scalar(w, w0 + p), s0);
-            s1 = MathF.FusedMultiplyAdd(a, TLoad.Scalar(w, w1 + p), s1);
-            s2 = MathF.FusedMultiplyAdd(a, TLoad.Scalar(w, w2 + p), s2);
-            s3 = MathF.FusedMultiplyAdd(a, TLoad.Scalar(w, w3 + p), s3);
-        }
-
-        float* yr = y + ((long)i * n) + j;
-        if (bias != null)
-        {
-            s0 += bias[j]; s1 += bias[j + 1]; s2 += bias[j + 2]; s3 += bias[j + 3];
-        }
-
-        yr[0] = s0; yr[1] = s1; yr[2] = s2; yr[3] = s3;
     }
 
     private static void Single<TLoad>(float* y, float* x, void* w, float* bias, int k, int n, int i, int j)
