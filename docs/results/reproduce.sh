@@ -128,16 +128,25 @@ train_wide_aug() {
     --init "$R/conll03-en-wide-aug" --out "$R/conll03-en-wide-mixed" --resume
   "$P" model export --model "$R/conll03-en-wide-mixed" --out "$R/wide-mixed-bf16"
   ev conll03 "$R/wide-mixed-bf16" conll03-en-wide-mixed-copy-batch batch
-  # The second cycle (3,000 steps from lr 1.5e-3); the shipped conll03-en is the mean of its snapshots
-  # at steps 2,500 and 3,000 (its final weights alone: conll03-en-wide-c2-copy-batch).
+  # The second cycle (3,000 steps from lr 1.5e-3); the mean of its snapshots at steps 2,500 and 3,000
+  # shipped in session 12 (its final weights alone: conll03-en-wide-c2-copy-batch).
   DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed-c2.json" \
     --init "$R/conll03-en-wide-mixed" --out "$R/conll03-en-wide-mixed-c2" --resume
   "$P" model export --model "$R/conll03-en-wide-mixed-c2" --out "$R/wide-c2-bf16"
   ev conll03 "$R/wide-c2-bf16" conll03-en-wide-c2-copy-batch batch
   "$P" model export --model "$R/conll03-en-wide-mixed-c2/steps/2500" --model "$R/conll03-en-wide-mixed-c2/steps/3000" \
     --out "$R/wide-c2-avg"
-  cp "$R/wide-c2-avg/model.safetensors" "$R/wide-c2-avg/config.json" models/conll03-en/
+  # The third cycle (2,000 steps from lr 1e-3); the shipped conll03-en is the mean of its snapshots at
+  # steps 1,500 and 2,000 (its final weights alone: conll03-en-wide-c3-copy-batch).
+  DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed-c3.json" \
+    --init "$R/conll03-en-wide-mixed-c2" --out "$R/conll03-en-wide-mixed-c3" --resume
+  "$P" model export --model "$R/conll03-en-wide-mixed-c3" --out "$R/wide-c3-bf16"
+  ev conll03 "$R/wide-c3-bf16" conll03-en-wide-c3-copy-batch batch
+  "$P" model export --model "$R/conll03-en-wide-mixed-c3/steps/1500" --model "$R/conll03-en-wide-mixed-c3/steps/2000" \
+    --out "$R/wide-c3-avg"
+  cp "$R/wide-c3-avg/model.safetensors" "$R/wide-c3-avg/config.json" models/conll03-en/
   cp "$R/conll03-en-wide-mixed-c2/train_log.jsonl" docs/results/conll03-en-wide-mixed-c2-train_log.jsonl
+  cp "$R/conll03-en-wide-mixed-c3/train_log.jsonl" docs/results/conll03-en-wide-mixed-c3-train_log.jsonl
   cp "$R/conll03-en-wide-aug/train_log.jsonl" docs/results/conll03-en-wide-aug-train_log.jsonl
   cp "$R/conll03-en-wide-mixed/train_log.jsonl" docs/results/conll03-en-wide-mixed-train_log.jsonl
   "$B" plot-dev-f1 "small: Aug (Table 3)=docs/results/conll03-aug-levers-train_log.jsonl" \
@@ -145,6 +154,7 @@ train_wide_aug() {
     "wide: Aug=docs/results/conll03-en-wide-aug-train_log.jsonl" \
     "wide: padellm+aug from it (copied)=docs/results/conll03-en-wide-mixed-train_log.jsonl" \
     "wide: padellm+aug cycle 2 (copied)=docs/results/conll03-en-wide-mixed-c2-train_log.jsonl" \
+    "wide: padellm+aug cycle 3 (copied)=docs/results/conll03-en-wide-mixed-c3-train_log.jsonl" \
     --out docs/results/conll03-wide-dev-f1.svg
 }
 
