@@ -181,7 +181,8 @@ train_zh() {
   # lr 1e-3; the shipped model is its final weights (the mean of its last two snapshots scored the same).
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-mixed.json" \
     --init "$R/resume-zh-stage2" --out "$R/resume-zh-mixed" --resume
-  "$P" model export --model "$R/resume-zh-mixed" --out models/resume-zh --dtype bf16
+  # (shipped until session 13; models/resume-zh is now train_replaced's)
+  "$P" model export --model "$R/resume-zh-mixed" --out "$R/resume-zh-mixed-bf16" --dtype bf16
   # Measured, not shipped: a fourth stage, 750 steps from lr 5e-4, run twice (count weight 1 and 4, one
   # core each), each alone, their mean, and the mean of both with stage 3 (all below stage 3).
   local w
@@ -205,8 +206,15 @@ train_replaced() {
     --model "$R/resume-zh-msra/steps/1500" --out "$R/resume-zh-stage2" --dtype bf16
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-mixed-replaced.json" \
     --init "$R/resume-zh-stage2" --out "$R/resume-zh-replaced" --resume
+  # The shipped resume-zh: its final weights (the mean of its snapshots at 1,500 and 2,000 scored lower).
   "$P" model export --model "$R/resume-zh-replaced" --out "$R/resume-zh-replaced-bf16" --dtype bf16
-  ev resume "$R/resume-zh-replaced-bf16" resume-zh-replaced-copy-batch batch
+  "$P" model export --model "$R/resume-zh-replaced/steps/1500" --model "$R/resume-zh-replaced/steps/2000" \
+    --out "$R/resume-zh-replaced-avg" --dtype bf16
+  ev resume "$R/resume-zh-replaced-avg" resume-zh-replaced-mean-copy-batch batch
+  cp "$R/resume-zh-replaced-bf16/model.safetensors" "$R/resume-zh-replaced-bf16/config.json" models/resume-zh/
+  cp "$R/resume-zh-replaced/train_log.jsonl" docs/results/resume-zh-replaced-train_log.jsonl
+  # The same stage without the copies, scored at the same step with today's ending rule.
+  ev resume "$R/resume-zh-mixed/steps/1000" resume-zh-mixed-1000-copy-batch batch
 }
 
 train_table3() {
@@ -288,8 +296,8 @@ count_bias() {
   for b in 0 0.25 0.5 1; do
     ev conll03 "$m" "conll03-en-count-bias-$b" batch --max-sentences 1000 --count-bias "$b" --copy-end argmax
   done
-  # and on the shipped Resume model, all of dev, with today's ending rule.
-  for b in 0.25 0.5 1; do ev resume models/resume-zh "resume-zh-count-bias-$b" batch --count-bias "$b"; done
+  # and on the Resume model shipped in session 12 (train_zh's stage 3), all of dev, with today's ending rule.
+  for b in 0.25 0.5 1; do ev resume "$R/resume-zh-mixed-bf16" "resume-zh-count-bias-$b" batch --count-bias "$b"; done
 }
 
 evaluate_models() {
