@@ -328,7 +328,9 @@ evaluate_models() {
     "Resume alone, dropout 0.1 (copied)=$f/resume-zh-dropout-train_log.jsonl" \
     "MSRA + Resume (copied)=$f/zh-msra-resume-train_log.jsonl" \
     "then Resume (copied)=$f/resume-zh-msra-train_log.jsonl" \
-    "then Resume padellm+aug: resume-zh (copied)=$f/resume-zh-mixed-train_log.jsonl" --out $f/shipped-dev-f1.svg
+    "then Resume padellm+aug (copied, first ending rule)=$f/resume-zh-mixed-train_log.jsonl" \
+    "the same with replaced mentions: resume-zh (copied)=$f/resume-zh-replaced-train_log.jsonl" \
+    --out $f/shipped-dev-f1.svg
   "$B" plot-loss "conll03 PaDeLLM cycle 2=$f/conll03-en-cycle2-train_log.jsonl" \
     "conll03 PaDeLLM cycle 3=$f/conll03-en-cycle3-train_log.jsonl" \
     "conll03-en padellm+aug=$f/conll03-en-mixed-train_log.jsonl" \
