@@ -136,15 +136,24 @@ train_wide_aug() {
   ev conll03 "$R/wide-c2-bf16" conll03-en-wide-c2-copy-batch batch
   "$P" model export --model "$R/conll03-en-wide-mixed-c2/steps/2500" --model "$R/conll03-en-wide-mixed-c2/steps/3000" \
     --out "$R/wide-c2-avg"
-  # The third cycle (2,000 steps from lr 1e-3); the shipped conll03-en is the mean of its snapshots at
-  # steps 1,500 and 2,000 (its final weights alone: conll03-en-wide-c3-copy-batch).
+  # The third cycle (2,000 steps from lr 1e-3); the mean of its snapshots at steps 1,500 and 2,000
+  # shipped early in session 13 (its final weights alone: conll03-en-wide-c3-copy-batch).
   DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed-c3.json" \
     --init "$R/conll03-en-wide-mixed-c2" --out "$R/conll03-en-wide-mixed-c3" --resume
   "$P" model export --model "$R/conll03-en-wide-mixed-c3" --out "$R/wide-c3-bf16"
   ev conll03 "$R/wide-c3-bf16" conll03-en-wide-c3-copy-batch batch
   "$P" model export --model "$R/conll03-en-wide-mixed-c3/steps/1500" --model "$R/conll03-en-wide-mixed-c3/steps/2000" \
     --out "$R/wide-c3-avg"
-  cp "$R/wide-c3-avg/model.safetensors" "$R/wide-c3-avg/config.json" models/conll03-en/
+  # The fourth cycle (1,500 steps from lr 7e-4, one mention-replaced copy of each sentence); the shipped
+  # conll03-en is the mean of its snapshots at 1,000 and 1,500 (final weights: conll03-en-wide-c4-replaced-copy-batch).
+  DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed-c4-replaced.json" \
+    --init "$R/conll03-en-wide-mixed-c3" --out "$R/conll03-en-wide-c4-replaced" --resume
+  "$P" model export --model "$R/conll03-en-wide-c4-replaced" --out "$R/wide-c4r-bf16"
+  ev conll03 "$R/wide-c4r-bf16" conll03-en-wide-c4-replaced-copy-batch batch
+  "$P" model export --model "$R/conll03-en-wide-c4-replaced/steps/1000" \
+    --model "$R/conll03-en-wide-c4-replaced/steps/1500" --out "$R/wide-c4r-avg"
+  cp "$R/wide-c4r-avg/model.safetensors" "$R/wide-c4r-avg/config.json" models/conll03-en/
+  cp "$R/conll03-en-wide-c4-replaced/train_log.jsonl" docs/results/conll03-en-wide-c4-replaced-train_log.jsonl
   cp "$R/conll03-en-wide-mixed-c2/train_log.jsonl" docs/results/conll03-en-wide-mixed-c2-train_log.jsonl
   cp "$R/conll03-en-wide-mixed-c3/train_log.jsonl" docs/results/conll03-en-wide-mixed-c3-train_log.jsonl
   cp "$R/conll03-en-wide-aug/train_log.jsonl" docs/results/conll03-en-wide-aug-train_log.jsonl
@@ -155,6 +164,7 @@ train_wide_aug() {
     "wide: padellm+aug from it (copied)=docs/results/conll03-en-wide-mixed-train_log.jsonl" \
     "wide: padellm+aug cycle 2 (copied)=docs/results/conll03-en-wide-mixed-c2-train_log.jsonl" \
     "wide: padellm+aug cycle 3 (copied)=docs/results/conll03-en-wide-mixed-c3-train_log.jsonl" \
+    "wide: cycle 4, replaced mentions (copied)=docs/results/conll03-en-wide-c4-replaced-train_log.jsonl" \
     --out docs/results/conll03-wide-dev-f1.svg
 }
 
