@@ -117,47 +117,39 @@ train_wide() {
     --tokenizer models/conll03-en --out "$R/conll03-en-wide" --resume
 }
 
+wide_cycle() {
+  # One padellm+aug cycle of the wide CoNLL-2003 model on both cores: from run $1's weights with config $2
+  # into run $3; its final weights exported to $4-bf16 and scored as summary $5-copy-batch; with $6 and $7,
+  # the mean of its snapshots at those steps exported to $4-avg.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format padellm+aug --config "$C/$2.json" \
+    --init "$R/$1" --out "$R/$3" --resume
+  "$P" model export --model "$R/$3" --out "$R/$4-bf16"
+  ev conll03 "$R/$4-bf16" "$5-copy-batch" batch
+  if [ $# -gt 5 ]; then
+    "$P" model export --model "$R/$3/steps/$6" --model "$R/$3/steps/$7" --out "$R/$4-avg"
+  fi
+}
+
 train_wide_aug() {
   # The shipped model's recipe at the wide shape: AutoReg_Aug first (the shipped tokenizer, both levers),
   # then padellm+aug cycles from its weights as in train_mixed. Both cores, resumable across sessions.
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset conll03 --format aug --config "$C/conll03-en-wide-aug.json" \
     --tokenizer models/conll03-en --out "$R/conll03-en-wide-aug" --resume
-  # First padellm+aug cycle from its weights (2,500 steps), exported in BF16 and scored on all of dev.
-  local t=(train --dataset conll03 --format padellm+aug)
-  DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed.json" \
-    --init "$R/conll03-en-wide-aug" --out "$R/conll03-en-wide-mixed" --resume
-  "$P" model export --model "$R/conll03-en-wide-mixed" --out "$R/wide-mixed-bf16"
-  ev conll03 "$R/wide-mixed-bf16" conll03-en-wide-mixed-copy-batch batch
-  # The second cycle (3,000 steps from lr 1.5e-3); the mean of its snapshots at steps 2,500 and 3,000
-  # shipped in session 12 (its final weights alone: conll03-en-wide-c2-copy-batch).
-  DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed-c2.json" \
-    --init "$R/conll03-en-wide-mixed" --out "$R/conll03-en-wide-mixed-c2" --resume
-  "$P" model export --model "$R/conll03-en-wide-mixed-c2" --out "$R/wide-c2-bf16"
-  ev conll03 "$R/wide-c2-bf16" conll03-en-wide-c2-copy-batch batch
-  "$P" model export --model "$R/conll03-en-wide-mixed-c2/steps/2500" --model "$R/conll03-en-wide-mixed-c2/steps/3000" \
-    --out "$R/wide-c2-avg"
-  # The third cycle (2,000 steps from lr 1e-3); the mean of its snapshots at steps 1,500 and 2,000
-  # shipped early in session 13 (its final weights alone: conll03-en-wide-c3-copy-batch).
-  DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed-c3.json" \
-    --init "$R/conll03-en-wide-mixed-c2" --out "$R/conll03-en-wide-mixed-c3" --resume
-  "$P" model export --model "$R/conll03-en-wide-mixed-c3" --out "$R/wide-c3-bf16"
-  ev conll03 "$R/wide-c3-bf16" conll03-en-wide-c3-copy-batch batch
-  "$P" model export --model "$R/conll03-en-wide-mixed-c3/steps/1500" --model "$R/conll03-en-wide-mixed-c3/steps/2000" \
-    --out "$R/wide-c3-avg"
-  # The fourth cycle (1,500 steps from lr 7e-4, one mention-replaced copy of each sentence); the shipped
-  # conll03-en is the mean of its snapshots at 1,000 and 1,500 (final weights: conll03-en-wide-c4-replaced-copy-batch).
-  DOTNET_PROCESSOR_COUNT=2 "$P" "${t[@]}" --config "$C/conll03-en-wide-mixed-c4-replaced.json" \
-    --init "$R/conll03-en-wide-mixed-c3" --out "$R/conll03-en-wide-c4-replaced" --resume
-  "$P" model export --model "$R/conll03-en-wide-c4-replaced" --out "$R/wide-c4r-bf16"
-  ev conll03 "$R/wide-c4r-bf16" conll03-en-wide-c4-replaced-copy-batch batch
-  "$P" model export --model "$R/conll03-en-wide-c4-replaced/steps/1000" \
-    --model "$R/conll03-en-wide-c4-replaced/steps/1500" --out "$R/wide-c4r-avg"
+  # Then the padellm+aug cycles, each from the previous one's F32 end: the first (2,500 steps); the second
+  # (3,000 from lr 1.5e-3; the mean of its snapshots at 2,500 and 3,000 shipped in session 12); the third
+  # (2,000 from lr 1e-3; the mean at 1,500 and 2,000 shipped early in session 13); the fourth (1,500 from
+  # lr 7e-4, one mention-replaced copy of each sentence): the shipped conll03-en is the mean of its
+  # snapshots at 1,000 and 1,500. Each cycle's final weights are scored too (conll03-en-wide-*-copy-batch).
+  wide_cycle conll03-en-wide-aug conll03-en-wide-mixed conll03-en-wide-mixed wide-mixed conll03-en-wide-mixed
+  wide_cycle conll03-en-wide-mixed conll03-en-wide-mixed-c2 conll03-en-wide-mixed-c2 wide-c2 conll03-en-wide-c2 2500 3000
+  wide_cycle conll03-en-wide-mixed-c2 conll03-en-wide-mixed-c3 conll03-en-wide-mixed-c3 wide-c3 conll03-en-wide-c3 1500 2000
+  wide_cycle conll03-en-wide-mixed-c3 conll03-en-wide-mixed-c4-replaced conll03-en-wide-c4-replaced wide-c4r \
+    conll03-en-wide-c4-replaced 1000 1500
   cp "$R/wide-c4r-avg/model.safetensors" "$R/wide-c4r-avg/config.json" models/conll03-en/
-  cp "$R/conll03-en-wide-c4-replaced/train_log.jsonl" docs/results/conll03-en-wide-c4-replaced-train_log.jsonl
-  cp "$R/conll03-en-wide-mixed-c2/train_log.jsonl" docs/results/conll03-en-wide-mixed-c2-train_log.jsonl
-  cp "$R/conll03-en-wide-mixed-c3/train_log.jsonl" docs/results/conll03-en-wide-mixed-c3-train_log.jsonl
-  cp "$R/conll03-en-wide-aug/train_log.jsonl" docs/results/conll03-en-wide-aug-train_log.jsonl
-  cp "$R/conll03-en-wide-mixed/train_log.jsonl" docs/results/conll03-en-wide-mixed-train_log.jsonl
+  local run
+  for run in wide-aug wide-mixed wide-mixed-c2 wide-mixed-c3 wide-c4-replaced; do
+    cp "$R/conll03-en-$run/train_log.jsonl" "docs/results/conll03-en-$run-train_log.jsonl"
+  done
   "$B" plot-dev-f1 "small: Aug (Table 3)=docs/results/conll03-aug-levers-train_log.jsonl" \
     "small: padellm+aug from it (copied)=docs/results/conll03-en-mixed-train_log.jsonl" \
     "wide: Aug=docs/results/conll03-en-wide-aug-train_log.jsonl" \

@@ -9,8 +9,8 @@ namespace PaDeLLM.Cli.Commands;
 /// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
 /// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay",
 /// "clip", "seed", "checkpoint_every", "prompt_loss_weight", "count_loss_weight", "dropout"},
-/// "augment": {"copies", "mention_replacement"}, "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on the first dev_sentences dev
-/// sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
+/// "augment": {"copies", "mention_replacement"}, "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on
+/// the first dev_sentences dev sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
 /// </summary>
 internal sealed record TrainConfig
 {

@@ -57,10 +57,10 @@ public sealed class MentionReplacement
             // Two draws per mention whatever the outcome: the stream's use does not depend on the choices.
             double roll = random.NextDouble();
             int pick = random.Next();
-            string[] choices = _surfaces.GetValueOrDefault(m.Label) ?? [];
-            if (alone && roll < _probability && choices.Length > 0)
+            IReadOnlyList<string> choices = SurfacesOf(m.Label);
+            if (alone && roll < _probability && choices.Count > 0)
             {
-                replacement[i] = choices[pick % choices.Length];
+                replacement[i] = choices[pick % choices.Count];
             }
         }
 
