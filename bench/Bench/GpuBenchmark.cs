@@ -4,6 +4,7 @@ using ILGPU.Runtime;
 using PaDeLLM.Model.Checkpoints;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Model.Gpu;
+using PaDeLLM.Model.Gpu.Kernels;
 using PaDeLLM.Model.Numerics;
 
 namespace PaDeLLM.Bench;
@@ -43,7 +44,8 @@ internal static class GpuBenchmark
         string options = string.Join(' ', args.Skip(1));
         report.Line($"Command: `dotnet run -c Release --project bench/Bench -- gpu {options}`  ");
         report.Line($"Device: {device.Description}; ILGPU {typeof(Context).Assembly.GetName().Version}; "
-            + $"groups of {device.GroupSize} threads, GEMM tiles {device.Tile}×{device.Tile}; "
+            + $"groups of {device.GroupSize} threads, GEMM groups {device.Tile}×{device.Tile} "
+            + $"({GpuMatMul.Micro * device.Tile}×{GpuMatMul.Micro * device.Tile} outputs); "
             + $"{DateTime.UtcNow:yyyy-MM-dd}");
         report.Line();
 
@@ -75,6 +77,7 @@ internal static class GpuBenchmark
             + "(read + write of one buffer into another).");
         report.Line();
 
+        MatMulKernels(report, device, small);
         ModelConfig config = small ? Tiny : BenchModels.Llama1B();
         var weights = DecoderWeights.Random(config, DType.BF16, seed: 1);
         using var model = new DecoderModel(weights, device); // owns the device from here on
@@ -110,6 +113,49 @@ internal static class GpuBenchmark
         report.Line();
         report.Table(["batch", "ms/step", "tokens/s", "step / bound"], rows);
         EngineBenchmark.TreeVersusNaive(report, model, $"{shape}, BF16, GPU backend");
+    }
+
+    /// <summary>
+    /// Both matrix-product kernels on one BF16 weight of the 1.1B model's MLP (5,632 × 2,048) at growing row
+    /// counts: what <see cref="GpuKernels.SkinnyMaxRows"/> is chosen from.
+    /// </summary>
+    private static unsafe void MatMulKernels(Report report, GpuAccelerator device, bool small)
+    {
+        int n = small ? 96 : 5632, k = small ? 64 : 2048;
+        Accelerator a = device.Accelerator;
+        var kernels = new GpuKernels(device);
+        var rng = new Random(3);
+        ushort[] w = Enumerable.Range(0, n * k).Select(_ => BFloat16.FromSingle((float)rng.NextDouble() - 0.5f))
+            .ToArray();
+        var rows = new List<string[]>();
+        fixed (ushort* pw = w)
+        {
+            using var weight = new DeviceMatrix(a, new Weight(pw, DType.BF16, n, k));
+            foreach (int m in small ? new[] { 1, 8, 32 } : [1, 4, 8, 16, 32, 64, 128, 512])
+            {
+                using MemoryBuffer1D<float, Stride1D.Dense> x = a.Allocate1D<float>((long)m * k);
+                using MemoryBuffer1D<float, Stride1D.Dense> y = a.Allocate1D<float>((long)m * n);
+                x.MemSetToZero();
+                double Time(MatMulKernel kernel) => Timing.Median(
+                    () =>
+                    {
+                        kernels.MatMul(x.View, weight, y.View, false, y.View, m, kernel);
+                        a.Synchronize();
+                    },
+                    warmup: 2,
+                    minSeconds: 0.2);
+                double skinny = Time(MatMulKernel.Skinny), tiled = Time(MatMulKernel.Tiled);
+                double best = Math.Min(skinny, tiled);
+                rows.Add([m.ToString(CultureInfo.InvariantCulture), F(skinny * 1e6), F(tiled * 1e6),
+                    F(tiled / skinny, "F2") + "×", F((double)n * k * 2 / best / 1e9),
+                    F(2.0 * m * n * k / best / 1e12, "F2")]);
+            }
+        }
+
+        report.Line($"### Matrix-product kernels: {n} × {k} BF16 weight, X of m rows (auto: skinny up to "
+            + $"{GpuKernels.SkinnyMaxRows} rows)");
+        report.Line();
+        report.Table(["m", "skinny µs", "tiled µs", "tiled / skinny", "weight GB/s (best)", "TFLOP/s (best)"], rows);
     }
 
     /// <summary>The --small shape, for ILGPU's CPU accelerator.</summary>

@@ -42,11 +42,13 @@ public unsafe class GpuKernelTests
     private static GpuAccelerator SixteenThreads() => GpuAccelerator.Open(cpuOnly: true, cpu: new CPUDevice(4, 4, 1));
 
     [Theory]
-    [InlineData(1, 37, 13, true)] // gemv
-    [InlineData(3, 64, 5, false)] // gemv
-    [InlineData(9, 37, 13, true)] // gemm, edges in every direction
-    [InlineData(16, 64, 32, false)] // gemm, whole tiles
-    public void MatMul_matches_the_cpu_kernel_in_f32_and_bf16(int m, int k, int n, bool bias)
+    [InlineData(1, 37, 13, true)] // odd K: single loads in the skinny kernel
+    [InlineData(3, 64, 5, false)]
+    [InlineData(6, 38, 9, true)] // skinny: a second pass of four rows, two of them past m
+    [InlineData(9, 37, 13, true)] // tiled: edges in every direction
+    [InlineData(16, 64, 32, false)] // tiled: whole 16×16 blocks
+    [InlineData(21, 70, 40, true)] // tiled: several blocks each way, ragged K
+    public void MatMul_matches_the_cpu_kernel_through_both_kernels_in_f32_and_bf16(int m, int k, int n, bool bias)
     {
         using GpuAccelerator device = SixteenThreads();
         Assert.Equal(16, device.GroupSize);
@@ -66,10 +68,14 @@ public unsafe class GpuKernelTests
                 using var dw = new DeviceMatrix(a, weight);
                 using var dx = a.Allocate1D(x);
                 using var db = DeviceMatrix.Vector(a, b);
-                using var dy = a.Allocate1D<float>(m * n);
-                kernels.MatMul(dx.View, dw, db.View, bias, dy.View, m);
-                a.Synchronize();
-                Close(expected, dy.GetAsArray1D(), 1e-5f, $"{type} m={m}");
+                foreach (MatMulKernel kernel in new[] { MatMulKernel.Skinny, MatMulKernel.Tiled })
+                {
+                    using var dy = a.Allocate1D<float>(m * n);
+                    dy.MemSetToZero();
+                    kernels.MatMul(dx.View, dw, db.View, bias, dy.View, m, kernel);
+                    a.Synchronize();
+                    Close(expected, dy.GetAsArray1D(), 1e-5f, $"{type} {kernel} m={m}");
+                }
             }
         }
     }
@@ -154,7 +160,7 @@ public unsafe class GpuKernelTests
         }
 
         // Every kernel the decoder launches is among them, for both weight types where it takes weights.
-        Assert.Equal(GpuKernels.Names.Count + 4, compiled.Count); // + nudge; embedding, gemm, gemv twice
+        Assert.Equal(GpuKernels.Names.Count + 4, compiled.Count); // + nudge; embedding, gemm, skinny twice
     }
 
     public static TheoryData<string> KernelNames() => new(GpuKernels.Names);

@@ -23,7 +23,7 @@ public sealed class GpuAccelerator : IDisposable
         int groupLimit = Math.Min(Kernels.GroupReduce.MaxGroup, accelerator.MaxNumThreadsPerGroup);
         GroupSize = 1 << (31 - int.LeadingZeroCount(groupLimit)); // reductions halve: a power of two
         int tile = 1;
-        while (tile * 2 <= Kernels.GpuMatMul.MaxTile && (tile * 2) * (tile * 2) <= accelerator.MaxNumThreadsPerGroup)
+        while (tile * 2 <= Kernels.GpuMatMul.MaxSide && (tile * 2) * (tile * 2) <= accelerator.MaxNumThreadsPerGroup)
         {
             tile *= 2;
         }
@@ -45,7 +45,7 @@ public sealed class GpuAccelerator : IDisposable
     /// <summary>Threads of the one-dimensional groups (row reductions, attention).</summary>
     public int GroupSize { get; }
 
-    /// <summary>Side of the matrix-multiplication tiles (a Tile × Tile group).</summary>
+    /// <summary>Side S of the tiled matrix product's groups: S×S threads, each 4×4 outputs.</summary>
     public int Tile { get; }
 
     public string Description => IsCuda

@@ -14,19 +14,23 @@ public sealed class GpuKernels
 {
     /// <summary>The kernels by name, in the order of a forward pass.</summary>
     public static readonly IReadOnlyList<string> Names =
-        ["embedding", "rmsnorm", "gemm", "gemv", "rope", "kv-store", "attention", "swiglu", "add", "gather", "argmax"];
+        ["embedding", "rmsnorm", "gemm", "skinny", "rope", "kv-store", "attention", "swiglu", "add", "gather",
+            "argmax"];
 
-    /// <summary>Most rows a matrix product takes as matrix-vector products (a decode step's few sequences).</summary>
-    public const int GemvMaxRows = 4;
+    /// <summary>
+    /// Most rows a matrix product takes through <see cref="GpuMatMul.Skinny"/> (a decode step's few sequences),
+    /// where a tiled block would idle most of its threads: measured on an H200 (docs/bench/gpu.md).
+    /// </summary>
+    public const int SkinnyMaxRows = 64;
 
     private readonly GpuAccelerator _device;
     private readonly Action<Index1D, F32View, ArrayView<int>, ArrayView<float>, int> _embeddingF32;
     private readonly Action<Index1D, Bf16View, ArrayView<int>, ArrayView<float>, int> _embeddingBf16;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> _rmsNorm;
     private readonly Action<KernelConfig, ArrayView<float>, F32View, ArrayView<float>, ArrayView<float>, int, int, int,
-        int> _gemmF32, _gemvF32;
+        int> _gemmF32, _skinnyF32;
     private readonly Action<KernelConfig, ArrayView<float>, Bf16View, ArrayView<float>, ArrayView<float>, int, int, int,
-        int> _gemmBf16, _gemvBf16;
+        int> _gemmBf16, _skinnyBf16;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>
         _rope;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>,
@@ -49,9 +53,9 @@ public sealed class GpuKernels
         _rmsNorm = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(
             GpuRmsNorm.Kernel);
         _gemmF32 = MatMul<F32View>(a, GpuMatMul.Gemm);
-        _gemvF32 = MatMul<F32View>(a, GpuMatMul.Gemv);
+        _skinnyF32 = MatMul<F32View>(a, GpuMatMul.Skinny);
         _gemmBf16 = MatMul<Bf16View>(a, GpuMatMul.Gemm);
-        _gemvBf16 = MatMul<Bf16View>(a, GpuMatMul.Gemv);
+        _skinnyBf16 = MatMul<Bf16View>(a, GpuMatMul.Skinny);
         _rope = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>,
             ArrayView<float>, int, int>(GpuRope.Kernel);
         _kvStore = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>,
@@ -82,7 +86,7 @@ public sealed class GpuKernels
             yield return (
                 $"embedding-{suffix}", Generic(typeof(GpuEmbedding), nameof(GpuEmbedding.Kernel), view), false);
             yield return ($"gemm-{suffix}", Generic(typeof(GpuMatMul), nameof(GpuMatMul.Gemm), view), true);
-            yield return ($"gemv-{suffix}", Generic(typeof(GpuMatMul), nameof(GpuMatMul.Gemv), view), true);
+            yield return ($"skinny-{suffix}", Generic(typeof(GpuMatMul), nameof(GpuMatMul.Skinny), view), true);
         }
 
         yield return ("rmsnorm", typeof(GpuRmsNorm).GetMethod(nameof(GpuRmsNorm.Kernel))!, true);
@@ -117,26 +121,27 @@ public sealed class GpuKernels
         Perturb("rmsnorm", y, (long)rows * d);
     }
 
-    /// <summary>y[m, N] = x[m, K] · Wᵀ (+ bias).</summary>
-    public void MatMul(
-        ArrayView<float> x, DeviceMatrix w, ArrayView<float> bias, bool hasBias, ArrayView<float> y, int m)
+    /// <summary>y[m, N] = x[m, K] · Wᵀ (+ bias), through the kernel for m rows (or the one named).</summary>
+    public void MatMul(ArrayView<float> x, DeviceMatrix w, ArrayView<float> bias, bool hasBias, ArrayView<float> y,
+        int m, MatMulKernel kernel = MatMulKernel.Auto)
     {
         int n = w.Rows, k = w.Cols, flag = hasBias ? 1 : 0;
-        bool gemv = m <= GemvMaxRows;
-        int t = _device.Tile;
-        KernelConfig config = gemv
-            ? new KernelConfig(new Index2D(n, m), new Index2D(_device.GroupSize, 1))
-            : new KernelConfig(new Index2D((n + t - 1) / t, (m + t - 1) / t), new Index2D(t, t));
+        bool skinny = kernel == MatMulKernel.Skinny || (kernel == MatMulKernel.Auto && m <= SkinnyMaxRows);
+        int side = _device.Tile, block = GpuMatMul.Micro * side;
+        KernelConfig config = skinny
+            ? new KernelConfig(
+                new Index2D((n + GpuMatMul.Micro - 1) / GpuMatMul.Micro, 1), new Index2D(_device.GroupSize, 1))
+            : new KernelConfig(new Index2D((n + block - 1) / block, (m + block - 1) / block), new Index2D(side, side));
         if (w.F32 is not null)
         {
-            (gemv ? _gemvF32 : _gemmF32)(config, x, new F32View(w.F32.View), bias, y, m, n, k, flag);
+            (skinny ? _skinnyF32 : _gemmF32)(config, x, new F32View(w.F32.View), bias, y, m, n, k, flag);
         }
         else
         {
-            (gemv ? _gemvBf16 : _gemmBf16)(config, x, new Bf16View(w.Bf16!.View), bias, y, m, n, k, flag);
+            (skinny ? _skinnyBf16 : _gemmBf16)(config, x, new Bf16View(w.Bf16!.View), bias, y, m, n, k, flag);
         }
 
-        Perturb(gemv ? "gemv" : "gemm", y, (long)m * n);
+        Perturb(skinny ? "skinny" : "gemm", y, (long)m * n);
     }
 
     public void Rope(ArrayView<float> x, ArrayView<int> positions, ArrayView<float> cos, ArrayView<float> sin,
