@@ -50,9 +50,19 @@ public unsafe class GpuKernelTests
     [InlineData(21, 70, 40, true)] // tiled: several blocks each way, ragged K
     public void MatMul_matches_the_cpu_kernel_through_both_kernels_in_f32_and_bf16(int m, int k, int n, bool bias)
     {
-        using GpuAccelerator device = SixteenThreads();
-        Assert.Equal(16, device.GroupSize);
-        Assert.Equal(4, device.Tile);
+        using GpuAccelerator sixteen = SixteenThreads();
+        Assert.Equal(16, sixteen.GroupSize);
+        Assert.Equal(4, sixteen.Tile);
+        MatMulMatches(sixteen, m, k, n, bias);
+
+        // And on the parity tests' groups of two threads (one 2-lane warp): fewer threads than a block's sums.
+        using GpuAccelerator two = GpuAccelerator.Open(cpuOnly: true);
+        Assert.Equal(2, two.GroupSize);
+        MatMulMatches(two, m, k, n, bias);
+    }
+
+    private static void MatMulMatches(GpuAccelerator device, int m, int k, int n, bool bias)
+    {
         var kernels = new GpuKernels(device);
         Accelerator a = device.Accelerator;
         float[] x = Random(m * k, 1), w = Random(n * k, 2), b = bias ? Random(n, 3) : [];
@@ -74,7 +84,7 @@ public unsafe class GpuKernelTests
                     dy.MemSetToZero();
                     kernels.MatMul(dx.View, dw, db.View, bias, dy.View, m, kernel);
                     a.Synchronize();
-                    Close(expected, dy.GetAsArray1D(), 1e-5f, $"{type} {kernel} m={m}");
+                    Close(expected, dy.GetAsArray1D(), 1e-5f, $"{device.GroupSize} threads, {type} {kernel} m={m}");
                 }
             }
         }

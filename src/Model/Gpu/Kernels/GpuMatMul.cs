@@ -120,13 +120,13 @@ public static class GpuMatMul
             StorePartials(partials, at + (2 * Micro), WarpSum(s2));
             StorePartials(partials, at + (3 * Micro), WarpSum(s3));
             Group.Barrier();
-            if (t < Micro * Micro)
+            for (int o = t; o < Micro * Micro; o += threads) // groups of fewer than 16 threads take several
             {
-                int row = r0 + (t % Micro), column = col + (t / Micro);
+                int row = r0 + (o % Micro), column = col + (o / Micro);
                 float sum = 0;
                 for (int v = 0; v < warps; v++)
                 {
-                    sum += partials[(v * Micro * Micro) + t];
+                    sum += partials[(v * Micro * Micro) + o];
                 }
 
                 if (row < m && column < n)
