@@ -138,16 +138,20 @@ train_wide_aug() {
   # Then the padellm+aug cycles, each from the previous one's F32 end: the first (2,500 steps); the second
   # (3,000 from lr 1.5e-3; the mean of its snapshots at 2,500 and 3,000 shipped in session 12); the third
   # (2,000 from lr 1e-3; the mean at 1,500 and 2,000 shipped early in session 13); the fourth (1,500 from
-  # lr 7e-4, one mention-replaced copy of each sentence): the shipped conll03-en is the mean of its
-  # snapshots at 1,000 and 1,500. Each cycle's final weights are scored too (conll03-en-wide-*-copy-batch).
+  # lr 7e-4, one mention-replaced copy of each sentence; the mean at 1,000 and 1,500 shipped late in session 13);
+  # the fifth (1,500 from lr 6e-4, two replaced copies, from the fourth's BF16 mean, wide-c4r-avg: session 14
+  # began on a fresh machine without runs/): the shipped conll03-en is the mean of its snapshots at 1,000 and
+  # 1,500. Each cycle's final weights are scored too (conll03-en-wide-*-copy-batch).
   wide_cycle conll03-en-wide-aug conll03-en-wide-mixed conll03-en-wide-mixed wide-mixed conll03-en-wide-mixed
   wide_cycle conll03-en-wide-mixed conll03-en-wide-mixed-c2 conll03-en-wide-mixed-c2 wide-c2 conll03-en-wide-c2 2500 3000
   wide_cycle conll03-en-wide-mixed-c2 conll03-en-wide-mixed-c3 conll03-en-wide-mixed-c3 wide-c3 conll03-en-wide-c3 1500 2000
   wide_cycle conll03-en-wide-mixed-c3 conll03-en-wide-mixed-c4-replaced conll03-en-wide-c4-replaced wide-c4r \
     conll03-en-wide-c4-replaced 1000 1500
-  cp "$R/wide-c4r-avg/model.safetensors" "$R/wide-c4r-avg/config.json" models/conll03-en/
+  wide_cycle wide-c4r-avg conll03-en-wide-mixed-c5-replaced conll03-en-wide-c5-replaced wide-c5r \
+    conll03-en-wide-c5-replaced 1000 1500
+  cp "$R/wide-c5r-avg/model.safetensors" "$R/wide-c5r-avg/config.json" models/conll03-en/
   local run
-  for run in wide-aug wide-mixed wide-mixed-c2 wide-mixed-c3 wide-c4-replaced; do
+  for run in wide-aug wide-mixed wide-mixed-c2 wide-mixed-c3 wide-c4-replaced wide-c5-replaced; do
     cp "$R/conll03-en-$run/train_log.jsonl" "docs/results/conll03-en-$run-train_log.jsonl"
   done
   "$B" plot-dev-f1 "small: Aug (Table 3)=docs/results/conll03-aug-levers-train_log.jsonl" \
@@ -157,6 +161,7 @@ train_wide_aug() {
     "wide: padellm+aug cycle 2 (copied)=docs/results/conll03-en-wide-mixed-c2-train_log.jsonl" \
     "wide: padellm+aug cycle 3 (copied)=docs/results/conll03-en-wide-mixed-c3-train_log.jsonl" \
     "wide: cycle 4, replaced mentions (copied)=docs/results/conll03-en-wide-c4-replaced-train_log.jsonl" \
+    "wide: cycle 5, two replaced copies (copied)=docs/results/conll03-en-wide-c5-replaced-train_log.jsonl" \
     --out docs/results/conll03-wide-dev-f1.svg
 }
 
