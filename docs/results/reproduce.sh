@@ -220,6 +220,14 @@ train_replaced() {
   ev resume "$R/resume-zh-replaced-avg" resume-zh-replaced-mean-copy-batch batch
   cp "$R/resume-zh-replaced-bf16/model.safetensors" "$R/resume-zh-replaced-bf16/config.json" models/resume-zh/
   cp "$R/resume-zh-replaced/train_log.jsonl" docs/results/resume-zh-replaced-train_log.jsonl
+  # A second cycle from the shipped weights (session 14): both scorings below the shipped model, not shipped.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-replaced-c2.json" \
+    --init models/resume-zh --out "$R/resume-zh-replaced-c2" --resume
+  "$P" model export --model "$R/resume-zh-replaced-c2" --out "$R/resume-zh-replaced-c2-bf16" --dtype bf16
+  "$P" model export --model "$R/resume-zh-replaced-c2/steps/500" --model "$R/resume-zh-replaced-c2/steps/1000" \
+    --out "$R/resume-zh-replaced-c2-avg" --dtype bf16
+  ev resume "$R/resume-zh-replaced-c2-bf16" resume-zh-replaced-c2-copy-batch batch
+  ev resume "$R/resume-zh-replaced-c2-avg" resume-zh-replaced-c2-mean-copy-batch batch
   # The same stage without the copies, scored at the same step with today's ending rule.
   ev resume "$R/resume-zh-mixed/steps/1000" resume-zh-mixed-1000-copy-batch batch
 }
