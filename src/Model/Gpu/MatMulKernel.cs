@@ -8,7 +8,7 @@ public enum MatMulKernel
     /// </summary>
     Auto,
 
-    /// <summary><see cref="Kernels.GpuMatMul.Skinny"/>: one warp per output column.</summary>
+    /// <summary><see cref="Kernels.GpuMatMul.Skinny"/>: one group per four output columns, K split.</summary>
     Skinny,
 
     /// <summary><see cref="Kernels.GpuMatMul.Gemm"/>: register-tiled blocks.</summary>

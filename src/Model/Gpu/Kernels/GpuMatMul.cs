@@ -129,9 +129,9 @@ public static class GpuMatMul
                     sum += partials[(v * Micro * Micro) + o];
                 }
 
-                if (row < m && column < n)
+                if (row < m)
                 {
-                    y[((long)row * n) + column] = hasBias != 0 ? sum + bias[column] : sum;
+                    StoreOne(y, bias, hasBias, sum, (long)row * n, column, n);
                 }
             }
 
