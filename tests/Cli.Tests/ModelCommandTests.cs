@@ -79,4 +79,43 @@ public class ModelCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("config.json", stderr);
     }
+
+    [Fact]
+    public void A_grown_shipped_model_extracts_what_it_extracted_before()
+    {
+        // The Chinese model grown wider and deeper (function-preserving) gives the same entities and probabilities.
+        string shipped = Path.Combine(SharedData.RepoRoot, "models", "resume-zh");
+        using var dir = new TempDir();
+        string grown = Path.Combine(dir.Path, "grown");
+        var grow = CliRunner.Run("model", "grow", "--model", shipped, "--out", grown, "--hidden", "320", "--heads", "5",
+            "--intermediate", "800", "--layers", "5");
+        Assert.True(grow.Exit == 0, grow.Err);
+        Assert.Contains("hidden 256 -> 320, heads 4 -> 5, MLP 688 -> 800, layers 4 -> 5", grow.Err);
+        const string text = "吴重阳，中国国籍，大学本科，教授级高工，历任邮电部侯马电缆厂仪表试制组长、光缆分厂副厂长。";
+        JsonNode Extract(string model)
+        {
+            var (exit, stdout, stderr) = CliRunner.Run("extract", "--model", model, "--text", text);
+            Assert.True(exit == 0, stderr);
+            return JsonNode.Parse(stdout)!["entities"]!;
+        }
+
+        JsonArray before = Extract(shipped).AsArray(), after = Extract(grown).AsArray();
+        Assert.NotEmpty(before);
+        Assert.Equal(before.Select(e => $"{e!["label"]} {e["text"]} {e["start"]}"),
+            after.Select(e => $"{e!["label"]} {e["text"]} {e["start"]}"));
+        for (int i = 0; i < before.Count; i++)
+        {
+            Assert.Equal((double)before[i]!["probability"]!, (double)after[i]!["probability"]!, 4);
+        }
+    }
+
+    [Fact]
+    public void Growing_into_a_smaller_shape_is_a_clear_error()
+    {
+        using var dir = new TempDir();
+        var (exit, _, stderr) = CliRunner.Run("model", "grow", "--model",
+            Path.Combine(SharedData.RepoRoot, "models", "resume-zh"), "--out", dir.Path, "--layers", "2");
+        Assert.Equal(2, exit);
+        Assert.Contains("cannot grow the model: layers 2 are fewer than the model's 4", stderr);
+    }
 }

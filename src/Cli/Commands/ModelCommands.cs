@@ -7,10 +7,16 @@ using PaDeLLM.Model.Inference;
 
 namespace PaDeLLM.Cli.Commands;
 
-/// <summary><c>padellm model logits</c> and <c>padellm model generate</c> on any HF-layout checkpoint directory.</summary>
+/// <summary>
+/// <c>padellm model logits</c>, <c>generate</c>, <c>export</c> and <c>grow</c> on any HF-layout checkpoint directory.
+/// </summary>
 internal static class ModelCommands
 {
-    public static Command Create(CliContext ctx) => new("model", "Run a Llama/Qwen2/Mistral checkpoint directly on token ids; export one") { Logits(ctx), Generate(ctx), Export(ctx) };
+    public static Command Create(CliContext ctx) =>
+        new("model", "Run a Llama/Qwen2/Mistral checkpoint directly on token ids; export or grow one")
+    {
+        Logits(ctx), Generate(ctx), Export(ctx), Grow(ctx),
+    };
 
     /// <summary>
     /// <c>padellm model export --model DIR [--model DIR…] --out DIR [--dtype bf16|f32]</c>: a model directory
@@ -64,13 +70,7 @@ internal static class ModelCommands
             config["torch_dtype"] = bf16 ? "bfloat16" : "float32";
             decoder.Save(to, bf16 ? Model.Numerics.DType.BF16 : Model.Numerics.DType.F32,
                 config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            foreach (string file in new[] { "tokenizer.json", "tokenizer.model", "tokenizer_config.json", "labels.json" })
-            {
-                if (File.Exists(Path.Combine(from[0], file)))
-                {
-                    File.Copy(Path.Combine(from[0], file), Path.Combine(to, file), overwrite: true);
-                }
-            }
+            CopyTokenizerAndLabels(from[0], to);
 
             long bytes = new FileInfo(Path.Combine(to, "model.safetensors")).Length;
             string averaged = from.Length == 1 ? "" : $" (the mean of {from.Length} models' weights)";
@@ -82,9 +82,83 @@ internal static class ModelCommands
         return command;
     }
 
-    private static Option<string> ModelOption() => new("--model") { Description = "checkpoint directory (config.json + model.safetensors)", Required = true };
+    /// <summary>
+    /// <c>padellm model grow --model DIR --out DIR [--hidden H] [--heads N] [--intermediate F] [--layers L]</c>:
+    /// the model widened and deepened into one that computes the same function (<see cref="Training.ModelGrowth"/>),
+    /// written in F32 with its tokenizer and labels, to train on with <c>padellm train --init</c>.
+    /// </summary>
+    private static Command Grow(CliContext ctx)
+    {
+        var model = ModelOption();
+        var output = new Option<string>("--out") { Description = "directory to write", Required = true };
+        Option<int?> Size(string name, string what) => new(name) { Description = $"{what} (default: the model's)" };
+        var hidden = Size("--hidden", "hidden size");
+        var heads = Size("--heads", "attention heads, of the model's head size");
+        var intermediate = Size("--intermediate", "MLP size");
+        var layers = Size("--layers", "layers; new ones are copies of the one before that start as the identity");
+        var seed = new Option<int>("--seed")
+        {
+            Description = "seed of the small random weights that read the new dimensions",
+            DefaultValueFactory = _ => 1,
+        };
+        var command = new Command("grow",
+            "Widen and deepen a model into one that computes the same function, to train further (F32)")
+        {
+            model, output, hidden, heads, intermediate, layers, seed,
+        };
+        command.SetAction(r =>
+        {
+            string from = r.GetValue(model)!, to = r.GetValue(output)!;
+            if (Path.GetFullPath(from) == Path.GetFullPath(to))
+            {
+                throw new UsageException("--out must differ from --model");
+            }
 
-    private static Option<string> IdsOption() => new("--ids") { Description = "comma-separated token ids, e.g. 1,306,4966", Required = true };
+            Training.TrainableDecoder source = Training.TrainableDecoder.Load(from);
+            Model.Checkpoints.ModelConfig c = source.Config;
+            Training.TrainableDecoder grown;
+            try
+            {
+                grown = Training.ModelGrowth.Grow(source, r.GetValue(hidden) ?? c.HiddenSize,
+                    r.GetValue(heads) ?? c.Heads, r.GetValue(intermediate) ?? c.IntermediateSize,
+                    r.GetValue(layers) ?? c.Layers, r.GetValue(seed));
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--model {from}: {e.Message}");
+            }
+
+            grown.Save(to, Model.Numerics.DType.F32, grown.Config.ToJson());
+            CopyTokenizerAndLabels(from, to);
+
+            static double Millions(Training.TrainableDecoder d) => d.Parameters.Values.Sum(p => (long)p.Length) / 1e6;
+            ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Millions(source):F1}M -> {Millions(grown):F1}M parameters: hidden {c.HiddenSize} -> "
+                + $"{grown.Config.HiddenSize}, heads {c.Heads} -> {grown.Config.Heads}, MLP {c.IntermediateSize} -> "
+                + $"{grown.Config.IntermediateSize}, layers {c.Layers} -> {grown.Config.Layers}; "
+                + $"written to {to} (F32)"));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>What a model directory holds besides weights and config: the tokenizer's files, the labels.</summary>
+    private static void CopyTokenizerAndLabels(string from, string to)
+    {
+        foreach (string file in new[] { "tokenizer.json", "tokenizer.model", "tokenizer_config.json", "labels.json" })
+        {
+            if (File.Exists(Path.Combine(from, file)))
+            {
+                File.Copy(Path.Combine(from, file), Path.Combine(to, file), overwrite: true);
+            }
+        }
+    }
+
+    private static Option<string> ModelOption() =>
+        new("--model") { Description = "checkpoint directory (config.json + model.safetensors)", Required = true };
+
+    private static Option<string> IdsOption() =>
+        new("--ids") { Description = "comma-separated token ids, e.g. 1,306,4966", Required = true };
 
     private static Command Logits(CliContext ctx)
     {
@@ -105,10 +179,15 @@ internal static class ModelCommands
                 var rows = new JsonArray();
                 for (int t = 0; t < tokens.Length; t++)
                 {
-                    rows.Add(new JsonArray(logits.AsSpan(t * vocab, vocab).ToArray().Select(v => (JsonNode)v).ToArray()));
+                    rows.Add(new JsonArray(
+                        logits.AsSpan(t * vocab, vocab).ToArray().Select(v => (JsonNode)v).ToArray()));
                 }
 
-                ctx.Out.WriteLine(new JsonObject { ["shape"] = new JsonArray(tokens.Length, vocab), ["logits"] = rows }.ToJsonString());
+                ctx.Out.WriteLine(new JsonObject
+                {
+                    ["shape"] = new JsonArray(tokens.Length, vocab),
+                    ["logits"] = rows,
+                }.ToJsonString());
             }
             else
             {
@@ -116,7 +195,8 @@ internal static class ModelCommands
                 {
                     var row = logits.AsSpan(t * vocab, vocab).ToArray();
                     var top = row.Select((v, i) => (v, i)).OrderByDescending(x => x.v).Take(5);
-                    ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{t,4} {tokens[t],7}  top: {string.Join("  ", top.Select(x => $"{x.i}:{x.v:F4}"))}"));
+                    string best = string.Join("  ", top.Select(x => $"{x.i}:{x.v:F4}"));
+                    ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{t,4} {tokens[t],7}  top: {best}"));
                 }
             }
 
@@ -129,10 +209,20 @@ internal static class ModelCommands
     {
         var model = ModelOption();
         var ids = IdsOption();
-        var maxNew = new Option<int>("--max-new") { Description = "tokens to generate at most", DefaultValueFactory = _ => 16 };
-        var stop = new Option<string?>("--stop") { Description = "comma-separated stop token ids (default: none; 'eos' for the config's)" };
+        var maxNew = new Option<int>("--max-new")
+        {
+            Description = "tokens to generate at most",
+            DefaultValueFactory = _ => 16,
+        };
+        var stop = new Option<string?>("--stop")
+        {
+            Description = "comma-separated stop token ids (default: none; 'eos' for the config's)",
+        };
         var json = new Option<bool>("--json") { Description = "print JSON" };
-        var command = new Command("generate", "Greedy generation with the log-probability of every token") { model, ids, maxNew, stop, json };
+        var command = new Command("generate", "Greedy generation with the log-probability of every token")
+        {
+            model, ids, maxNew, stop, json,
+        };
         var backend = new BackendChoice();
         backend.AddTo(command);
         command.SetAction(r =>
@@ -149,7 +239,8 @@ internal static class ModelCommands
             IReadOnlySet<int> stops = stopText is null ? GenerationRequest.NoStop
                 : stopText == "eos" ? m.Config.EosTokenIds.ToHashSet()
                 : ParseIds(stopText, m.Config.VocabSize).ToHashSet();
-            GenerationResult g = new GreedyGenerator(m).Generate([new GenerationRequest(m.NewCache().CreateRoot(), tokens, n, stops)])[0];
+            GenerationResult g = new GreedyGenerator(m)
+                .Generate([new GenerationRequest(m.NewCache().CreateRoot(), tokens, n, stops)])[0];
             if (r.GetValue(json))
             {
                 ctx.Out.WriteLine(new JsonObject
@@ -163,7 +254,8 @@ internal static class ModelCommands
             {
                 for (int i = 0; i < g.Tokens.Length; i++)
                 {
-                    ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{g.Tokens[i],7}  logprob {g.LogProbabilities[i]:F6}"));
+                    ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{g.Tokens[i],7}  logprob {g.LogProbabilities[i]:F6}"));
                 }
             }
 
@@ -190,7 +282,8 @@ internal static class ModelCommands
 
             if (ids[i] >= vocab)
             {
-                throw new UsageException($"--ids: token id {ids[i]} (item {i + 1}) is outside the vocabulary of {vocab}");
+                throw new UsageException(
+                    $"--ids: token id {ids[i]} (item {i + 1}) is outside the vocabulary of {vocab}");
             }
         }
 
