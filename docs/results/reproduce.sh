@@ -12,6 +12,7 @@
 #   docs/results/reproduce.sh zh           # Resume after MSRA: MSRA + Resume, then Resume alone, then Resume padellm+aug
 #   docs/results/reproduce.sh zh-wide      # the Chinese model at the wide shape, stage 1 (hours; resumable)
 #   docs/results/reproduce.sh replace      # Resume's stage 3 with mention replacement (after zh)
+#   docs/results/reproduce.sh grow         # that model grown to the wide shape, one more cycle (after replace)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -149,9 +150,31 @@ train_wide_aug() {
     conll03-en-wide-c4-replaced 1000 1500
   wide_cycle wide-c4r-avg conll03-en-wide-mixed-c5-replaced conll03-en-wide-c5-replaced wide-c5r \
     conll03-en-wide-c5-replaced 1000 1500
-  cp "$R/wide-c5r-avg/model.safetensors" "$R/wide-c5r-avg/config.json" models/conll03-en/
+  # A sixth cycle run twice from the fifth's mean (session 15: 1,000 steps from lr 5e-4, two replaced copies,
+  # seeds 21 and 22, one core each), then soups: means of whole models across cycles and seeds.
+  local seed
+  for seed in 21 22; do
+    one train --dataset conll03 --format padellm+aug --config "$C/conll03-en-wide-mixed-c6-seed$seed.json" \
+      --init "$R/wide-c5r-avg" --out "$R/conll03-en-wide-c6-seed$seed" --resume &
+  done
+  wait
+  local c6=("$R/conll03-en-wide-c6-seed21" "$R/conll03-en-wide-c6-seed22")
+  "$P" model export --model "${c6[0]}" --model "${c6[1]}" --out "$R/wide-c6-soup"
+  "$P" model export --model "$R/wide-c5r-avg" --model "${c6[0]}" --model "${c6[1]}" --out "$R/wide-c5c6-soup"
+  "$P" model export --model "$R/wide-c4r-avg" --model "$R/wide-c5r-avg" --out "$R/wide-c4c5-soup"
+  "$P" model export --model "$R/wide-c4r-avg" --model "$R/wide-c5r-avg" --model "${c6[0]}" --model "${c6[1]}" \
+    --out "$R/wide-c4c5c6-soup"
+  "$P" model export --model "${c6[0]}/steps/500" --model "${c6[0]}" --model "${c6[1]}/steps/500" \
+    --model "${c6[1]}" --out "$R/wide-c6x4-soup"
+  "$P" model export --model "$R/wide-c3-avg" --model "$R/wide-c4r-avg" --model "$R/wide-c5r-avg" \
+    --out "$R/wide-c3c4c5-soup"
+  for seed in 21 22; do ev conll03 "$R/conll03-en-wide-c6-seed$seed" "conll03-en-wide-c6-seed$seed-copy-batch" batch; done
+  local soup
+  for soup in c6 c5c6 c4c5 c4c5c6 c6x4 c3c4c5; do ev conll03 "$R/wide-$soup-soup" "conll03-en-soup-$soup-copy-batch" batch; done
+  cp "$R/wide-c6-soup/model.safetensors" "$R/wide-c6-soup/config.json" models/conll03-en/ # shipped (75.09)
   local run
-  for run in wide-aug wide-mixed wide-mixed-c2 wide-mixed-c3 wide-c4-replaced wide-c5-replaced; do
+  for run in wide-aug wide-mixed wide-mixed-c2 wide-mixed-c3 wide-c4-replaced wide-c5-replaced wide-c6-seed21 \
+    wide-c6-seed22; do
     cp "$R/conll03-en-$run/train_log.jsonl" "docs/results/conll03-en-$run-train_log.jsonl"
   done
   "$B" plot-dev-f1 "small: Aug (Table 3)=docs/results/conll03-aug-levers-train_log.jsonl" \
@@ -230,6 +253,23 @@ train_replaced() {
   ev resume "$R/resume-zh-replaced-c2-avg" resume-zh-replaced-c2-mean-copy-batch batch
   # The same stage without the copies, scored at the same step with today's ending rule.
   ev resume "$R/resume-zh-mixed/steps/1000" resume-zh-mixed-1000-copy-batch batch
+}
+
+train_grown() {
+  # Resume at the wide shape without learning Chinese again: stage 3's model (train_replaced) grown into the
+  # CoNLL-2003 model's shape (hidden 384, 6 heads, MLP 1,024, 6 layers; the same function, 12.5M parameters),
+  # then one padellm+aug cycle with two replaced copies (session 15: one core beside other runs).
+  "$P" model grow --model "$R/resume-zh-replaced-bf16" --out "$R/resume-grown" --hidden 384 --heads 6 \
+    --intermediate 1024 --layers 6
+  ev resume "$R/resume-grown" resume-zh-grown-start-copy-batch batch
+  one train --dataset resume --format padellm+aug --config "$C/resume-zh-grown.json" \
+    --init "$R/resume-grown" --out "$R/resume-zh-grown" --resume
+  "$P" model export --model "$R/resume-zh-grown" --out "$R/resume-zh-grown-bf16" --dtype bf16
+  "$P" model export --model "$R/resume-zh-grown/steps/500" --model "$R/resume-zh-grown/steps/1000" \
+    --out "$R/resume-zh-grown-avg" --dtype bf16
+  ev resume "$R/resume-zh-grown-bf16" resume-zh-grown-copy-batch batch
+  ev resume "$R/resume-zh-grown-avg" resume-zh-grown-mean-copy-batch batch
+  cp "$R/resume-zh-grown/train_log.jsonl" docs/results/resume-zh-grown-train_log.jsonl
 }
 
 train_table3() {
@@ -394,6 +434,7 @@ case "${1:-all}" in
   zh) train_zh ;;
   zh-wide) train_zh_wide ;;
   replace) train_replaced ;;
+  grow) train_grown ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
