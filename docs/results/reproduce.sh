@@ -270,6 +270,14 @@ train_grown() {
   ev resume "$R/resume-zh-grown-bf16" resume-zh-grown-copy-batch batch
   ev resume "$R/resume-zh-grown-avg" resume-zh-grown-mean-copy-batch batch
   cp "$R/resume-zh-grown/train_log.jsonl" docs/results/resume-zh-grown-train_log.jsonl
+  # The same cycle with seed 14 (both cores), and the two runs' mean.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-grown-seed14.json" \
+    --init "$R/resume-grown" --out "$R/resume-zh-grown-seed14" --resume
+  "$P" model export --model "$R/resume-zh-grown-seed14" --out "$R/resume-zh-grown-seed14-bf16" --dtype bf16
+  "$P" model export --model "$R/resume-zh-grown" --model "$R/resume-zh-grown-seed14" --out "$R/resume-zh-grown-soup"
+  ev resume "$R/resume-zh-grown-seed14-bf16" resume-zh-grown-seed14-copy-batch batch
+  ev resume "$R/resume-zh-grown-soup" resume-zh-grown-soup-copy-batch batch
+  cp "$R/resume-zh-grown-seed14/train_log.jsonl" docs/results/resume-zh-grown-seed14-train_log.jsonl
 }
 
 train_table3() {
