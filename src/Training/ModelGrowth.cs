@@ -48,9 +48,9 @@ public static class ModelGrowth
         var parameters = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
 
-        // A matrix [rows × cols] whose top-left block is the old one; new rows and columns are drawn when
-        // they only read new inputs or feed outputs nothing reads yet, zero where they would change the output.
-        void Matrix(string name, string from, int rows, int cols, bool newRows, bool newCols)
+        // A matrix [rows × cols] whose top-left block is the old one; the rest is drawn for the weights that read
+        // the residual stream (whatever they add reads zeros or feeds nothing yet) and zero for those that write it.
+        void Matrix(string name, string from, int rows, int cols, bool draw)
         {
             float[] old = source.Parameters[from];
             long[] oldShape = source.Shapes[from];
@@ -60,9 +60,7 @@ public static class ModelGrowth
             {
                 for (int k = 0; k < cols; k++)
                 {
-                    bool oldRow = r < oldRows, oldCol = k < oldCols;
-                    w[r * cols + k] = oldRow && oldCol ? old[r * oldCols + k]
-                        : (!oldRow && newRows) || (oldRow && newCols) ? Normal() : 0f;
+                    w[r * cols + k] = r < oldRows && k < oldCols ? old[r * oldCols + k] : draw ? Normal() : 0f;
                 }
             }
 
@@ -91,10 +89,10 @@ public static class ModelGrowth
             Vector(p + "input_layernorm.weight", o + "input_layernorm.weight", hidden, normScale, normScale);
             Vector(p + "post_attention_layernorm.weight", o + "post_attention_layernorm.weight", hidden,
                 normScale, normScale);
-            Matrix(p + "self_attn.q_proj.weight", o + "self_attn.q_proj.weight", grown.QDim, hidden, true, true);
-            Matrix(p + "self_attn.k_proj.weight", o + "self_attn.k_proj.weight", grown.KvDim, hidden, true, true);
-            Matrix(p + "self_attn.v_proj.weight", o + "self_attn.v_proj.weight", grown.KvDim, hidden, true, true);
-            Matrix(p + "self_attn.o_proj.weight", o + "self_attn.o_proj.weight", hidden, grown.QDim, false, false);
+            Matrix(p + "self_attn.q_proj.weight", o + "self_attn.q_proj.weight", grown.QDim, hidden, draw: true);
+            Matrix(p + "self_attn.k_proj.weight", o + "self_attn.k_proj.weight", grown.KvDim, hidden, draw: true);
+            Matrix(p + "self_attn.v_proj.weight", o + "self_attn.v_proj.weight", grown.KvDim, hidden, draw: true);
+            Matrix(p + "self_attn.o_proj.weight", o + "self_attn.o_proj.weight", hidden, grown.QDim, draw: false);
             if (c.AttentionBias)
             {
                 Vector(p + "self_attn.q_proj.bias", o + "self_attn.q_proj.bias", grown.QDim, 1, 0);
@@ -102,9 +100,9 @@ public static class ModelGrowth
                 Vector(p + "self_attn.v_proj.bias", o + "self_attn.v_proj.bias", grown.KvDim, 1, 0);
             }
 
-            Matrix(p + "mlp.gate_proj.weight", o + "mlp.gate_proj.weight", intermediate, hidden, true, true);
-            Matrix(p + "mlp.up_proj.weight", o + "mlp.up_proj.weight", intermediate, hidden, true, true);
-            Matrix(p + "mlp.down_proj.weight", o + "mlp.down_proj.weight", hidden, intermediate, false, false);
+            Matrix(p + "mlp.gate_proj.weight", o + "mlp.gate_proj.weight", intermediate, hidden, draw: true);
+            Matrix(p + "mlp.up_proj.weight", o + "mlp.up_proj.weight", intermediate, hidden, draw: true);
+            Matrix(p + "mlp.down_proj.weight", o + "mlp.down_proj.weight", hidden, intermediate, draw: false);
             if (copy)
             {
                 // A copy of the layer before that adds nothing to the residual stream: the identity.
@@ -114,10 +112,10 @@ public static class ModelGrowth
         }
 
         Vector("model.norm.weight", "model.norm.weight", hidden, normScale, normScale);
-        Matrix("model.embed_tokens.weight", "model.embed_tokens.weight", c.VocabSize, hidden, false, false);
+        Matrix("model.embed_tokens.weight", "model.embed_tokens.weight", c.VocabSize, hidden, draw: false);
         if (!c.TieWordEmbeddings)
         {
-            Matrix("lm_head.weight", "lm_head.weight", c.VocabSize, hidden, false, false);
+            Matrix("lm_head.weight", "lm_head.weight", c.VocabSize, hidden, draw: false);
         }
 
         return new TrainableDecoder(grown, parameters, shapes);
