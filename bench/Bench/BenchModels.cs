@@ -5,7 +5,7 @@ namespace PaDeLLM.Bench;
 internal static class BenchModels
 {
     /// <summary>
-    /// The shipped models' shape (models/conll03-en, models/resume-zh): 4 layers, hidden 256, 4 heads,
+    /// The training benchmark's shape (issue 13's, the first shipped models'): 4 layers, hidden 256, 4 heads,
     /// SwiGLU 688, 512 positions, tied embeddings, over <paramref name="vocab"/> tokens.
     /// </summary>
     public static ModelConfig Shipped(int vocab) => new()

@@ -13,6 +13,7 @@
 #   docs/results/reproduce.sh zh-wide      # the Chinese model at the wide shape, stage 1 (hours; resumable)
 #   docs/results/reproduce.sh replace      # Resume's stage 3 with mention replacement (after zh)
 #   docs/results/reproduce.sh grow         # that model grown to the wide shape, one more cycle (after replace)
+#   docs/results/reproduce.sh grow-msra    # the grown model reads MSRA again, then Resume (after replace; hours)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -241,11 +242,12 @@ train_replaced() {
   "$P" model export --model "$R/resume-zh-replaced/steps/1500" --model "$R/resume-zh-replaced/steps/2000" \
     --out "$R/resume-zh-replaced-avg" --dtype bf16
   ev resume "$R/resume-zh-replaced-avg" resume-zh-replaced-mean-copy-batch batch
+  # (shipped in sessions 13-15; models/resume-zh is now train_grown_msra's)
   cp "$R/resume-zh-replaced-bf16/model.safetensors" "$R/resume-zh-replaced-bf16/config.json" models/resume-zh/
   cp "$R/resume-zh-replaced/train_log.jsonl" docs/results/resume-zh-replaced-train_log.jsonl
   # A second cycle from the shipped weights (session 14): both scorings below the shipped model, not shipped.
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-replaced-c2.json" \
-    --init models/resume-zh --out "$R/resume-zh-replaced-c2" --resume
+    --init "$R/resume-zh-replaced-bf16" --out "$R/resume-zh-replaced-c2" --resume
   "$P" model export --model "$R/resume-zh-replaced-c2" --out "$R/resume-zh-replaced-c2-bf16" --dtype bf16
   "$P" model export --model "$R/resume-zh-replaced-c2/steps/500" --model "$R/resume-zh-replaced-c2/steps/1000" \
     --out "$R/resume-zh-replaced-c2-avg" --dtype bf16
@@ -278,6 +280,28 @@ train_grown() {
   ev resume "$R/resume-zh-grown-seed14-bf16" resume-zh-grown-seed14-copy-batch batch
   ev resume "$R/resume-zh-grown-soup" resume-zh-grown-soup-copy-batch batch
   cp "$R/resume-zh-grown-seed14/train_log.jsonl" docs/results/resume-zh-grown-seed14-train_log.jsonl
+}
+
+train_grown_msra() {
+  # The grown model (train_grown's start) reads MSRA with Resume again at the wide shape, a shorter stage 1 than
+  # from nothing (1,500 steps from lr 1e-3), then Resume padellm+aug with two replaced copies (1,000 steps);
+  # both cores each (session 16: about 55 and 50 minutes).
+  [ -d "$R/resume-grown" ] || "$P" model grow --model "$R/resume-zh-replaced-bf16" --out "$R/resume-grown" \
+    --hidden 384 --heads 6 --intermediate 1024 --layers 6
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
+    --config "$C/zh-msra-resume-grown.json" --init "$R/resume-grown" --out "$R/zh-msra-resume-grown" --resume
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-grown-msra.json" \
+    --init "$R/zh-msra-resume-grown" --out "$R/resume-zh-grown-msra" --resume
+  "$P" model export --model "$R/resume-zh-grown-msra" --out "$R/resume-zh-grown-msra-bf16" --dtype bf16
+  ev resume "$R/resume-zh-grown-msra/steps/500" resume-zh-grown-msra-500-copy-batch batch
+  ev resume "$R/resume-zh-grown-msra-bf16" resume-zh-grown-msra-copy-batch batch
+  # The shipped resume-zh (session 16): the mean of the snapshots at 500 and 1,000 (then eval-models).
+  "$P" model export --model "$R/resume-zh-grown-msra/steps/500" --model "$R/resume-zh-grown-msra" \
+    --out "$R/resume-zh-grown-msra-avg" --dtype bf16
+  ev resume "$R/resume-zh-grown-msra-avg" resume-zh-grown-msra-mean-copy-batch batch
+  cp "$R/resume-zh-grown-msra-avg/model.safetensors" "$R/resume-zh-grown-msra-avg/config.json" models/resume-zh/
+  cp "$R/zh-msra-resume-grown/train_log.jsonl" docs/results/zh-msra-resume-grown-train_log.jsonl
+  cp "$R/resume-zh-grown-msra/train_log.jsonl" docs/results/resume-zh-grown-msra-train_log.jsonl
 }
 
 train_table3() {
@@ -443,11 +467,12 @@ case "${1:-all}" in
   zh-wide) train_zh_wide ;;
   replace) train_replaced ;;
   grow) train_grown ;;
+  grow-msra) train_grown_msra ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac

@@ -87,10 +87,10 @@ public class ModelCommandTests
         string shipped = Path.Combine(SharedData.RepoRoot, "models", "resume-zh");
         using var dir = new TempDir();
         string grown = Path.Combine(dir.Path, "grown");
-        var grow = CliRunner.Run("model", "grow", "--model", shipped, "--out", grown, "--hidden", "320", "--heads", "5",
-            "--intermediate", "800", "--layers", "5");
+        var grow = CliRunner.Run("model", "grow", "--model", shipped, "--out", grown, "--hidden", "448", "--heads", "7",
+            "--intermediate", "1152", "--layers", "7");
         Assert.True(grow.Exit == 0, grow.Err);
-        Assert.Contains("hidden 256 -> 320, heads 4 -> 5, MLP 688 -> 800, layers 4 -> 5", grow.Err);
+        Assert.Contains("hidden 384 -> 448, heads 6 -> 7, MLP 1024 -> 1152, layers 6 -> 7", grow.Err);
         const string text = "吴重阳，中国国籍，大学本科，教授级高工，历任邮电部侯马电缆厂仪表试制组长、光缆分厂副厂长。";
         JsonNode Extract(string model)
         {
@@ -116,6 +116,6 @@ public class ModelCommandTests
         var (exit, _, stderr) = CliRunner.Run("model", "grow", "--model",
             Path.Combine(SharedData.RepoRoot, "models", "resume-zh"), "--out", dir.Path, "--layers", "2");
         Assert.Equal(2, exit);
-        Assert.Contains("cannot grow the model: layers 2 are fewer than the model's 4", stderr);
+        Assert.Contains("cannot grow the model: layers 2 are fewer than the model's 6", stderr);
     }
 }
