@@ -300,7 +300,7 @@ train_grown_msra() {
     --out "$R/resume-zh-grown-msra-avg" --dtype bf16
   ev resume "$R/resume-zh-grown-msra-avg" resume-zh-grown-msra-mean-copy-batch batch
   cp "$R/resume-zh-grown-msra-avg/model.safetensors" "$R/resume-zh-grown-msra-avg/config.json" models/resume-zh/
-  # A second seed of the last stage and the soups (session 16, after the ship; not shipped yet).
+  # A second seed of the last stage and the soups; the shipped resume-zh is the two runs' final weights' mean.
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug \
     --config "$C/resume-zh-grown-msra-seed33.json" --init "$R/zh-msra-resume-grown" --out "$R/resume-zh-grown-msra-seed33" --resume
   "$P" model export --model "$R/resume-zh-grown-msra-seed33" --out "$R/rgm33-bf16" --dtype bf16
@@ -312,6 +312,7 @@ train_grown_msra() {
   ev resume "$R/rgm33-avg" resume-zh-grown-msra-seed33-mean-copy-batch batch
   ev resume "$R/rgm-soup2" resume-zh-grown-msra-soup2-copy-batch batch
   ev resume "$R/rgm-soup4" resume-zh-grown-msra-soup4-copy-batch batch
+  cp "$R/rgm-soup2/model.safetensors" models/resume-zh/
   cp "$R/resume-zh-grown-msra-seed33/train_log.jsonl" docs/results/resume-zh-grown-msra-seed33-train_log.jsonl
   cp "$R/zh-msra-resume-grown/train_log.jsonl" docs/results/zh-msra-resume-grown-train_log.jsonl
   cp "$R/resume-zh-grown-msra/train_log.jsonl" docs/results/resume-zh-grown-msra-train_log.jsonl
