@@ -290,32 +290,28 @@ train_grown_msra() {
     --hidden 384 --heads 6 --intermediate 1024 --layers 6
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
     --config "$C/zh-msra-resume-grown.json" --init "$R/resume-grown" --out "$R/zh-msra-resume-grown" --resume
-  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/resume-zh-grown-msra.json" \
-    --init "$R/zh-msra-resume-grown" --out "$R/resume-zh-grown-msra" --resume
-  "$P" model export --model "$R/resume-zh-grown-msra" --out "$R/resume-zh-grown-msra-bf16" --dtype bf16
+  # The last stage run twice from the same start (seeds 32 and 33; the config is named like its run); each run's
+  # final weights and the mean of its snapshots at 500 and 1,000 (seed 32's mean shipped in 90e764d).
+  local run
+  for run in resume-zh-grown-msra resume-zh-grown-msra-seed33; do
+    DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/$run.json" \
+      --init "$R/zh-msra-resume-grown" --out "$R/$run" --resume
+    "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
+    "$P" model export --model "$R/$run/steps/500" --model "$R/$run" --out "$R/$run-avg" --dtype bf16
+    ev resume "$R/$run-bf16" "$run-copy-batch" batch
+    ev resume "$R/$run-avg" "$run-mean-copy-batch" batch
+    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
+  done
   ev resume "$R/resume-zh-grown-msra/steps/500" resume-zh-grown-msra-500-copy-batch batch
-  ev resume "$R/resume-zh-grown-msra-bf16" resume-zh-grown-msra-copy-batch batch
-  # The shipped resume-zh (session 16): the mean of the snapshots at 500 and 1,000 (then eval-models).
-  "$P" model export --model "$R/resume-zh-grown-msra/steps/500" --model "$R/resume-zh-grown-msra" \
-    --out "$R/resume-zh-grown-msra-avg" --dtype bf16
-  ev resume "$R/resume-zh-grown-msra-avg" resume-zh-grown-msra-mean-copy-batch batch
-  cp "$R/resume-zh-grown-msra-avg/model.safetensors" "$R/resume-zh-grown-msra-avg/config.json" models/resume-zh/
-  # A second seed of the last stage and the soups; the shipped resume-zh is the two runs' final weights' mean.
-  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug \
-    --config "$C/resume-zh-grown-msra-seed33.json" --init "$R/zh-msra-resume-grown" --out "$R/resume-zh-grown-msra-seed33" --resume
-  "$P" model export --model "$R/resume-zh-grown-msra-seed33" --out "$R/rgm33-bf16" --dtype bf16
-  "$P" model export --model "$R/resume-zh-grown-msra-seed33/steps/500" --model "$R/resume-zh-grown-msra-seed33" --out "$R/rgm33-avg" --dtype bf16
-  "$P" model export --model "$R/resume-zh-grown-msra" --model "$R/resume-zh-grown-msra-seed33" --out "$R/rgm-soup2" --dtype bf16
-  "$P" model export --model "$R/resume-zh-grown-msra/steps/500" --model "$R/resume-zh-grown-msra" \
-    --model "$R/resume-zh-grown-msra-seed33/steps/500" --model "$R/resume-zh-grown-msra-seed33" --out "$R/rgm-soup4" --dtype bf16
-  ev resume "$R/rgm33-bf16" resume-zh-grown-msra-seed33-copy-batch batch
-  ev resume "$R/rgm33-avg" resume-zh-grown-msra-seed33-mean-copy-batch batch
+  # Soups of the two runs; the shipped resume-zh is the mean of their final weights.
+  local a=$R/resume-zh-grown-msra b=$R/resume-zh-grown-msra-seed33
+  "$P" model export --model "$a" --model "$b" --out "$R/rgm-soup2" --dtype bf16
+  "$P" model export --model "$a/steps/500" --model "$a" --model "$b/steps/500" --model "$b" --out "$R/rgm-soup4" \
+    --dtype bf16
   ev resume "$R/rgm-soup2" resume-zh-grown-msra-soup2-copy-batch batch
   ev resume "$R/rgm-soup4" resume-zh-grown-msra-soup4-copy-batch batch
-  cp "$R/rgm-soup2/model.safetensors" models/resume-zh/
-  cp "$R/resume-zh-grown-msra-seed33/train_log.jsonl" docs/results/resume-zh-grown-msra-seed33-train_log.jsonl
+  cp "$R/rgm-soup2/model.safetensors" "$R/rgm-soup2/config.json" models/resume-zh/
   cp "$R/zh-msra-resume-grown/train_log.jsonl" docs/results/zh-msra-resume-grown-train_log.jsonl
-  cp "$R/resume-zh-grown-msra/train_log.jsonl" docs/results/resume-zh-grown-msra-train_log.jsonl
 }
 
 train_table3() {
