@@ -14,6 +14,7 @@
 #   docs/results/reproduce.sh replace      # Resume's stage 3 with mention replacement (after zh)
 #   docs/results/reproduce.sh grow         # that model grown to the wide shape, one more cycle (after replace)
 #   docs/results/reproduce.sh grow-msra    # the grown model reads MSRA again, then Resume (after replace; hours)
+#   docs/results/reproduce.sh grow-msra2   # a second MSRA stage, Resume again, the soup of three (after grow-msra)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -314,6 +315,33 @@ train_grown_msra() {
   cp "$R/zh-msra-resume-grown/train_log.jsonl" docs/results/zh-msra-resume-grown-train_log.jsonl
 }
 
+train_grown_msra2() {
+  # A second MSRA + Resume stage at the wide shape from the first one's end (train_grown_msra; 1,500 more steps
+  # from lr 6e-4, about 60 minutes on both cores), then the same Resume stage from it with seeds 35 and 36
+  # (session 17). The shipped resume-zh is the mean of the final weights of seeds 32 and 33 (one MSRA stage)
+  # and 35 (two).
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
+    --config "$C/zh-msra-resume-grown2.json" --init "$R/zh-msra-resume-grown" --out "$R/zh-msra-resume-grown2" --resume
+  local run
+  for run in resume-zh-grown-msra2 resume-zh-grown-msra2-seed36; do
+    DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/$run.json" \
+      --init "$R/zh-msra-resume-grown2" --out "$R/$run" --resume
+    "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
+    "$P" model export --model "$R/$run/steps/500" --model "$R/$run" --out "$R/$run-avg" --dtype bf16
+    ev resume "$R/$run-bf16" "$run-copy-batch" batch
+    ev resume "$R/$run-avg" "$run-mean-copy-batch" batch
+    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
+  done
+  ev resume "$R/resume-zh-grown-msra2/steps/500" resume-zh-grown-msra2-500-copy-batch batch
+  local a=$R/resume-zh-grown-msra b=$R/resume-zh-grown-msra-seed33 c=$R/resume-zh-grown-msra2
+  "$P" model export --model "$c" --model "$a" --model "$b" --out "$R/rgm2-soup3" --dtype bf16
+  ev resume "$R/rgm2-soup3" resume-zh-grown-msra2-soup3-copy-batch batch
+  cp "$R/rgm2-soup3/model.safetensors" "$R/rgm2-soup3/config.json" models/resume-zh/
+  ev resume models/resume-zh resume-zh-free-batch batch --unconstrained
+  ev resume models/resume-zh resume-zh-copy-multi multi
+  cp "$R/zh-msra-resume-grown2/train_log.jsonl" docs/results/zh-msra-resume-grown2-train_log.jsonl
+}
+
 train_table3() {
   # AutoReg_Struct and AutoReg_Aug trained like PaDeLLM's shipped runs, to the end of the same schedule:
   # the copy-aligned tokenizer of the PaDeLLM run, the prompt loss, CoNLL-2003 4,500 steps (conll03-en's
@@ -478,6 +506,7 @@ case "${1:-all}" in
   replace) train_replaced ;;
   grow) train_grown ;;
   grow-msra) train_grown_msra ;;
+  grow-msra2) train_grown_msra2 ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
