@@ -319,7 +319,7 @@ train_grown_msra2() {
   # A second MSRA + Resume stage at the wide shape from the first one's end (train_grown_msra; 1,500 more steps
   # from lr 6e-4, about 60 minutes on both cores), then the same Resume stage from it with seeds 35 and 36
   # (session 17). The shipped resume-zh is the mean of the final weights of seeds 32 and 33 (one MSRA stage)
-  # and 35 (two).
+  # and 35 (two): the best of the soups below on dev.
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
     --config "$C/zh-msra-resume-grown2.json" --init "$R/zh-msra-resume-grown" --out "$R/zh-msra-resume-grown2" --resume
   local run
@@ -336,6 +336,11 @@ train_grown_msra2() {
   local a=$R/resume-zh-grown-msra b=$R/resume-zh-grown-msra-seed33 c=$R/resume-zh-grown-msra2
   "$P" model export --model "$c" --model "$a" --model "$b" --out "$R/rgm2-soup3" --dtype bf16
   ev resume "$R/rgm2-soup3" resume-zh-grown-msra2-soup3-copy-batch batch
+  local d=$R/resume-zh-grown-msra2-seed36
+  "$P" model export --model "$c" --model "$d" --out "$R/rgm2-soup2" --dtype bf16
+  "$P" model export --model "$c" --model "$d" --model "$a" --model "$b" --out "$R/rgm2-soup4" --dtype bf16
+  ev resume "$R/rgm2-soup2" resume-zh-grown-msra2-soup2-copy-batch batch
+  ev resume "$R/rgm2-soup4" resume-zh-grown-msra2-soup4-copy-batch batch
   cp "$R/rgm2-soup3/model.safetensors" "$R/rgm2-soup3/config.json" models/resume-zh/
   ev resume models/resume-zh resume-zh-free-batch batch --unconstrained
   ev resume models/resume-zh resume-zh-copy-multi multi
