@@ -283,6 +283,21 @@ train_grown() {
   cp "$R/resume-zh-grown-seed14/train_log.jsonl" docs/results/resume-zh-grown-seed14-train_log.jsonl
 }
 
+resume_stages() {
+  # Resume padellm+aug runs from one start (each config is named like its run, both cores): each run's final
+  # weights and the mean of its snapshots at 500 and its end, scored; its train log kept.
+  local init=$1 run; shift
+  for run in "$@"; do
+    DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/$run.json" \
+      --init "$R/$init" --out "$R/$run" --resume
+    "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
+    "$P" model export --model "$R/$run/steps/500" --model "$R/$run" --out "$R/$run-avg" --dtype bf16
+    ev resume "$R/$run-bf16" "$run-copy-batch" batch
+    ev resume "$R/$run-avg" "$run-mean-copy-batch" batch
+    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
+  done
+}
+
 train_grown_msra() {
   # The grown model (train_grown's start) reads MSRA with Resume again at the wide shape, a shorter stage 1 than
   # from nothing (1,500 steps from lr 1e-3), then Resume padellm+aug with two replaced copies (1,000 steps);
@@ -293,16 +308,7 @@ train_grown_msra() {
     --config "$C/zh-msra-resume-grown.json" --init "$R/resume-grown" --out "$R/zh-msra-resume-grown" --resume
   # The last stage run twice from the same start (seeds 32 and 33; the config is named like its run); each run's
   # final weights and the mean of its snapshots at 500 and 1,000 (seed 32's mean shipped in 90e764d).
-  local run
-  for run in resume-zh-grown-msra resume-zh-grown-msra-seed33; do
-    DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/$run.json" \
-      --init "$R/zh-msra-resume-grown" --out "$R/$run" --resume
-    "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
-    "$P" model export --model "$R/$run/steps/500" --model "$R/$run" --out "$R/$run-avg" --dtype bf16
-    ev resume "$R/$run-bf16" "$run-copy-batch" batch
-    ev resume "$R/$run-avg" "$run-mean-copy-batch" batch
-    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
-  done
+  resume_stages zh-msra-resume-grown resume-zh-grown-msra resume-zh-grown-msra-seed33
   ev resume "$R/resume-zh-grown-msra/steps/500" resume-zh-grown-msra-500-copy-batch batch
   # Soups of the two runs; the shipped resume-zh is the mean of their final weights.
   local a=$R/resume-zh-grown-msra b=$R/resume-zh-grown-msra-seed33
@@ -321,27 +327,21 @@ train_grown_msra2() {
   # (session 17). The shipped resume-zh is the mean of the final weights of seeds 32 and 33 (one MSRA stage)
   # and 35 (two): the best of the soups below on dev.
   DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
-    --config "$C/zh-msra-resume-grown2.json" --init "$R/zh-msra-resume-grown" --out "$R/zh-msra-resume-grown2" --resume
-  local run
-  for run in resume-zh-grown-msra2 resume-zh-grown-msra2-seed36; do
-    DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/$run.json" \
-      --init "$R/zh-msra-resume-grown2" --out "$R/$run" --resume
-    "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
-    "$P" model export --model "$R/$run/steps/500" --model "$R/$run" --out "$R/$run-avg" --dtype bf16
-    ev resume "$R/$run-bf16" "$run-copy-batch" batch
-    ev resume "$R/$run-avg" "$run-mean-copy-batch" batch
-    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
-  done
+    --config "$C/zh-msra-resume-grown2.json" --init "$R/zh-msra-resume-grown" --out "$R/zh-msra-resume-grown2" \
+    --resume
+  resume_stages zh-msra-resume-grown2 resume-zh-grown-msra2 resume-zh-grown-msra2-seed36
   ev resume "$R/resume-zh-grown-msra2/steps/500" resume-zh-grown-msra2-500-copy-batch batch
+  # Soups of the four runs' final weights: the two after one MSRA stage (a, b), the two after two (c, d).
   local a=$R/resume-zh-grown-msra b=$R/resume-zh-grown-msra-seed33 c=$R/resume-zh-grown-msra2
+  local d=$R/resume-zh-grown-msra2-seed36
   "$P" model export --model "$c" --model "$a" --model "$b" --out "$R/rgm2-soup3" --dtype bf16
   ev resume "$R/rgm2-soup3" resume-zh-grown-msra2-soup3-copy-batch batch
-  local d=$R/resume-zh-grown-msra2-seed36
   "$P" model export --model "$c" --model "$d" --out "$R/rgm2-soup2" --dtype bf16
   "$P" model export --model "$c" --model "$d" --model "$a" --model "$b" --out "$R/rgm2-soup4" --dtype bf16
   ev resume "$R/rgm2-soup2" resume-zh-grown-msra2-soup2-copy-batch batch
   ev resume "$R/rgm2-soup4" resume-zh-grown-msra2-soup4-copy-batch batch
   cp "$R/rgm2-soup3/model.safetensors" "$R/rgm2-soup3/config.json" models/resume-zh/
+  ev resume models/resume-zh resume-zh-copy-batch batch
   ev resume models/resume-zh resume-zh-free-batch batch --unconstrained
   ev resume models/resume-zh resume-zh-copy-multi multi
   cp "$R/zh-msra-resume-grown2/train_log.jsonl" docs/results/zh-msra-resume-grown2-train_log.jsonl
