@@ -15,6 +15,7 @@
 #   docs/results/reproduce.sh grow         # that model grown to the wide shape, one more cycle (after replace)
 #   docs/results/reproduce.sh grow-msra    # the grown model reads MSRA again, then Resume (after replace; hours)
 #   docs/results/reproduce.sh grow-msra2   # a second MSRA stage, Resume again, the soup of three (after grow-msra)
+#   docs/results/reproduce.sh latency-shipped  # Struct at the shipped shape: latency beside the shipped models
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -347,6 +348,27 @@ train_grown_msra2() {
   cp "$R/zh-msra-resume-grown2/train_log.jsonl" docs/results/zh-msra-resume-grown2-train_log.jsonl
 }
 
+latency_shipped() {
+  # Table 2's latency pair at the shape that ships (session 18): AutoReg_Struct from each shipped model's weights,
+  # 200 steps on Struct's targets (one core each, side by side, about 20 minutes), then each pair scored one after
+  # another (session 18: Resume's twice on an idle machine, CoNLL-2003's beside a training run). So short a stage
+  # does not make Table 3's Struct (the F1 comparison); what this measures is a request's cost at the shipped
+  # shape, with outputs of Struct's length (tokens per sequence).
+  local m ds i
+  for m in conll03:conll03-en resume:resume-zh; do
+    ds=${m%%:*} m=${m##*:}
+    one train --dataset "$ds" --format struct --config "$C/$m-struct-wide.json" --init "models/$m" \
+      --out "$R/$m-struct-wide" --resume &
+  done
+  wait
+  for i in 1 2; do
+    ev resume models/resume-zh "resume-zh-latency-padellm-$i" batch
+    ev resume "$R/resume-zh-struct-wide" "resume-zh-latency-struct-$i" autoreg struct
+  done
+  ev conll03 models/conll03-en conll03-en-latency-padellm batch
+  ev conll03 "$R/conll03-en-struct-wide" conll03-en-latency-struct autoreg struct
+}
+
 train_table3() {
   # AutoReg_Struct and AutoReg_Aug trained like PaDeLLM's shipped runs, to the end of the same schedule:
   # the copy-aligned tokenizer of the PaDeLLM run, the prompt loss, CoNLL-2003 4,500 steps (conll03-en's
@@ -512,11 +534,12 @@ case "${1:-all}" in
   grow) train_grown ;;
   grow-msra) train_grown_msra ;;
   grow-msra2) train_grown_msra2 ;;
+  latency-shipped) latency_shipped ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|latency-shipped|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
