@@ -15,6 +15,7 @@
 #   docs/results/reproduce.sh grow         # that model grown to the wide shape, one more cycle (after replace)
 #   docs/results/reproduce.sh grow-msra    # the grown model reads MSRA again, then Resume (after replace; hours)
 #   docs/results/reproduce.sh grow-msra2   # a second MSRA stage, Resume again, the soup of three (after grow-msra)
+#   docs/results/reproduce.sh grow-msra3   # a third MSRA stage from the shipped soup, Resume again (after grow-msra2)
 #   docs/results/reproduce.sh latency-shipped  # Struct at the shipped shape: latency beside the shipped models
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
@@ -286,13 +287,13 @@ train_grown() {
 
 resume_stages() {
   # Resume padellm+aug runs from one start (each config is named like its run, both cores): each run's final
-  # weights and the mean of its snapshots at 500 and its end, scored; its train log kept.
-  local init=$1 run; shift
+  # weights and the mean of its snapshots at $SNAP (500 unless set) and its end, scored; its train log kept.
+  local init=$1 run snap=${SNAP:-500}; shift
   for run in "$@"; do
     DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset resume --format padellm+aug --config "$C/$run.json" \
       --init "$R/$init" --out "$R/$run" --resume
     "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
-    "$P" model export --model "$R/$run/steps/500" --model "$R/$run" --out "$R/$run-avg" --dtype bf16
+    "$P" model export --model "$R/$run/steps/$snap" --model "$R/$run" --out "$R/$run-avg" --dtype bf16
     ev resume "$R/$run-bf16" "$run-copy-batch" batch
     ev resume "$R/$run-avg" "$run-mean-copy-batch" batch
     cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
@@ -346,6 +347,26 @@ train_grown_msra2() {
   ev resume models/resume-zh resume-zh-free-batch batch --unconstrained
   ev resume models/resume-zh resume-zh-copy-multi multi
   cp "$R/zh-msra-resume-grown2/train_log.jsonl" docs/results/zh-msra-resume-grown2-train_log.jsonl
+}
+
+train_grown_msra3() {
+  # A third MSRA + Resume stage from the shipped soup of three (grow-msra2's rgm2-soup3; session 19): MSRA with
+  # Resume 600 steps from lr 6e-4 (its loss starts at 2.5 against stage 2's 1.3: the Resume stages forgot MSRA),
+  # then the Resume stage, 800 steps (seed 38), both cores, about 40 and 35 minutes; the run alone, the mean of
+  # its snapshot at 400 and its end, and its soups with the shipped model (none above it: it stayed).
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
+    --config "$C/zh-msra-resume-grown3.json" --init "$R/rgm2-soup3" --out "$R/zh-msra-resume-grown3" --resume
+  SNAP=400 resume_stages zh-msra-resume-grown3 resume-zh-grown-msra3
+  ev resume "$R/resume-zh-grown-msra3/steps/400" resume-zh-grown-msra3-400-copy-batch batch
+  # Soups with the shipped model (rgm2-soup3): half the new run, a third, and the new run's mean of two with it.
+  local n=$R/resume-zh-grown-msra3 z=$R/rgm2-soup3
+  "$P" model export --model "$n" --model "$z" --out "$R/rgm3-soup2" --dtype bf16
+  "$P" model export --model "$n" --model "$z" --model "$z" --out "$R/rgm3-soup1of3" --dtype bf16
+  "$P" model export --model "$n" --model "$n/steps/400" --model "$z" --model "$z" --out "$R/rgm3-soup4" --dtype bf16
+  ev resume "$R/rgm3-soup2" resume-zh-grown-msra3-soup2-copy-batch batch
+  ev resume "$R/rgm3-soup1of3" resume-zh-grown-msra3-soup1of3-copy-batch batch
+  ev resume "$R/rgm3-soup4" resume-zh-grown-msra3-soup4-copy-batch batch
+  cp "$R/zh-msra-resume-grown3/train_log.jsonl" docs/results/zh-msra-resume-grown3-train_log.jsonl
 }
 
 latency_shipped() {
@@ -450,6 +471,8 @@ count_bias() {
   done
   # and on the Resume model shipped in session 12 (train_zh's stage 3), all of dev, with today's ending rule.
   for b in 0.25 0.5 1; do ev resume "$R/resume-zh-mixed-bf16" "resume-zh-count-bias-$b" batch --count-bias "$b"; done
+  # and on the shipped soup of three (session 19).
+  for b in 0.25 0.5 1; do ev resume models/resume-zh "resume-zh-soup3-count-bias-$b" batch --count-bias "$b"; done
 }
 
 evaluate_models() {
@@ -534,12 +557,13 @@ case "${1:-all}" in
   grow) train_grown ;;
   grow-msra) train_grown_msra ;;
   grow-msra2) train_grown_msra2 ;;
+  grow-msra3) train_grown_msra3 ;;
   latency-shipped) latency_shipped ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|latency-shipped|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
