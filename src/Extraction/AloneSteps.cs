@@ -12,11 +12,12 @@ namespace PaDeLLM.Extraction;
 /// <summary>
 /// The paper's "multi" setting, one device per sequence: every count and every mention decoded
 /// alone from its full prompt. <see cref="Latency"/> is what such a deployment would wait: the
-/// slowest count plus the slowest mention.
+/// slowest count plus the slowest mention. Counts in <c>givenCounts</c> are decoded as given
+/// (<see cref="ForcedCount"/>, a diagnosis), not by the model.
 /// </summary>
 public sealed class AloneSteps(
     DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits, CopyDecoding? copy,
-    CountCalibration? counts = null)
+    CountCalibration? counts = null, IReadOnlyDictionary<string, int>? givenCounts = null)
     : IPadellmSteps
 {
     private readonly Dictionary<string, string> _contexts = new(StringComparer.Ordinal);
@@ -36,7 +37,10 @@ public sealed class AloneSteps(
         {
             EntityLabel label = schema.Labels[i];
             string prompt = prompts[i];
-            GenerationResult r = Alone(encoded[i], limits.MaxCountTokens, stops.Count, counts, ref _slowestCount);
+            ITokenConstraint? constraint = givenCounts is not null && givenCounts.TryGetValue(label.Key, out int n)
+                ? ForcedCount.For(tokenizer, stops, prompt, n)
+                : counts;
+            GenerationResult r = Alone(encoded[i], limits.MaxCountTokens, stops.Count, constraint, ref _slowestCount);
             (string output, Parsed<int> count) = OutputReader.Count(r, tokenizer, stops.Eos, limits.MaxCount);
             _contexts[label.Key] = prompt + output;
             answers.Add(OutputReader.CountAnswer(label.Key, count, r));

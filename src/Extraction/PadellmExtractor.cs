@@ -44,19 +44,24 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
     /// <summary>Positions the model computed for the last extraction.</summary>
     public long LastComputedTokens { get; private set; }
 
-    public ResultDocument Extract(string text, LabelSchema schema, string? id = null)
+    /// <param name="givenCounts">
+    /// Labels whose count is decoded as given instead of by the model (<see cref="ForcedCount"/>): a diagnosis that
+    /// leaves only the mention step's errors, as <c>padellm eval --gold-counts</c> runs it with the gold counts.
+    /// </param>
+    public ResultDocument Extract(
+        string text, LabelSchema schema, string? id = null, IReadOnlyDictionary<string, int>? givenCounts = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ResultDocument document;
         if (Mode == DecodingMode.Multi)
         {
-            var alone = new AloneSteps(model, tokenizer, _stops, Limits, Copy, Counts);
+            var alone = new AloneSteps(model, tokenizer, _stops, Limits, Copy, Counts, givenCounts);
             document = Run(id, text, schema, alone);
             (LastLatency, LastComputedTokens) = (alone.Latency, alone.ComputedTokens);
         }
         else
         {
-            var tree = new PrefixTreeSteps(model, tokenizer, _stops, Limits, Copy, Counts);
+            var tree = new PrefixTreeSteps(model, tokenizer, _stops, Limits, Copy, Counts, givenCounts);
             document = Run(id, text, schema, tree);
             (LastLatency, LastComputedTokens) = (clock.Elapsed, tree.ComputedTokens);
         }

@@ -12,11 +12,12 @@ namespace PaDeLLM.Extraction;
 /// One request's steps over the prefix-tree engine, in this process: step 1 decodes every count
 /// prompt at once (the text, their common tokens, computed once); each count's tokens are then
 /// committed so that step 2 decodes every (label, k) mention at once from its label's node.
-/// Finished sequences leave the batch at once. Holds one request's tree: make one per text.
+/// Finished sequences leave the batch at once. Holds one request's tree: make one per text. Counts
+/// in <c>givenCounts</c> are decoded as given (<see cref="ForcedCount"/>, a diagnosis), not by the model.
 /// </summary>
 public sealed class PrefixTreeSteps(
     DecoderModel model, ITokenizer tokenizer, StopTokens stops, ExtractionLimits limits, CopyDecoding? copy,
-    CountCalibration? counts = null)
+    CountCalibration? counts = null, IReadOnlyDictionary<string, int>? givenCounts = null)
     : IPadellmSteps
 {
     private readonly GreedyGenerator _generator = new(model);
@@ -33,9 +34,11 @@ public sealed class PrefixTreeSteps(
         int[][] encoded = prompts.Select(tokenizer.Encode).ToArray();
         limits.EnsureFits(encoded, model.Config.ContextLength);
         IReadOnlyList<GenerationResult> results = _generator.Generate(
-            encoded.Select(p => new GenerationRequest(_root, p, limits.MaxCountTokens, stops.Count)
+            encoded.Select((p, i) => new GenerationRequest(_root, p, limits.MaxCountTokens, stops.Count)
             {
-                Constraint = counts,
+                Constraint = givenCounts is not null && givenCounts.TryGetValue(schema.Labels[i].Key, out int n)
+                    ? ForcedCount.For(tokenizer, stops, prompts[i], n)
+                    : counts,
             }).ToList());
         var answers = new List<CountAnswer>();
         for (int i = 0; i < results.Count; i++)

@@ -62,6 +62,17 @@ public class TrainCommandTests
         Assert.NotEqual(0, negative.Exit);
         Assert.Contains("--warmup-seconds must be a number ≥ 0", negative.Err);
 
+        // The gold-count diagnosis is PaDeLLM's count step, and its summary says it ran.
+        var gold = CliRunner.Run("eval", "--model", output, "--dataset", "conll03", "--max-sentences", "3",
+            "--gold-counts", "--warmup-seconds", "0", "--json", "--data", SharedData.DataDir);
+        Assert.True(gold.Exit == 0, gold.Err);
+        Assert.True((bool)JsonNode.Parse(gold.Out)!["gold_counts"]!);
+        Assert.False((bool)summary["gold_counts"]!);
+        var goldAutoreg = CliRunner.Run("eval", "--model", output, "--dataset", "conll03", "--mode", "autoreg",
+            "--gold-counts", "--data", SharedData.DataDir);
+        Assert.Equal(2, goldAutoreg.Exit);
+        Assert.Contains("gold counts are PaDeLLM's count step", goldAutoreg.Err);
+
         // Resuming a finished run does no more steps.
         var again = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir, "--resume");
         Assert.True(again.Exit == 0, again.Err);
@@ -180,6 +191,20 @@ public class TrainCommandTests
     }
 
     [SharedDataFact]
+    public void Joined_pairs_join_the_training_rows_beside_the_replaced_copies()
+    {
+        using var dir = new TempDir();
+        string config = dir.File("tiny.json", Tiny(
+            ("\"steps\": 4", "\"steps\": 1"),
+            ("\"eval\":", "\"augment\": {\"copies\": 1, \"join_adjacent\": true}, \"eval\":")));
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--config", config,
+            "--out", Path.Combine(dir.Path, "model"), "--max-sentences", "20", "--data", SharedData.DataDir);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains(
+            "conll03 20 (+20 with mentions replaced) (+19 joined to the next) sentences (padellm) -> 59 rows", stderr);
+    }
+
+    [SharedDataFact]
     public void Snapshots_are_model_directories_that_average_into_one()
     {
         using var dir = new TempDir();
@@ -259,6 +284,7 @@ public class TrainCommandTests
     [InlineData("""{"augment": {"copies": 11}}""", "bad.json: augment.copies must be at most 10")]
     [InlineData("""{"augment": {"copies": 1, "mention_replacement": 0}}""",
         "bad.json: augment.mention_replacement must be above 0 and at most 1")]
+    [InlineData("""{"augment": {"join_adjacent": 1}}""", "bad.json: augment.join_adjacent must be true or false")]
     public void A_bad_config_is_a_clear_error(string json, string error)
     {
         using var dir = new TempDir();

@@ -1,6 +1,7 @@
 using PaDeLLM.Extraction;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Ner.Algorithm;
+using PaDeLLM.Ner.Data;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Ner.Training;
 using PaDeLLM.Tokenizers;
@@ -11,20 +12,27 @@ namespace PaDeLLM.Cli.Commands;
 /// The extractor a model's training format calls for, as <c>eval</c> and <c>train</c>'s dev
 /// evaluation both run it: PaDeLLM in batch or multi mode, or a baseline (struct, aug) decoding
 /// one sequence. Returns each text's result document and its latency (in multi mode the
-/// slowest count plus the slowest mention, as on one device per sequence).
+/// slowest count plus the slowest mention, as on one device per sequence). With <c>goldCounts</c>,
+/// PaDeLLM decodes each label's count as the sentence's gold count (<see cref="ForcedCount"/>, a diagnosis).
 /// </summary>
 internal static class DatasetExtraction
 {
-    public static Func<string, (ResultDocument Document, TimeSpan Latency)> For(
+    public static Func<Sentence, (ResultDocument Document, TimeSpan Latency)> For(
         DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat,
-        bool copyMentions = true, double countBias = 0, CopyEnding copyEnding = CopyEnding.StopMass)
+        bool copyMentions = true, double countBias = 0, CopyEnding copyEnding = CopyEnding.StopMass,
+        bool goldCounts = false)
     {
         if (mode == "autoreg")
         {
-            var auto = new AutoregressiveExtractor(decoder, tokenizer, TrainingFormats.Create(autoregFormat, schema));
-            return text =>
+            if (goldCounts)
             {
-                ResultDocument d = auto.Extract(text, schema);
+                throw new UsageException("gold counts are PaDeLLM's count step: not with --mode autoreg");
+            }
+
+            var auto = new AutoregressiveExtractor(decoder, tokenizer, TrainingFormats.Create(autoregFormat, schema));
+            return sentence =>
+            {
+                ResultDocument d = auto.Extract(sentence.Text, schema);
                 return (d, TimeSpan.FromSeconds(d.Timings!.Seconds));
             };
         }
@@ -36,9 +44,11 @@ internal static class DatasetExtraction
             CountBias = countBias,
             CopyEnding = copyEnding,
         };
-        return text =>
+        return sentence =>
         {
-            ResultDocument d = padellm.Extract(text, schema);
+            ResultDocument d = padellm.Extract(sentence.Text, schema, givenCounts: goldCounts
+                ? schema.Keys.ToDictionary(k => k, k => sentence.MentionsOf(k).Count, StringComparer.Ordinal)
+                : null);
             return (d, padellm.LastLatency);
         };
     }

@@ -60,6 +60,11 @@ internal static class EvalCommand
                 + "(the best stop against the text's best continuation, the first rule)",
             DefaultValueFactory = _ => "stop-mass",
         }.AcceptOnlyFromAmong("stop-mass", "argmax");
+        var goldCounts = new Option<bool>("--gold-counts")
+        {
+            Description = "diagnosis: decode each label's count as the sentence's gold count, so that only the "
+                + "mention step's errors are left (PaDeLLM modes)",
+        };
         var warmUp = new Option<double>("--warmup-seconds")
         {
             Description = "decode the first sentences this long, untimed, before the timed pass "
@@ -70,7 +75,8 @@ internal static class EvalCommand
         var command = new Command("eval",
             "Evaluate a model on a dataset split: F1 (paper and span), latency, tokens per sequence")
         {
-            model, dataset, split, mode, format, max, output, json, unconstrained, countBias, copyEnd, warmUp, data,
+            model, dataset, split, mode, format, max, output, json, unconstrained, countBias, copyEnd, goldCounts, warmUp,
+            data,
         };
         var backend = new BackendChoice();
         backend.AddTo(command);
@@ -91,10 +97,11 @@ internal static class EvalCommand
             double bias = r.GetValue(countBias) is double b && double.IsFinite(b) && b >= 0
                 ? b
                 : throw new UsageException("--count-bias must be a number ≥ 0");
-            Func<string, (ResultDocument Document, TimeSpan Latency)> extract =
+            Func<Sentence, (ResultDocument Document, TimeSpan Latency)> extract =
                 DatasetExtraction.For(
                     decoder, tokenizer, info.Schema, m, r.GetValue(format)!, !r.GetValue(unconstrained), bias,
-                    r.GetValue(copyEnd) == "argmax" ? CopyEnding.Argmax : CopyEnding.StopMass);
+                    r.GetValue(copyEnd) == "argmax" ? CopyEnding.Argmax : CopyEnding.StopMass,
+                    r.GetValue(goldCounts));
             double warmSeconds = r.GetValue(warmUp) is double w && double.IsFinite(w) && w >= 0
                 ? w
                 : throw new UsageException("--warmup-seconds must be a number ≥ 0");
@@ -108,7 +115,7 @@ internal static class EvalCommand
                 ProgressTask task = p.AddTask($"{info.Name} {m}", maxValue: sentences.Count);
                 for (int i = 0; i < sentences.Count; i++)
                 {
-                    (ResultDocument d, TimeSpan latency) = extract(sentences[i].Text);
+                    (ResultDocument d, TimeSpan latency) = extract(sentences[i]);
                     var result = d.ToExtractionResult();
                     evaluator.Add(sentences[i], result);
                     latencies.Add(latency.TotalSeconds);
@@ -137,6 +144,7 @@ internal static class EvalCommand
                 ["mode"] = m,
                 ["copy_mentions"] = m != "autoreg" && !r.GetValue(unconstrained),
                 ["count_bias"] = m != "autoreg" ? bias : 0,
+                ["gold_counts"] = r.GetValue(goldCounts),
                 ["warmup_seconds"] = warmSeconds,
                 ["copy_end"] = m != "autoreg" && !r.GetValue(unconstrained) ? r.GetValue(copyEnd) : null,
                 ["sentences"] = sentences.Count,
@@ -178,12 +186,12 @@ internal static class EvalCommand
     /// Greedy decoding is deterministic: the timed pass's predictions are the same.
     /// </summary>
     private static void WarmUp(
-        Func<string, (ResultDocument Document, TimeSpan Latency)> extract, List<Sentence> sentences, TimeSpan length)
+        Func<Sentence, (ResultDocument Document, TimeSpan Latency)> extract, List<Sentence> sentences, TimeSpan length)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; sentences.Count > 0 && clock.Elapsed < length; i++)
         {
-            extract(sentences[i % sentences.Count].Text);
+            extract(sentences[i % sentences.Count]);
         }
     }
 

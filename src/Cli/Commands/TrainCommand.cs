@@ -125,6 +125,9 @@ internal static class TrainCommand
             }
 
             int read = train.Count;
+            List<Sentence> joined = cfg.JoinAdjacent
+                ? AdjacentJoining.Pairs(train, source.Schema.Language == PromptLanguage.Chinese ? "" : " ").ToList()
+                : [];
             if (cfg.AugmentCopies > 0)
             {
                 // Seeded by the run's seed and the dataset's place in the list: a resumed run rebuilds the same rows.
@@ -133,15 +136,18 @@ internal static class TrainCommand
                     .Copies(train, cfg.AugmentCopies, seed).ToList());
             }
 
+            train.AddRange(joined);
+
             ITrainingFormat sourceFormat = TrainingFormats.Create(formatName, source.Schema);
             foreach (Sentence sentence in train)
             {
                 examples.Add(sourceFormat.Reformulate(sentence, examples.Count).ToList());
             }
 
-            sentenceCounts.Add(read == train.Count
-                ? $"{source.Name} {read:N0}"
-                : $"{source.Name} {read:N0} (+{train.Count - read:N0} with mentions replaced)");
+            int replaced = train.Count - read - joined.Count;
+            sentenceCounts.Add($"{source.Name} {read:N0}"
+                + (replaced > 0 ? $" (+{replaced:N0} with mentions replaced)" : "")
+                + (joined.Count > 0 ? $" (+{joined.Count:N0} joined to the next)" : ""));
         }
         Directory.CreateDirectory(outDir);
         string tokenizerPath = Path.Combine(outDir, "tokenizer.json");
@@ -222,7 +228,7 @@ internal static class TrainCommand
             var evaluator = new NerEvaluator();
             foreach (Sentence s in devSentences)
             {
-                evaluator.Add(s, extract(s.Text).Document.ToExtractionResult());
+                evaluator.Add(s, extract(s).Document.ToExtractionResult());
             }
 
             return new JsonObject

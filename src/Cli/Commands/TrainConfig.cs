@@ -9,8 +9,9 @@ namespace PaDeLLM.Cli.Commands;
 /// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
 /// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay",
 /// "clip", "seed", "checkpoint_every", "prompt_loss_weight", "count_loss_weight", "dropout"},
-/// "augment": {"copies", "mention_replacement"}, "eval": {"dev_sentences", "every"}}</c>. Dev evaluation runs on
-/// the first dev_sentences dev sentences every <c>every</c> steps (0: at the end only) and is logged beside the loss.
+/// "augment": {"copies", "mention_replacement", "join_adjacent"}, "eval": {"dev_sentences", "every"}}</c>. Dev
+/// evaluation runs on the first dev_sentences dev sentences every <c>every</c> steps (0: at the end only) and is
+/// logged beside the loss.
 /// </summary>
 internal sealed record TrainConfig
 {
@@ -67,6 +68,12 @@ internal sealed record TrainConfig
     /// <summary>The probability that a mention of a replaced copy is replaced.</summary>
     public double ReplacementProbability { get; init; } = 0.5;
 
+    /// <summary>
+    /// Every training sentence joined to the next one added to the data (<see cref="Ner.Training.AdjacentJoining"/>):
+    /// longer texts with more mentions to count.
+    /// </summary>
+    public bool JoinAdjacent { get; init; }
+
     public static TrainConfig Load(string? path)
     {
         if (path is null)
@@ -116,6 +123,7 @@ internal sealed record TrainConfig
                 ReplacementProbability = D("augment", "mention_replacement", 0.5) is double mr && mr > 0 && mr <= 1
                     ? mr
                     : throw new UsageException($"{path}: augment.mention_replacement must be above 0 and at most 1"),
+                JoinAdjacent = Bool(r, path, "augment", "join_adjacent"),
                 DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
                 EvalEvery = Get(r, "eval", "every") is JsonElement ev ? Int(ev, path, "eval", "every", min: 0) : 0,
                 Train = new TrainerOptions
