@@ -26,6 +26,16 @@ public class ScoreAndDedupCommandTests
         Assert.Equal((double)expected["micro_f1"]!, (double)got["micro_f1"]!, 12);
         Assert.Equal(300, (int)got["records"]!);
         Assert.Equal(4, got["per_label"]!.AsObject().Count);
+
+        // The breakdown by gold strings per pair partitions the same strings.
+        JsonArray groups = got["by_gold_count"]!.AsArray();
+        foreach (string k in new[] { "tp", "fp", "fn" })
+        {
+            Assert.Equal((long)got[k]!, groups.Sum(g => (long)g![k]!));
+        }
+
+        Assert.Equal(0, (long)groups[0]!["fn"]!);
+        Assert.True(groups.All(g => (long)g!["counted_right"]! <= (long)g["pairs"]!));
     }
 
     [SharedDataFact]

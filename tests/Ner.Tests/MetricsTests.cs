@@ -24,6 +24,23 @@ public class MetricsTests
     }
 
     [Fact]
+    public void The_gold_count_breakdown_groups_pairs_by_their_distinct_gold_strings()
+    {
+        var b = new GoldCountBreakdown();
+        // PER: gold {A, D} (2), pred {A, B} (2: counted right, 1 found); ORG: gold {E} (1), none predicted;
+        // LOC: gold none (0), pred {C}; MISC: six gold strings, five predicted, all right.
+        b.Add(
+            D(("PER", ["A", "A", "B"]), ("LOC", ["C"]), ("MISC", ["1", "2", "3", "4", "5"])),
+            D(("PER", ["A", "D", "D"]), ("ORG", ["E"]), ("MISC", ["1", "2", "3", "4", "5", "6"])));
+        Assert.Equal([1L, 1, 1, 0, 0, 1], b.Groups.Select(g => g.Pairs));
+        Assert.Equal([0L, 0, 1, 0, 0, 0], b.Groups.Select(g => g.CountedRight));
+        Assert.Equal(new PrfCounts(0, 1, 0), b.Groups[0].Strings);
+        Assert.Equal(new PrfCounts(0, 0, 1), b.Groups[1].Strings);
+        Assert.Equal(new PrfCounts(1, 1, 1), b.Groups[2].Strings);
+        Assert.Equal(new PrfCounts(5, 0, 1), b.Groups[GoldCountBreakdown.Top].Strings);
+    }
+
+    [Fact]
     public void Case_matters_and_labels_are_scored_apart()
     {
         var m = new PaperMicroF1();

@@ -26,19 +26,25 @@ internal static class ScoreCommand
             DedupPolicy policy = DedupPolicyNames.Parse(r.GetValue(dedup)!);
             IReadOnlyList<string> order = LabelOrder(records, r.GetValue(dataset), ctx);
             var metric = new PaperMicroF1();
+            var byCount = new GoldCountBreakdown();
             foreach (OfficialRecord rec in records)
             {
                 List<LabelPredictions> pred = MentionDeduplicator.Apply(rec.Predicted, order, policy);
-                metric.Add(pred.ToDictionary(p => p.Label, p => p.Mentions.Select(m => m.Text).ToList()), rec.Gold);
+                var strings = pred.ToDictionary(p => p.Label, p => p.Mentions.Select(m => m.Text).ToList());
+                metric.Add(strings, rec.Gold);
+                byCount.Add(strings, rec.Gold);
             }
 
             if (r.GetValue(json))
             {
-                ctx.Out.WriteLine(ToJson(records.Count, policy, metric).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                JsonObject o = ToJson(records.Count, policy, metric);
+                o["by_gold_count"] = ToJson(byCount);
+                ctx.Out.WriteLine(o.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }
             else
             {
                 Render(ctx, records.Count, policy, metric);
+                Render(ctx, byCount);
             }
 
             return 0;
@@ -92,6 +98,19 @@ internal static class ScoreCommand
         return o;
     }
 
+    private static JsonArray ToJson(GoldCountBreakdown breakdown) =>
+    [
+        .. breakdown.Groups.Select((g, i) =>
+        {
+            JsonObject o = Counts(g.Strings);
+            string gold = i.ToString(CultureInfo.InvariantCulture) + (i < GoldCountBreakdown.Top ? "" : "+");
+            o.Insert(0, "gold_strings", gold);
+            o.Insert(1, "pairs", g.Pairs);
+            o.Insert(2, "counted_right", g.CountedRight);
+            return o;
+        }),
+    ];
+
     private static JsonObject Counts(PrfCounts c) => new()
     {
         ["tp"] = c.Tp,
@@ -116,6 +135,24 @@ internal static class ScoreCommand
         }
 
         table.AddRow(Row("[bold]micro[/]", metric.Micro));
+        ctx.Console.Write(table);
+    }
+
+    private static void Render(CliContext ctx, GoldCountBreakdown breakdown)
+    {
+        var table = new Table().Title("by distinct gold strings per (sentence, label)");
+        foreach (string h in new[] { "gold", "pairs", "counted right", "tp", "fp", "fn", "R" })
+        {
+            table.AddColumn(new TableColumn(h).RightAligned());
+        }
+
+        for (int i = 0; i < breakdown.Groups.Count; i++)
+        {
+            GoldCountBreakdown.Group g = breakdown.Groups[i];
+            string[] row = Row(i < GoldCountBreakdown.Top ? $"{i}" : $"{i}+", g.Strings);
+            table.AddRow(row[0], $"{g.Pairs}", $"{g.CountedRight}", row[1], row[2], row[3], row[5]);
+        }
+
         ctx.Console.Write(table);
     }
 
