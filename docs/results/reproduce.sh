@@ -17,6 +17,8 @@
 #   docs/results/reproduce.sh grow-msra2   # a second MSRA stage, Resume again, the soup of three (after grow-msra)
 #   docs/results/reproduce.sh grow-msra3   # a third MSRA stage from the shipped soup, Resume again (after grow-msra2)
 #   docs/results/reproduce.sh latency-shipped  # Struct at the shipped shape: latency beside the shipped models
+#   docs/results/reproduce.sh gold-counts  # the shipped models with their own and with the gold counts
+#   docs/results/reproduce.sh joined       # the shipped Resume model trained on, with sentences joined and without
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -369,6 +371,40 @@ train_grown_msra3() {
   cp "$R/zh-msra-resume-grown3/train_log.jsonl" docs/results/zh-msra-resume-grown3-train_log.jsonl
 }
 
+gold_counts() {
+  # Where the shipped models lose (session 20): each on all of dev with its own counts and with the gold counts
+  # (eval --gold-counts, a diagnosis), both results files scored by distinct gold strings per (sentence, label).
+  local m ds
+  for m in conll03:conll03-en resume:resume-zh; do
+    ds=${m%%:*} m=${m##*:}
+    ev "$ds" "models/$m" "$m-own-counts" batch --warmup-seconds 0 --out "$R/$m-own-counts.json"
+    ev "$ds" "models/$m" "$m-gold-counts" batch --warmup-seconds 0 --gold-counts --out "$R/$m-gold-counts.json"
+    "$P" score "$R/$m-own-counts.json" --dataset "$ds" --json > "$S/$m-own-counts-by-gold-count.json"
+    "$P" score "$R/$m-gold-counts.json" --dataset "$ds" --json > "$S/$m-gold-counts-by-gold-count.json"
+  done
+}
+
+train_joined() {
+  # Adjacent joining (session 21): the shipped soup trained on Resume for 400 more steps (lr 5e-4, seed 40, one core
+  # each, side by side, about 70 minutes), once with every training sentence also joined to the next
+  # (augment.join_adjacent: 15,275 rows against 11,457) and once without; each run's final weights scored alone and
+  # in a soup with the shipped model.
+  local run
+  for run in resume-zh-ft-joined resume-zh-ft-plain; do
+    one train --dataset resume --format padellm+aug --config "$C/$run.json" --init models/resume-zh \
+      --out "$R/$run" --resume &
+  done
+  wait
+  for run in resume-zh-ft-joined resume-zh-ft-plain; do
+    "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
+    "$P" model export --model "$R/$run" --model models/resume-zh --out "$R/$run-soup" --dtype bf16
+    ev resume "$R/$run-bf16" "$run-copy-batch" batch --out "$R/$run.json"
+    ev resume "$R/$run-soup" "$run-soup-copy-batch" batch
+    "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
+  done
+}
+
 latency_shipped() {
   # Table 2's latency pair at the shape that ships (session 18): AutoReg_Struct from each shipped model's weights,
   # 200 steps on Struct's targets (one core each, side by side, about 20 minutes), then each pair scored one after
@@ -559,11 +595,13 @@ case "${1:-all}" in
   grow-msra2) train_grown_msra2 ;;
   grow-msra3) train_grown_msra3 ;;
   latency-shipped) latency_shipped ;;
+  gold-counts) gold_counts ;;
+  joined) train_joined ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac

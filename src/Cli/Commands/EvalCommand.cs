@@ -75,8 +75,8 @@ internal static class EvalCommand
         var command = new Command("eval",
             "Evaluate a model on a dataset split: F1 (paper and span), latency, tokens per sequence")
         {
-            model, dataset, split, mode, format, max, output, json, unconstrained, countBias, copyEnd, goldCounts, warmUp,
-            data,
+            model, dataset, split, mode, format, max, output, json, unconstrained, countBias, copyEnd, goldCounts,
+            warmUp, data,
         };
         var backend = new BackendChoice();
         backend.AddTo(command);

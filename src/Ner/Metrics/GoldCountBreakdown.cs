@@ -4,8 +4,9 @@ namespace PaDeLLM.Ner.Metrics;
 /// The paper's metric split by how many distinct gold strings a (sentence, label) pair has (0, 1, …, 5 and more):
 /// per group, the pairs, the pairs given exactly as many distinct strings as gold ("counted right"), and the
 /// strings found, missed and invented. A pair counts when its label is predicted or gold in the sentence (as in
-/// <see cref="PaperMicroF1"/>), so group 0 holds only the pairs that invented strings. Where PaDeLLM's count step fails shows here: on Resume dev the shipped
-/// model counts a label with five or more mentions right about once in twenty.
+/// <see cref="PaperMicroF1"/>), so group 0 holds only the pairs that invented strings. Where PaDeLLM's count step
+/// fails shows here: on Resume dev the shipped model counts a label with five or more mentions right about once in
+/// twenty.
 /// </summary>
 public sealed class GoldCountBreakdown
 {
