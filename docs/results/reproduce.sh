@@ -384,18 +384,16 @@ gold_counts() {
   done
 }
 
-train_joined() {
-  # Adjacent joining (session 21): the shipped soup trained on Resume for 400 more steps (lr 5e-4, seed 40, one core
-  # each, side by side, about 70 minutes), once with every training sentence also joined to the next
-  # (augment.join_adjacent: 15,275 rows against 11,457) and once without; each run's final weights scored alone and
-  # in a soup with the shipped model.
+ft_pair() {
+  # Two Resume runs from the shipped soup, one core each, side by side (configs named like the runs); each run's
+  # final weights scored alone, scored by gold strings per pair, and in a soup with the shipped model; its log kept.
   local run
-  for run in resume-zh-ft-joined resume-zh-ft-plain; do
+  for run in "$@"; do
     one train --dataset resume --format padellm+aug --config "$C/$run.json" --init models/resume-zh \
       --out "$R/$run" --resume &
   done
   wait
-  for run in resume-zh-ft-joined resume-zh-ft-plain; do
+  for run in "$@"; do
     "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
     "$P" model export --model "$R/$run" --model models/resume-zh --out "$R/$run-soup" --dtype bf16
     ev resume "$R/$run-bf16" "$run-copy-batch" batch --out "$R/$run.json"
@@ -403,6 +401,19 @@ train_joined() {
     "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
     cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
   done
+}
+
+train_joined() {
+  # Adjacent joining (session 21): the shipped soup trained on Resume for 400 more steps (seed 40 at lr 5e-4, seed
+  # 41 at lr 1e-4; about 45 minutes a pair), each time once with every training sentence also joined to the next
+  # (augment.join_adjacent: 15,275 rows against 11,457) and once without.
+  ft_pair resume-zh-ft-joined resume-zh-ft-plain
+  ft_pair resume-zh-ft-joined-lr1e-4 resume-zh-ft-plain-lr1e-4
+  # All four and the shipped soup, a soup of five.
+  "$P" model export --model "$R/resume-zh-ft-joined" --model "$R/resume-zh-ft-plain" \
+    --model "$R/resume-zh-ft-joined-lr1e-4" --model "$R/resume-zh-ft-plain-lr1e-4" --model models/resume-zh \
+    --out "$R/resume-zh-ft-soup5" --dtype bf16
+  ev resume "$R/resume-zh-ft-soup5" resume-zh-ft-soup5-copy-batch batch
 }
 
 latency_shipped() {
