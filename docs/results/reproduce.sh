@@ -19,6 +19,7 @@
 #   docs/results/reproduce.sh latency-shipped  # Struct at the shipped shape: latency beside the shipped models
 #   docs/results/reproduce.sh gold-counts  # the shipped models with their own and with the gold counts
 #   docs/results/reproduce.sh joined       # the shipped Resume model trained on, with sentences joined and without
+#   docs/results/reproduce.sh bidir        # the shipped Resume model trained on, its text read bidirectionally or not
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -416,6 +417,50 @@ train_joined() {
   ev resume "$R/resume-zh-ft-soup5" resume-zh-ft-soup5-copy-batch batch
 }
 
+train_bidir() {
+  # A prefix LM's reading of the text (session 22): the shipped soup trained on Resume for 800 more steps, once with
+  # model.bidirectional_text (each text token attends to the whole text; the prompt loss then skips the text) and
+  # once causally as before, same seed and data, one core each side by side (about 55 minutes a pair); then two
+  # more bidirectional seeds, and the soup of the three bidirectional runs.
+  local run step f1
+  bidir_pair resume-zh-ft-bidir resume-zh-ft-causal
+  for run in resume-zh-ft-bidir resume-zh-ft-causal; do
+    # Dev F1 against step: the snapshots at 200, 400 and 600 (F32), then the run's own final evaluation.
+    : > "docs/results/$run-dev-curve.jsonl"
+    for step in 200 400 600; do
+      ev resume "$R/$run/steps/$step" "$run-step$step-copy-batch" batch
+      f1=$(grep -o '"paper_micro_f1": *[0-9.]*' "$S/$run-step$step-copy-batch.json" | grep -o '[0-9.]*$')
+      printf '{"step":%d,"dev_paper_f1":%s}\n' "$step" "$f1" >> "docs/results/$run-dev-curve.jsonl"
+    done
+    grep dev_paper_f1 "docs/results/$run-train_log.jsonl" >> "docs/results/$run-dev-curve.jsonl"
+  done
+  "$B" plot-dev-f1 "text read bidirectionally=docs/results/resume-zh-ft-bidir-dev-curve.jsonl" \
+    "text read causally=docs/results/resume-zh-ft-causal-dev-curve.jsonl" --out docs/results/resume-zh-bidir-dev-f1.svg
+  bidir_pair resume-zh-ft-bidir-seed42 resume-zh-ft-bidir-seed43
+  "$P" model export --model "$R/resume-zh-ft-bidir" --model "$R/resume-zh-ft-bidir-seed42" \
+    --model "$R/resume-zh-ft-bidir-seed43" --out "$R/resume-zh-ft-bidir-soup3" --dtype bf16
+  run=resume-zh-ft-bidir-soup3
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+}
+
+bidir_pair() {
+  # Two Resume runs from the shipped soup, one core each, side by side; each exported in BF16, scored on all of dev
+  # and by gold strings per pair, its log kept.
+  local run
+  for run in "$@"; do
+    one train --dataset resume --format padellm+aug --config "$C/$run.json" --init models/resume-zh \
+      --out "$R/$run" --resume &
+  done
+  wait
+  for run in "$@"; do
+    "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
+    ev resume "$R/$run-bf16" "$run-copy-batch" batch --out "$R/$run.json"
+    "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
+  done
+}
+
 latency_shipped() {
   # Table 2's latency pair at the shape that ships (session 18): AutoReg_Struct from each shipped model's weights,
   # 200 steps on Struct's targets (one core each, side by side, about 20 minutes), then each pair scored one after
@@ -608,6 +653,7 @@ case "${1:-all}" in
   latency-shipped) latency_shipped ;;
   gold-counts) gold_counts ;;
   joined) train_joined ;;
+  bidir) train_bidir ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;

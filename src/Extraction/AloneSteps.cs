@@ -40,7 +40,8 @@ public sealed class AloneSteps(
             ITokenConstraint? constraint = givenCounts is not null && givenCounts.TryGetValue(label.Key, out int n)
                 ? ForcedCount.For(tokenizer, stops, prompt, n)
                 : counts;
-            GenerationResult r = Alone(encoded[i], limits.MaxCountTokens, stops.Count, constraint, ref _slowestCount);
+            GenerationResult r = Alone(
+                text, schema, encoded[i], limits.MaxCountTokens, stops.Count, constraint, ref _slowestCount);
             (string output, Parsed<int> count) = OutputReader.Count(r, tokenizer, stops.Eos, limits.MaxCount);
             _contexts[label.Key] = prompt + output;
             answers.Add(OutputReader.CountAnswer(label.Key, count, r));
@@ -58,18 +59,23 @@ public sealed class AloneSteps(
             string prompt = _contexts[c.Label] + PromptTemplate.For(schema.Language).MentionMarker(c.K);
             int[] ids = tokenizer.Encode(prompt);
             return OutputReader.MentionAnswer(
-                c, Alone(ids, limits.MaxMentionTokens, stops.Mention, constraint, ref _slowestMention), tokenizer);
+                c, Alone(text, schema, ids, limits.MaxMentionTokens, stops.Mention, constraint, ref _slowestMention),
+                tokenizer);
         }).ToList();
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(answers);
     }
 
     private GenerationResult Alone(
-        int[] prompt, int maxNew, IReadOnlySet<int> stopAt, ITokenConstraint? constraint, ref double slowest)
+        string text, LabelSchema schema, int[] prompt, int maxNew, IReadOnlySet<int> stopAt,
+        ITokenConstraint? constraint, ref double slowest)
     {
         var clock = Stopwatch.StartNew();
         var generator = new GreedyGenerator(model);
+        KvNode root = model.NewCache().CreateRoot();
+        BidirectionalText? bidirectional = BidirectionalText.For(model, tokenizer, text, schema.Language);
+        KvNode parent = bidirectional is null ? root : generator.Generate([bidirectional.Prefill(root)])[0].Node;
         GenerationResult r = generator.Generate(
-            [new GenerationRequest(model.NewCache().CreateRoot(), prompt, maxNew, stopAt)
+            [new GenerationRequest(parent, bidirectional?.After(prompt) ?? prompt, maxNew, stopAt)
             {
                 Constraint = constraint,
             }])[0];

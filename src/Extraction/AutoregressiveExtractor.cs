@@ -38,6 +38,12 @@ public sealed class AutoregressiveExtractor(DecoderModel model, ITokenizer token
         }
 
         var generator = new GreedyGenerator(model);
+        if (model.Config.BidirectionalText)
+        {
+            throw new NotSupportedException("the autoregressive baselines are causal models; this one reads its text "
+                + "bidirectionally (bidirectional_text)");
+        }
+
         GenerationResult r = generator.Generate(
             [new GenerationRequest(model.NewCache().CreateRoot(), promptTokens, maxNew, new HashSet<int> { eos })])[0];
         string output = tokenizer.Decode(r.Stopped ? r.Tokens[..^1] : r.Tokens);

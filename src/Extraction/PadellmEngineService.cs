@@ -97,7 +97,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         {
             return TokenPath.Remainder(full, textTokens) is int[] rest
                 ? new GenerationRequest(textNode, rest, Limits.MaxCountTokens, _stops.Count)
-                : new GenerationRequest(_model.NewCache().CreateRoot(), full, Limits.MaxCountTokens, _stops.Count);
+                : new GenerationRequest(
+                    _model.NewCache().CreateRoot(), Whole(full), Limits.MaxCountTokens, _stops.Count);
         }).ToList();
         IReadOnlyList<GenerationResult> results = await _batcher.GenerateAsync(requests, cancel);
 
@@ -147,6 +148,14 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
             Interlocked.Increment(ref _cacheHits);
             request = new GenerationRequest(hit.Node, rest, Limits.MaxMentionTokens, _stops.Mention);
         }
+        else if (_model.Config.BidirectionalText)
+        {
+            // Cache miss, a model that reads its text bidirectionally: from the text's cached (or new) prefix.
+            int[] full = _tokenizer.Encode(MentionPrompt.Build(text, entity, schema.Language, count, k));
+            (KvNode textNode, int[] textTokens) = await Entry(text, schema.Language).Prefix(this, cancel);
+            int[] afterText = TokenPath.Remainder(full, textTokens) ?? Whole(full);
+            request = new GenerationRequest(textNode, afterText, Limits.MaxMentionTokens, _stops.Mention);
+        }
         else
         {
             // Cache miss (evicted, or another process counted): the full prompt from scratch.
@@ -164,6 +173,13 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
         GenerationResult r = (await _batcher.GenerateAsync([request], cancel))[0];
         return OutputReader.MentionAnswer(call, r, _tokenizer);
     }
+
+    // A prompt decoded whole, from an empty cache: only a causal model can read its text so.
+    private int[] Whole(int[] prompt) => _model.Config.BidirectionalText
+        ? throw new InvalidOperationException(
+            "the prompt's tokens do not start with its text's (the tokenizer merges across the text's end), "
+            + "so the text cannot be read bidirectionally")
+        : prompt;
 
     public void Dispose()
     {
@@ -312,12 +328,18 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
             }
         }
 
+        // A model that reads its text bidirectionally prefills the text alone, as one segment; the label header
+        // then goes on causally with each count prompt.
         private async Task<(KvNode, int[])> Encode(PadellmEngineService owner, CancellationToken cancel)
         {
             PromptTemplate t = PromptTemplate.For(Language);
-            int[] tokens = owner._tokenizer.Encode(t.TextHeader + Text + t.LabelHeader);
+            bool bidirectional = owner._model.Config.BidirectionalText;
+            int[] tokens = owner._tokenizer.Encode(t.TextHeader + Text + (bidirectional ? "" : t.LabelHeader));
             GenerationResult r = (await owner._batcher.GenerateAsync(
-                [new GenerationRequest(Cache.CreateRoot(), tokens, 0, GenerationRequest.NoStop)], cancel))[0];
+                [new GenerationRequest(Cache.CreateRoot(), tokens, 0, GenerationRequest.NoStop)
+                {
+                    BidirectionalPrompt = bidirectional,
+                }], cancel))[0];
             Interlocked.Increment(ref owner._textsEncoded);
             return (r.Node, tokens);
         }

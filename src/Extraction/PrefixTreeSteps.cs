@@ -25,6 +25,10 @@ public sealed class PrefixTreeSteps(
     private readonly Dictionary<string, (string Context, GenerationResult Count)> _branches =
         new(StringComparer.Ordinal);
 
+    // For a model that reads its text bidirectionally: the text, prefilled once, and the node holding it.
+    private BidirectionalText? _text;
+    private KvNode? _textNode;
+
     /// <summary>Positions the model computed for this request, each once thanks to the prefix tree.</summary>
     public long ComputedTokens => _generator.TokensProcessed;
 
@@ -33,8 +37,10 @@ public sealed class PrefixTreeSteps(
         string[] prompts = schema.Labels.Select(l => CountPrompt.Build(text, l, schema.Language)).ToArray();
         int[][] encoded = prompts.Select(tokenizer.Encode).ToArray();
         limits.EnsureFits(encoded, model.Config.ContextLength);
-        IReadOnlyList<GenerationResult> results = _generator.Generate(
-            encoded.Select((p, i) => new GenerationRequest(_root, p, limits.MaxCountTokens, stops.Count)
+        _text = BidirectionalText.For(model, tokenizer, text, schema.Language);
+        _textNode = _text is null ? null : _generator.Generate([_text.Prefill(_root)])[0].Node;
+        IReadOnlyList<GenerationResult> results = _generator.Generate(encoded.Select((p, i) =>
+            new GenerationRequest(_textNode ?? _root, _text?.After(p) ?? p, limits.MaxCountTokens, stops.Count)
             {
                 Constraint = givenCounts is not null && givenCounts.TryGetValue(schema.Labels[i].Key, out int n)
                     ? ForcedCount.For(tokenizer, stops, prompts[i], n)
@@ -76,7 +82,8 @@ public sealed class PrefixTreeSteps(
                 {
                     Constraint = constraint,
                 }
-                : new GenerationRequest(_root, full, limits.MaxMentionTokens, stops.Mention)
+                : new GenerationRequest(
+                    _textNode ?? _root, _text?.After(full) ?? full, limits.MaxMentionTokens, stops.Mention)
                 {
                     Constraint = constraint
                 };

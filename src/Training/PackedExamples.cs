@@ -68,10 +68,27 @@ public static class PackedExamples
     /// the sentence's: each of its n examples carries 1/n of it, so the shared text, which packs
     /// into one copy, predicts its next tokens with the weight given (as a struct or aug row's does).
     /// </summary>
+    /// <param name="bidirectionalText">
+    /// The text header and the text, which every example's prompt starts with, for a model that reads its text
+    /// bidirectionally (<see cref="PaDeLLM.Model.Checkpoints.ModelConfig.BidirectionalText"/>); null: causal.
+    /// </param>
     public static TrainingSequence Pack(
-        IEnumerable<TrainingExample> examples, ITokenizer tokenizer, float promptWeight = 0, float countWeight = 1)
+        IEnumerable<TrainingExample> examples, ITokenizer tokenizer, float promptWeight = 0, float countWeight = 1,
+        string? bidirectionalText = null)
     {
         List<TrainingExample> all = examples.ToList();
-        return PrefixTreePacker.Pack(all.Select(e => Tokenize(e, tokenizer, promptWeight / all.Count, countWeight)));
+        var rows = all.Select(e => Tokenize(e, tokenizer, promptWeight / all.Count, countWeight)).ToList();
+        int[] text = bidirectionalText is null ? [] : tokenizer.Encode(bidirectionalText);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (!rows[i].Tokens.AsSpan().StartsWith(text) || rows[i].Tokens.Length == text.Length)
+            {
+                throw new InvalidOperationException(
+                    $"sentence {all[i].Sentence}: its prompt's tokens do not start with those of its text "
+                    + "(the tokenizer merges across the text's end), so the text cannot be read bidirectionally");
+            }
+        }
+
+        return PrefixTreePacker.Pack(rows, text.Length);
     }
 }

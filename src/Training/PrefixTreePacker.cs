@@ -12,8 +12,13 @@ public static class PrefixTreePacker
     public static TrainingSequence Pack(IEnumerable<(int[] Tokens, bool[] PredictNext)> examples) =>
         Pack(examples.Select(e => (e.Tokens, e.PredictNext.Select(p => p ? 1f : 0f).ToArray())));
 
-    /// <summary>Examples whose token t predicts token t+1 with weight[t] (0: no loss there); a shared token sums its examples' weights.</summary>
-    public static TrainingSequence Pack(IEnumerable<(int[] Tokens, float[] Weights)> examples)
+    /// <summary>
+    /// Examples whose token t predicts token t+1 with weight[t] (0: no loss there); a shared token sums its
+    /// examples' weights. The first <paramref name="bidirectionalPrefix"/> tokens, which every example must
+    /// share (a prefix LM's text), see each other; none of them but the last predicts a token, which it would see.
+    /// </summary>
+    public static TrainingSequence Pack(
+        IEnumerable<(int[] Tokens, float[] Weights)> examples, int bidirectionalPrefix = 0)
     {
         var tokens = new List<int>();
         var parents = new List<int>();
@@ -54,6 +59,28 @@ public static class PrefixTreePacker
             for (int j = i; j >= 0; j = parents[j])
             {
                 visible[(i * n) + j] = true;
+            }
+        }
+
+        // The shared prefix is the trie's first nodes, a chain; one root only, or an example lacks it.
+        int m = bidirectionalPrefix;
+        if (m > 0 && (roots.Count != 1 || n < m || Enumerable.Range(1, m - 1).Any(i => parents[i] != i - 1
+            || children[i - 1].Count != 1)))
+        {
+            throw new ArgumentException(
+                $"the examples do not all share their first {m} tokens", nameof(bidirectionalPrefix));
+        }
+
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                visible[(i * n) + j] = true;
+            }
+
+            if (i < m - 1)
+            {
+                targets[i].Clear();
             }
         }
 

@@ -231,6 +231,38 @@ public class TrainCommandTests
     }
 
     [SharedDataFact]
+    public void A_model_taught_to_read_its_text_bidirectionally_keeps_it_extracts_and_averages_only_with_its_kind()
+    {
+        using var dir = new TempDir();
+        (string, string)[] oneStep =
+        [
+            ("\"steps\": 4", "\"steps\": 1"), ("\"dev_sentences\": 2", "\"dev_sentences\": 0"),
+            ("\"vocab_size\": 1200", "\"vocab_size\": 1200, \"copy_aligned\": true"),
+        ];
+        string causalConfig = dir.File("causal.json", Tiny(oneStep));
+        string bidirConfig = dir.File("bidir.json", Tiny(
+            [.. oneStep, ("\"max_positions\": 256", "\"max_positions\": 256, \"bidirectional_text\": true")]));
+        string causal = Path.Combine(dir.Path, "causal"), bidir = Path.Combine(dir.Path, "bidir");
+        var first = CliRunner.Run("train", "--dataset", "conll03", "--config", causalConfig, "--out", causal,
+            "--max-sentences", "20", "--data", SharedData.DataDir);
+        Assert.True(first.Exit == 0, first.Err);
+
+        // A causal model trained on with model.bidirectional_text becomes one that reads its text so.
+        var second = CliRunner.Run("train", "--dataset", "conll03", "--config", bidirConfig, "--init", causal,
+            "--out", bidir, "--max-sentences", "20", "--data", SharedData.DataDir);
+        Assert.True(second.Exit == 0, second.Err);
+        Assert.False(PaDeLLM.Model.Checkpoints.ModelConfig.Load(causal).BidirectionalText);
+        Assert.True(PaDeLLM.Model.Checkpoints.ModelConfig.Load(bidir).BidirectionalText);
+        var extract = CliRunner.Run("extract", "--model", bidir, "--text", "EU rejects German call .");
+        Assert.True(extract.Exit == 0, extract.Err);
+
+        var soup = CliRunner.Run("model", "export", "--model", bidir, "--model", causal,
+            "--out", Path.Combine(dir.Path, "soup"));
+        Assert.Equal(2, soup.Exit);
+        Assert.Contains("only models that read alike average", soup.Err);
+    }
+
+    [SharedDataFact]
     public void Sigterm_stops_training_after_its_step_with_a_checkpoint_a_resume_continues()
     {
         using var dir = new TempDir();

@@ -41,4 +41,43 @@ public class GpuBackendExtractionTests(SyntheticModelFixture trained)
 
         Assert.True(entities >= 8, $"only {entities} entities: the comparison would say little");
     }
+
+    [Fact]
+    public void A_model_that_reads_its_text_bidirectionally_decodes_as_on_the_cpu()
+    {
+        // The trained weights marked bidirectional_text: a fixed function the two backends must compute alike.
+        using var dir = new TempDir();
+        foreach (string file in Directory.GetFiles(trained.Directory))
+        {
+            File.Copy(file, Path.Combine(dir.Path, Path.GetFileName(file)));
+        }
+
+        string config = Path.Combine(dir.Path, "config.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
+        json["bidirectional_text"] = true;
+        File.WriteAllText(config, json.ToJsonString());
+        var tokenizer = HfTokenizer.Load(Path.Combine(dir.Path, "tokenizer.json"));
+        using var cpu = DecoderModel.Load(dir.Path);
+        using var gpu = DecoderModel.Load(dir.Path, DecoderBackend.Gpu);
+        Assert.True(gpu.Config.BidirectionalText);
+        using var causal = DecoderModel.Load(trained.Directory, DecoderBackend.Gpu);
+        var onCpu = new PadellmExtractor(cpu, tokenizer);
+        var onGpu = new PadellmExtractor(gpu, tokenizer);
+        var asCausal = new PadellmExtractor(causal, tokenizer);
+        int differ = 0;
+        foreach (Sentence s in SyntheticNer.Generate(4, 5))
+        {
+            double causalSum = asCausal.Extract(s.Text, SyntheticNer.Schema).Entities.Sum(e => e.Probability);
+            IReadOnlyList<ResultEntity> expected = onCpu.Extract(s.Text, SyntheticNer.Schema).Entities;
+            IReadOnlyList<ResultEntity> actual = onGpu.Extract(s.Text, SyntheticNer.Schema).Entities;
+            Assert.Equal(
+                expected.Select(e => (e.Label, e.Text, e.Start)), actual.Select(e => (e.Label, e.Text, e.Start)));
+            Assert.All(expected.Zip(actual), p => Assert.True(
+                Math.Abs(p.First.Probability - p.Second.Probability) <= 1e-4,
+                $"{p.First.Text}: {p.First.Probability} on the CPU, {p.Second.Probability} on the GPU backend"));
+            differ += Math.Abs(actual.Sum(e => e.Probability) - causalSum) > 1e-6 ? 1 : 0;
+        }
+
+        Assert.True(differ > 0, "read causally on the GPU backend, the weights answered the same: the flag was lost");
+    }
 }

@@ -62,6 +62,16 @@ internal static class ModelCommands
                 }
             }
 
+            // A soup is read one way: models trained to read their text bidirectionally and causally do not mix.
+            string[] mixed = from.Where(f => Model.Checkpoints.ModelConfig.Load(f).BidirectionalText
+                != Model.Checkpoints.ModelConfig.Load(from[0]).BidirectionalText).ToArray();
+            if (mixed.Length > 0)
+            {
+                throw new UsageException($"--model {mixed[0]}: it reads its text "
+                    + (Model.Checkpoints.ModelConfig.Load(mixed[0]).BidirectionalText ? "bidirectionally" : "causally")
+                    + $" and {from[0]} does not (bidirectional_text); only models that read alike average");
+            }
+
             bool bf16 = r.GetValue(dtype) == "bf16";
             Training.TrainableDecoder decoder = from.Length == 1
                 ? Training.TrainableDecoder.Load(from[0])

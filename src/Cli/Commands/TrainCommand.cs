@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using PaDeLLM.Extraction;
+using PaDeLLM.Model.Checkpoints;
 using PaDeLLM.Model.Decoder;
 using PaDeLLM.Ner.Data;
 using PaDeLLM.Ner.Labels;
 using PaDeLLM.Ner.Metrics;
+using PaDeLLM.Ner.Prompts;
 using PaDeLLM.Ner.Training;
 using PaDeLLM.Tokenizers;
 using PaDeLLM.Tokenizers.HuggingFace;
@@ -115,6 +117,7 @@ internal static class TrainCommand
         // Each sentence's examples, reformulated once under its own dataset's schema and prompts:
         // the tokenizer's corpus and the training rows.
         var examples = new List<List<TrainingExample>>();
+        var texts = new List<string>(); // each sentence's text header and text, the prompts' common start
         var sentenceCounts = new List<string>();
         foreach (DatasetInfo source in infos)
         {
@@ -142,6 +145,7 @@ internal static class TrainCommand
             foreach (Sentence sentence in train)
             {
                 examples.Add(sourceFormat.Reformulate(sentence, examples.Count).ToList());
+                texts.Add(PromptTemplate.For(source.Schema.Language).TextHeader + sentence.Text);
             }
 
             int replaced = train.Count - read - joined.Count;
@@ -171,12 +175,22 @@ internal static class TrainCommand
         File.WriteAllText(Path.Combine(outDir, LabelSchemaFile.ModelFileName),
             System.Text.Json.JsonSerializer.Serialize(
                 Contracts.Wire.SchemaSpec.From(info.Schema), Contracts.PipelineJson.Indented.SchemaSpec));
+        // A model that reads its text bidirectionally stays so; a causal one becomes so when the config asks.
+        string? configDir = resume && File.Exists(Path.Combine(outDir, "config.json")) ? outDir : initDir;
+        bool bidirectional = cfg.BidirectionalText
+            || (configDir is not null && ModelConfig.Load(configDir).BidirectionalText);
+        if (bidirectional && format is not (PadellmFormat or MixedFormat))
+        {
+            throw new UsageException("model.bidirectional_text needs a packed format (padellm or padellm+aug)");
+        }
+
         var rows = new List<TrainingSequence>();
-        foreach (List<TrainingExample> sentence in examples)
+        foreach ((List<TrainingExample> sentence, string text) in examples.Zip(texts))
         {
             if (format is PadellmFormat or MixedFormat)
             {
-                rows.Add(PackedExamples.Pack(sentence, tokenizer, cfg.PromptLossWeight, cfg.CountLossWeight));
+                rows.Add(PackedExamples.Pack(
+                    sentence, tokenizer, cfg.PromptLossWeight, cfg.CountLossWeight, bidirectional ? text : null));
             }
             else
             {
@@ -190,7 +204,7 @@ internal static class TrainCommand
             ? Trainer.Resume(outDir, rows, cfg.Train)
             : new Trainer(
                 initDir is not null
-                    ? InitialWeights(initDir, tokenizer)
+                    ? InitialWeights(initDir, tokenizer, bidirectional)
                     : TrainableDecoder.Random(
                         cfg.Model(tokenizer.VocabSize, tokenizer.BosId, tokenizer.EosId!.Value), (int)cfg.Train.Seed),
                 rows,
@@ -341,7 +355,7 @@ internal static class TrainCommand
     /// <summary>
     /// A trained model's weights (BF16 widens exactly) to continue from, checked against its tokenizer.
     /// </summary>
-    private static TrainableDecoder InitialWeights(string dir, HfTokenizer tokenizer)
+    private static TrainableDecoder InitialWeights(string dir, HfTokenizer tokenizer, bool bidirectional)
     {
         TrainableDecoder model = TrainableDecoder.Load(dir);
         if (model.Config.VocabSize != tokenizer.VocabSize)
@@ -350,6 +364,8 @@ internal static class TrainCommand
                 $"{dir}: the model has {model.Config.VocabSize} token embeddings, its tokenizer {tokenizer.VocabSize}");
         }
 
-        return model;
+        return bidirectional && !model.Config.BidirectionalText
+            ? new TrainableDecoder(model.Config with { BidirectionalText = true }, model.Parameters, model.Shapes)
+            : model;
     }
 }

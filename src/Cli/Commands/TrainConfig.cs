@@ -6,7 +6,8 @@ namespace PaDeLLM.Cli.Commands;
 
 /// <summary>
 /// A training configuration file (JSON), every field optional:
-/// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions"},
+/// <c>{"model": {"hidden_size", "layers", "heads", "kv_heads", "intermediate_size", "max_positions",
+/// "bidirectional_text"},
 /// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay",
 /// "clip", "seed", "checkpoint_every", "prompt_loss_weight", "count_loss_weight", "dropout"},
 /// "augment": {"copies", "mention_replacement", "join_adjacent"}, "eval": {"dev_sentences", "every"}}</c>. Dev
@@ -28,6 +29,13 @@ internal sealed record TrainConfig
     public int MaxPositions { get; init; } = 512;
 
     public int VocabSize { get; init; } = 8000;
+
+    /// <summary>
+    /// The model reads each prompt's text bidirectionally, as a prefix LM
+    /// (<see cref="ModelConfig.BidirectionalText"/>); a causal model given with <c>--init</c> is trained on as one.
+    /// The prompt loss then skips the text.
+    /// </summary>
+    public bool BidirectionalText { get; init; }
 
     public bool CopyAligned { get; init; }
 
@@ -105,6 +113,7 @@ internal sealed record TrainConfig
                 KvHeads = I("model", "kv_heads", I("model", "heads", 4)),
                 Intermediate = I("model", "intermediate_size", 688),
                 MaxPositions = I("model", "max_positions", 512),
+                BidirectionalText = Bool(r, path, "model", "bidirectional_text"),
                 VocabSize = I("tokenizer", "vocab_size", 8000),
                 CopyAligned = Bool(r, path, "tokenizer", "copy_aligned"),
                 CheckpointEvery = I("train", "checkpoint_every", 500),
@@ -158,6 +167,7 @@ internal sealed record TrainConfig
         TieWordEmbeddings = true,
         BosTokenId = bos,
         EosTokenIds = [eos],
+        BidirectionalText = BidirectionalText,
     };
 
     private static JsonElement? Get(JsonElement root, string section, string name) =>

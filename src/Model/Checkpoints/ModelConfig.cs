@@ -44,6 +44,14 @@ public sealed record ModelConfig
 
     public int? BosTokenId { get; init; }
 
+    /// <summary>
+    /// The text of a prompt (its text header and the text, <c>bidirectional_text</c> in config.json; our extension)
+    /// is read as a prefix LM reads it: each of its tokens attends to all of them, the rest causally. The text is
+    /// shared by every sequence of a request, so it is encoded once either way; what changes is that each text
+    /// token sees its right context, as a tagger's does.
+    /// </summary>
+    public bool BidirectionalText { get; init; }
+
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
 
     public int KvDim => KvHeads * HeadDim;
@@ -88,6 +96,11 @@ public sealed record ModelConfig
         if (EosTokenIds.Count > 0)
         {
             o["eos_token_id"] = EosTokenIds[0];
+        }
+
+        if (BidirectionalText)
+        {
+            o["bidirectional_text"] = true;
         }
 
         return o.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -229,6 +242,7 @@ public sealed record ModelConfig
                 SlidingWindow = window,
                 BosTokenId = bos,
                 EosTokenIds = eos,
+                BidirectionalText = OptBool(c, "bidirectional_text", source) ?? false,
             };
         }
     }

@@ -231,7 +231,12 @@ public sealed unsafe class DecoderModel : IDisposable
             }
 
             int layer = l;
-            KernelPool.For(total, r => AttendRow(layer, r, segments[rowSegment[r]].Node, paths[rowSegment[r]], rowIndex[r], q, attn));
+            KernelPool.For(total, r =>
+            {
+                Segment s = segments[rowSegment[r]];
+                int last = s.Bidirectional ? s.Tokens.Length - 1 : rowIndex[r]; // the segment's last key it sees
+                AttendRow(layer, r, s.Node, paths[rowSegment[r]], last, q, attn);
+            });
 
             MatMul.Forward(delta, attn, w.O, default, total);
             Add(x, delta);
@@ -291,7 +296,7 @@ public sealed unsafe class DecoderModel : IDisposable
             visible += path[i].Length;
         }
 
-        int ownVisible = node.Length + index + 1; // causal: up to and including this token
+        int ownVisible = node.Length + index + 1; // up to and including the segment's token at index
         node.AddRuns(runs, layer, ownVisible);
         visible += ownVisible;
         float[] scores = ArrayPool<float>.Shared.Rent(visible);

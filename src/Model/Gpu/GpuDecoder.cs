@@ -123,7 +123,8 @@ public sealed class GpuDecoder : IDisposable
                 positions[r] = node.EndPosition + i;
                 rowSlots[r] = own.Slot(node.Length + i);
                 slotStart[r] = first;
-                slotCount[r] = prefix + node.Length + i + 1; // causal: up to and including this token
+                // Causal: up to and including this token; bidirectional: the whole segment.
+                slotCount[r] = prefix + node.Length + (seg.Bidirectional ? seg.Tokens.Length : i + 1);
                 maxVisible = Math.Max(maxVisible, slotCount[r]);
             }
         }

@@ -146,7 +146,8 @@ public sealed class ContinuousBatcher : IDisposable
                         {
                             var seq = new Sequence(job, i, placements[p].Parent.Branch());
                             rows.Add(seq);
-                            segments.Add(new Segment(seq.Node, placements[p].Suffix));
+                            segments.Add(new Segment(
+                                seq.Node, placements[p].Suffix, job.Requests[i].BidirectionalPrompt));
                         }
                     }
                 }

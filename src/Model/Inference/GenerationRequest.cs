@@ -16,6 +16,13 @@ public sealed record GenerationRequest(KvNode Parent, int[] Prompt, int MaxNewTo
     public ITokenConstraint? Constraint { get; init; }
 
     /// <summary>
+    /// The prompt's tokens attend to each other, not only to those before them: a prefix LM's text
+    /// (<see cref="Checkpoints.ModelConfig.BidirectionalText"/>). Its prompt is prefilled whole, as one segment,
+    /// never split into edges shared with other requests.
+    /// </summary>
+    public bool BidirectionalPrompt { get; init; }
+
+    /// <summary>
     /// Refuses requests that cannot run: an empty prompt, or one that ends past the model's
     /// context (<see cref="ContextLengthExceededException"/>). Generation then stops a sequence at
     /// the context's end, so no request can fail a pass it shares with others.

@@ -41,7 +41,7 @@ public sealed class GreedyGenerator(DecoderModel model)
                 active.Add(i);
             }
 
-            segments.Add(new Segment(nodes[i], placements[i].Suffix));
+            segments.Add(new Segment(nodes[i], placements[i].Suffix, requests[i].BidirectionalPrompt));
         }
 
         int vocab = Model.Config.VocabSize;

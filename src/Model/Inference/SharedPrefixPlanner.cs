@@ -33,7 +33,10 @@ internal static class SharedPrefixPlanner
             foreach ((KvNode parent, List<int> members) in level)
             {
                 // Requests whose next token is shared with a sibling go down a shared edge.
-                foreach (var group in members.GroupBy(i => offsets[i] < requests[i].Prompt.Length - 1 ? requests[i].Prompt[offsets[i]] : -1 - i))
+                foreach (var group in members.GroupBy(i =>
+                    offsets[i] < requests[i].Prompt.Length - 1 && !requests[i].BidirectionalPrompt
+                        ? requests[i].Prompt[offsets[i]]
+                        : -1 - i))
                 {
                     List<int> g = group.ToList();
                     if (g.Count == 1 || group.Key < 0)
