@@ -386,21 +386,12 @@ gold_counts() {
 }
 
 ft_pair() {
-  # Two Resume runs from the shipped soup, one core each, side by side (configs named like the runs); each run's
-  # final weights scored alone, scored by gold strings per pair, and in a soup with the shipped model; its log kept.
+  # Two Resume runs from the shipped soup (pair_runs), each also in a soup with the shipped model and scored so.
   local run
+  pair_runs "$@"
   for run in "$@"; do
-    one train --dataset resume --format padellm+aug --config "$C/$run.json" --init models/resume-zh \
-      --out "$R/$run" --resume &
-  done
-  wait
-  for run in "$@"; do
-    "$P" model export --model "$R/$run" --out "$R/$run-bf16" --dtype bf16
     "$P" model export --model "$R/$run" --model models/resume-zh --out "$R/$run-soup" --dtype bf16
-    ev resume "$R/$run-bf16" "$run-copy-batch" batch --out "$R/$run.json"
     ev resume "$R/$run-soup" "$run-soup-copy-batch" batch
-    "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
-    cp "$R/$run/train_log.jsonl" "docs/results/$run-train_log.jsonl"
   done
 }
 
@@ -423,7 +414,7 @@ train_bidir() {
   # once causally as before, same seed and data, one core each side by side (about 55 minutes a pair); then two
   # more bidirectional seeds, and the soup of the three bidirectional runs.
   local run step f1
-  bidir_pair resume-zh-ft-bidir resume-zh-ft-causal
+  pair_runs resume-zh-ft-bidir resume-zh-ft-causal
   for run in resume-zh-ft-bidir resume-zh-ft-causal; do
     # Dev F1 against step: the snapshots at 200, 400 and 600 (F32), then the run's own final evaluation.
     : > "docs/results/$run-dev-curve.jsonl"
@@ -436,7 +427,7 @@ train_bidir() {
   done
   "$B" plot-dev-f1 "text read bidirectionally=docs/results/resume-zh-ft-bidir-dev-curve.jsonl" \
     "text read causally=docs/results/resume-zh-ft-causal-dev-curve.jsonl" --out docs/results/resume-zh-bidir-dev-f1.svg
-  bidir_pair resume-zh-ft-bidir-seed42 resume-zh-ft-bidir-seed43
+  pair_runs resume-zh-ft-bidir-seed42 resume-zh-ft-bidir-seed43
   "$P" model export --model "$R/resume-zh-ft-bidir" --model "$R/resume-zh-ft-bidir-seed42" \
     --model "$R/resume-zh-ft-bidir-seed43" --out "$R/resume-zh-ft-bidir-soup3" --dtype bf16
   run=resume-zh-ft-bidir-soup3
@@ -444,9 +435,9 @@ train_bidir() {
   "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
 }
 
-bidir_pair() {
-  # Two Resume runs from the shipped soup, one core each, side by side; each exported in BF16, scored on all of dev
-  # and by gold strings per pair, its log kept.
+pair_runs() {
+  # Two Resume runs from the shipped soup, one core each, side by side (configs named like the runs); each exported
+  # in BF16, scored on all of dev and by gold strings per pair, its log kept.
   local run
   for run in "$@"; do
     one train --dataset resume --format padellm+aug --config "$C/$run.json" --init models/resume-zh \
