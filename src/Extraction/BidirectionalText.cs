@@ -21,20 +21,13 @@ public sealed class BidirectionalText
     public static BidirectionalText? For(DecoderModel model, ITokenizer tokenizer, string text, PromptLanguage language) =>
         model.Config.BidirectionalText ? new(tokenizer.Encode(PromptTemplate.For(language).TextHeader + text)) : null;
 
-    public int Length => _tokens.Length;
-
-    /// <summary>The text's tokens.</summary>
-    public IReadOnlyList<int> Tokens => _tokens;
-
     /// <summary>Prefills the text under <paramref name="parent"/>, each of its tokens attending to all of them.</summary>
     public GenerationRequest Prefill(KvNode parent) =>
         new(parent, _tokens, 0, GenerationRequest.NoStop) { BidirectionalPrompt = true };
 
     /// <summary>The prompt's tokens after the text (at least one: its last token starts the generation).</summary>
     public int[] After(int[] prompt) =>
-        prompt.Length > _tokens.Length && prompt.AsSpan().StartsWith(_tokens)
-            ? prompt[_tokens.Length..]
-            : throw new InvalidOperationException(
-                "the prompt's tokens do not start with its text's (the tokenizer merges across the text's end), "
-                + "so the text cannot be read bidirectionally");
+        TokenPath.Remainder(prompt, _tokens) ?? throw new InvalidOperationException(
+            "the prompt's tokens do not start with its text's (the tokenizer merges across the text's end), "
+            + "so the text cannot be read bidirectionally");
 }
