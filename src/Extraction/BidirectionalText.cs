@@ -25,9 +25,12 @@ public sealed class BidirectionalText
     public GenerationRequest Prefill(KvNode parent) =>
         new(parent, _tokens, 0, GenerationRequest.NoStop) { BidirectionalPrompt = true };
 
+    /// <summary>Why a prompt cannot go on from its text's bidirectional prefix.</summary>
+    public const string MergedAcrossText =
+        "the prompt's tokens do not start with its text's (the tokenizer merges across the text's end), "
+        + "so the text cannot be read bidirectionally";
+
     /// <summary>The prompt's tokens after the text (at least one: its last token starts the generation).</summary>
     public int[] After(int[] prompt) =>
-        TokenPath.Remainder(prompt, _tokens) ?? throw new InvalidOperationException(
-            "the prompt's tokens do not start with its text's (the tokenizer merges across the text's end), "
-            + "so the text cannot be read bidirectionally");
+        TokenPath.Remainder(prompt, _tokens) ?? throw new InvalidOperationException(MergedAcrossText);
 }

@@ -176,9 +176,7 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
 
     // A prompt decoded whole, from an empty cache: only a causal model can read its text so.
     private int[] Whole(int[] prompt) => _model.Config.BidirectionalText
-        ? throw new InvalidOperationException(
-            "the prompt's tokens do not start with its text's (the tokenizer merges across the text's end), "
-            + "so the text cannot be read bidirectionally")
+        ? throw new InvalidOperationException(BidirectionalText.MergedAcrossText)
         : prompt;
 
     public void Dispose()
