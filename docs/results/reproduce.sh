@@ -20,6 +20,7 @@
 #   docs/results/reproduce.sh gold-counts  # the shipped models with their own and with the gold counts
 #   docs/results/reproduce.sh joined       # the shipped Resume model trained on, with sentences joined and without
 #   docs/results/reproduce.sh bidir        # the shipped Resume model trained on, its text read bidirectionally or not
+#   docs/results/reproduce.sh bidir-msra   # the text read bidirectionally from an MSRA stage on, then Resume
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -435,12 +436,27 @@ train_bidir() {
   "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
 }
 
+train_bidir_msra() {
+  # The text read bidirectionally from the MSRA stage on (session 24): the shipped soup reads MSRA with Resume for 600
+  # steps with model.bidirectional_text (both cores, about 30 minutes; grow-msra3's stage, bidirectional), then two
+  # Resume runs from there side by side (seeds 45 and 46, one core each, about 55 minutes), and their soup.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
+    --config "$C/zh-msra-resume-bidir.json" --init models/resume-zh --out "$R/zh-msra-resume-bidir" --resume
+  cp "$R/zh-msra-resume-bidir/train_log.jsonl" docs/results/zh-msra-resume-bidir-train_log.jsonl
+  INIT=$R/zh-msra-resume-bidir pair_runs resume-zh-bidir-msra resume-zh-bidir-msra-seed46
+  local run=resume-zh-bidir-msra-soup2
+  "$P" model export --model "$R/resume-zh-bidir-msra" --model "$R/resume-zh-bidir-msra-seed46" \
+    --out "$R/$run" --dtype bf16
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+}
+
 pair_runs() {
-  # Two Resume runs from the shipped soup, one core each, side by side (configs named like the runs); each exported
-  # in BF16, scored on all of dev and by gold strings per pair, its log kept.
+  # Two Resume runs from the shipped soup (or from $INIT), one core each, side by side (configs named like the runs);
+  # each exported in BF16, scored on all of dev and by gold strings per pair, its log kept.
   local run
   for run in "$@"; do
-    one train --dataset resume --format padellm+aug --config "$C/$run.json" --init models/resume-zh \
+    one train --dataset resume --format padellm+aug --config "$C/$run.json" --init "${INIT:-models/resume-zh}" \
       --out "$R/$run" --resume &
   done
   wait
@@ -644,12 +660,13 @@ case "${1:-all}" in
   latency-shipped) latency_shipped ;;
   gold-counts) gold_counts ;;
   joined) train_joined ;;
+  bidir-msra) train_bidir_msra ;;
   bidir) train_bidir ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac

@@ -20,23 +20,15 @@ public class BidirectionalTextTests
     [SharedDataFact]
     public async Task Every_path_reads_the_text_bidirectionally_and_agrees()
     {
-        // The shipped Chinese weights, marked as reading their text bidirectionally (a model it has not learnt to
-        // be, but a fixed function all paths must compute alike).
-        string source = Path.Combine(SharedData.RepoRoot, "models", "resume-zh");
+        // The shipped Chinese weights, marked as reading their text bidirectionally and, a second copy, causally (a
+        // fixed function all paths must compute alike, whichever way the weights were trained to read).
         using var dir = new TempDir();
-        foreach (string file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(dir.Path, Path.GetFileName(file)));
-        }
-
-        string configPath = Path.Combine(dir.Path, "config.json");
-        JsonNode config = JsonNode.Parse(File.ReadAllText(configPath))!;
-        config["bidirectional_text"] = true;
-        File.WriteAllText(configPath, config.ToJsonString());
-
-        ITokenizer tokenizer = TokenizerLoader.Load(dir.Path);
-        using DecoderModel model = DecoderModel.Load(dir.Path);
-        using DecoderModel causal = DecoderModel.Load(source);
+        string bidirectional = MarkedCopy(dir.Path, "bidirectional", true);
+        string causalDir = MarkedCopy(dir.Path, "causal", false);
+        ITokenizer tokenizer = TokenizerLoader.Load(bidirectional);
+        using DecoderModel model = DecoderModel.Load(bidirectional);
+        using DecoderModel causal = DecoderModel.Load(causalDir);
+        Assert.False(causal.Config.BidirectionalText);
         Assert.True(model.Config.BidirectionalText);
         LabelSchema schema = DatasetCatalog.Get("resume").Schema;
         var batch = new PadellmExtractor(model, tokenizer);
@@ -52,7 +44,8 @@ public class BidirectionalTextTests
             ResultDocument hosted = await PadellmAlgorithm.RunAsync(
                 null, s.Text, schema, new EngineSteps(service), () => DateTime.UtcNow);
             Assert.Equal(tree.Select(e => (e.Label, e.Text, e.Start)), alone.Select(e => (e.Label, e.Text, e.Start)));
-            Assert.Equal(tree.Select(e => (e.Label, e.Text)).Order(), hosted.Entities.Select(e => (e.Label, e.Text)).Order());
+            Assert.Equal(
+                tree.Select(e => (e.Label, e.Text)).Order(), hosted.Entities.Select(e => (e.Label, e.Text)).Order());
             Assert.All(tree.Zip(alone), p => Assert.Equal(p.First.Probability, p.Second.Probability, 4));
             Assert.All(tree.OrderBy(e => (e.Label, e.Text)).Zip(hosted.Entities.OrderBy(e => (e.Label, e.Text))),
                 p => Assert.Equal(p.First.Probability, p.Second.Probability, 4));
@@ -72,6 +65,23 @@ public class BidirectionalTextTests
             differ += tree.Sum(e => e.Probability).Equals(causalEntities.Sum(e => e.Probability)) ? 0 : 1;
         }
 
-        Assert.True(differ > 0, "read causally, the same weights gave the same answers: the text was not read otherwise");
+        Assert.True(
+            differ > 0, "read causally, the same weights gave the same answers: the text was not read otherwise");
+    }
+
+    private static string MarkedCopy(string root, string name, bool bidirectionalText)
+    {
+        string source = Path.Combine(SharedData.RepoRoot, "models", "resume-zh"), dir = Path.Combine(root, name);
+        Directory.CreateDirectory(dir);
+        foreach (string file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+        }
+
+        string configPath = Path.Combine(dir, "config.json");
+        JsonNode config = JsonNode.Parse(File.ReadAllText(configPath))!;
+        config["bidirectional_text"] = bidirectionalText;
+        File.WriteAllText(configPath, config.ToJsonString());
+        return dir;
     }
 }
