@@ -43,7 +43,9 @@ internal static class BenchModels
         MaxPositions = 2048,
     };
 
-    /// <summary>A ~97M-parameter Llama shape: 12 layers, hidden 768, 12 heads, SwiGLU 2048, vocab 16000, tied embeddings.</summary>
+    /// <summary>
+    /// A ~97M-parameter Llama shape: 12 layers, hidden 768, 12 heads, SwiGLU 2048, vocab 16000, tied embeddings.
+    /// </summary>
     public static ModelConfig Llama100M() => new()
     {
         Architecture = "LlamaForCausalLM",

@@ -17,7 +17,8 @@ internal static unsafe class DecodeProfile
             float[] x = new float[Math.Max(model.Config.IntermediateSize, h)];
             float[] y = new float[model.Config.VocabSize];
             Array.Fill(x, 0.01f);
-            var all = weights.Layers.SelectMany(l => new[] { l.Q, l.K, l.V, l.O, l.Gate, l.Up, l.Down }).Append(weights.LmHead).ToArray();
+            var all = weights.Layers.SelectMany(l => new[] { l.Q, l.K, l.V, l.O, l.Gate, l.Up, l.Down })
+                .Append(weights.LmHead).ToArray();
             double matmuls;
             fixed (float* px = x, py = y)
             {
@@ -35,10 +36,15 @@ internal static unsafe class DecodeProfile
             {
                 nint xp = (nint)px, yp = (nint)py;
                 Weight head = weights.LmHead, down = weights.Layers[0].Down, q = weights.Layers[0].Q;
-                double tHead = Timing.Median(() => MatMul.Forward((float*)yp, (float*)xp, head, null, 1), minSeconds: 0.5);
-                double tDown = Timing.Median(() => MatMul.Forward((float*)yp, (float*)xp, down, null, 1), minSeconds: 0.5);
+                double tHead = Timing.Median(() => MatMul.Forward((float*)yp, (float*)xp, head, null, 1),
+                    minSeconds: 0.5);
+                double tDown = Timing.Median(() => MatMul.Forward((float*)yp, (float*)xp, down, null, 1),
+                    minSeconds: 0.5);
                 double tQ = Timing.Median(() => MatMul.Forward((float*)yp, (float*)xp, q, null, 1), minSeconds: 0.5);
-                Console.WriteLine($"  lm_head {head.Bytes / 1e6:F1} MB: {tHead * 1e6:F0} us = {head.Bytes / tHead / 1e9:F1} GB/s; down {down.Bytes / 1e6:F1} MB: {tDown * 1e6:F0} us = {down.Bytes / tDown / 1e9:F1} GB/s; q {q.Bytes / 1e6:F2} MB: {tQ * 1e6:F0} us = {q.Bytes / tQ / 1e9:F1} GB/s");
+                Console.WriteLine($"  lm_head {head.Bytes / 1e6:F1} MB: {tHead * 1e6:F0} us = "
+                    + $"{head.Bytes / tHead / 1e9:F1} GB/s; down {down.Bytes / 1e6:F1} MB: {tDown * 1e6:F0} us = "
+                    + $"{down.Bytes / tDown / 1e9:F1} GB/s; q {q.Bytes / 1e6:F2} MB: {tQ * 1e6:F0} us = "
+                    + $"{q.Bytes / tQ / 1e9:F1} GB/s");
             }
 
             KvNode node = model.NewCache().CreateRoot();
@@ -52,7 +58,8 @@ internal static unsafe class DecodeProfile
                 },
                 minSeconds: 1.5);
             double bw = MemoryBandwidth.MeasureGBps(1L << 28);
-            Console.WriteLine($"{type.Name()}: step {step * 1e3:F2} ms, its {all.Length} matmuls alone {matmuls * 1e3:F2} ms, streaming bound {weights.MatrixBytes / bw / 1e6:F2} ms at {bw:F1} GB/s");
+            Console.WriteLine($"{type.Name()}: step {step * 1e3:F2} ms, its {all.Length} matmuls alone "
+                + $"{matmuls * 1e3:F2} ms, streaming bound {weights.MatrixBytes / bw / 1e6:F2} ms at {bw:F1} GB/s");
         }
 
         return 0;

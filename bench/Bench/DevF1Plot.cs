@@ -18,17 +18,20 @@ internal static class DevF1Plot
             var points = new SortedDictionary<int, double>();
             foreach (JsonNode row in PlotInputs.TrainLogRows(path).Where(r => r["dev_paper_f1"] is not null))
             {
-                points[(int)row["step"]!] = 100 * (double)row["dev_paper_f1"]!; // a resumed run's repeat replaces the first
+                // a resumed run's repeat replaces the first
+                points[(int)row["step"]!] = 100 * (double)row["dev_paper_f1"]!;
             }
 
             if (points.Count == 0)
             {
-                Console.Error.WriteLine($"{path}: no dev_paper_f1 lines (was the run's config given \"eval\": {{\"every\": N}}?)");
+                Console.Error.WriteLine($"{path}: no dev_paper_f1 lines (was the run's config given \"eval\": "
+                    + $"{{\"every\": N}}?)");
                 return 1;
             }
 
             series.Add((name, points.Select(p => ((double)p.Key, p.Value)).ToList()));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {string.Join(", ", points.Select(p => $"{p.Value:F1} @{p.Key}"))}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {string.Join(", ", points.Select(p => $"{p.Value:F1} @{p.Key}"))}"));
         }
 
         if (series.Count == 0 || outFile is null)
@@ -37,7 +40,9 @@ internal static class DevF1Plot
             return 2;
         }
 
-        File.WriteAllText(outFile, SvgLineChart.Render("Dev paper micro-F1 during training", "step", "paper micro-F1 (%)", series, legendLeft: true));
+        File.WriteAllText(outFile,
+            SvgLineChart.Render("Dev paper micro-F1 during training", "step", "paper micro-F1 (%)", series,
+            legendLeft: true));
         return 0;
     }
 }

@@ -25,12 +25,16 @@ internal static unsafe class EngineBenchmark
         var report = new Report();
         report.Line("# Engine benchmark");
         report.Line();
-        report.Line($"Command: `dotnet run -c Release --project bench/Bench -- engine{(outDir is null ? "" : " --out " + outDir)}`  ");
-        report.Line($"Machine: {CpuName()}, {Environment.ProcessorCount} cores, {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")} kernels, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+        report.Line($"Command: `dotnet run -c Release --project bench/Bench -- "
+            + $"engine{(outDir is null ? "" : " --out " + outDir)}`  ");
+        report.Line($"Machine: {CpuName()}, {Environment.ProcessorCount} cores, "
+            + $"{(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")} "
+            + $"kernels, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
         report.Line();
 
         double bandwidth = MemoryBandwidth.MeasureGBps();
-        report.Line($"Measured read bandwidth: **{F(bandwidth)} GB/s** ({Environment.ProcessorCount} threads summing 512 MiB).");
+        report.Line($"Measured read bandwidth: **{F(bandwidth)} GB/s** ({Environment.ProcessorCount} threads "
+            + $"summing 512 MiB).");
         report.Line();
         Timing.Settle();
 
@@ -59,20 +63,26 @@ internal static unsafe class EngineBenchmark
 
         report.Line("## Notes");
         report.Line();
-        report.Line("- Each figure is the median of repeated runs after a warm-up of at least one second (tiered JIT).");
-        report.Line("- The decode bound divides the matrices' bytes by read bandwidth measured just before (one pass over 256 MiB).");
+        report.Line("- Each figure is the median of repeated runs after a warm-up of at least one "
+            + "second (tiered JIT).");
+        report.Line("- The decode bound divides the matrices' bytes by read bandwidth measured just before (one "
+            + "pass over 256 MiB).");
         report.Line("  A ratio a little under 1 is possible: some 30 MB of weights stay in L3 between steps.");
         report.Line("- This machine's vCPUs are shared: runs of this command have varied by up to ±20% per figure.");
-        report.Line("- OpenBLAS is timed after all of our GEMMs, then left idle: its threads busy-wait after each call.");
+        report.Line("- OpenBLAS is timed after all of our GEMMs, then left idle: its threads "
+            + "busy-wait after each call.");
         report.Line();
 
         if (outDir is not null)
         {
             Directory.CreateDirectory(outDir);
             File.WriteAllText(Path.Combine(outDir, "engine.md"), report.ToString());
-            File.WriteAllText(Path.Combine(outDir, "engine-gemm.svg"), SvgBarChart.Render("GEMM, prefill shapes (higher is better)", "GFLOP/s", gemmBars));
-            File.WriteAllText(Path.Combine(outDir, "engine-tree.svg"), SvgBarChart.Render("CoNLL-like PaDeLLM request, 100M BF16 (lower is better)", "ms", tree));
-            File.WriteAllText(Path.Combine(outDir, "engine-decode.svg"), SvgBarChart.Render("Decode step, 100M model (lower is better)", "ms", decode));
+            File.WriteAllText(Path.Combine(outDir, "engine-gemm.svg"),
+                SvgBarChart.Render("GEMM, prefill shapes (higher is better)", "GFLOP/s", gemmBars));
+            File.WriteAllText(Path.Combine(outDir, "engine-tree.svg"),
+                SvgBarChart.Render("CoNLL-like PaDeLLM request, 100M BF16 (lower is better)", "ms", tree));
+            File.WriteAllText(Path.Combine(outDir, "engine-decode.svg"),
+                SvgBarChart.Render("Decode step, 100M model (lower is better)", "ms", decode));
             Console.WriteLine($"wrote {outDir}/engine.md and three SVG charts");
         }
 
@@ -138,7 +148,8 @@ internal static unsafe class EngineBenchmark
                 fixed (float* px = operands[s].X, pw = operands[s].W, py = operands[s].Y)
                 {
                     nint xp = (nint)px, wp = (nint)pw, yp = (nint)py;
-                    theirs[s] = 2.0 * m * n * k / Timing.Median(() => OpenBlas.MatMulNT((float*)yp, (float*)xp, (float*)wp, m, k, n)) / 1e9;
+                    theirs[s] = 2.0 * m * n * k / Timing.Median(() =>
+                        OpenBlas.MatMulNT((float*)yp, (float*)xp, (float*)wp, m, k, n)) / 1e9;
                 }
             }
 
@@ -148,7 +159,8 @@ internal static unsafe class EngineBenchmark
         for (int s = 0; s < shapes.Length; s++)
         {
             (int m, int k, int n) = shapes[s];
-            rows.Add([$"{m}×{k} · ({n}×{k})ᵀ", F(ours[s]), F(oursBf16[s]), blas ? F(theirs[s]) : "n/a", blas ? F(ours[s] / theirs[s], "F2") + "×" : "n/a"]);
+            rows.Add([$"{m}×{k} · ({n}×{k})ᵀ", F(ours[s]), F(oursBf16[s]), blas ? F(theirs[s]) : "n/a",
+                blas ? F(ours[s] / theirs[s], "F2") + "×" : "n/a"]);
             bars.Add(($"{m}x{k}x{n} ours F32", ours[s]));
             bars.Add(($"{m}x{k}x{n} ours BF16 weights", oursBf16[s]));
             if (blas)
@@ -157,7 +169,8 @@ internal static unsafe class EngineBenchmark
             }
         }
 
-        report.Table(["shape (M×K · (N×K)ᵀ)", "ours F32 GFLOP/s", "ours BF16-weights GFLOP/s", "OpenBLAS sgemm GFLOP/s", "ours / OpenBLAS"], rows);
+        report.Table(["shape (M×K · (N×K)ᵀ)", "ours F32 GFLOP/s", "ours BF16-weights GFLOP/s", "OpenBLAS sgemm GFLOP/s",
+            "ours / OpenBLAS"], rows);
         if (!blas)
         {
             report.Line("OpenBLAS not found (apt-get install libopenblas0): no ratio.");
@@ -167,7 +180,8 @@ internal static unsafe class EngineBenchmark
         return bars;
     }
 
-    private static void ModelFigures(Report report, DecoderModel model, DType type, double bandwidth, List<(string, double)> decodeBars)
+    private static void ModelFigures(Report report, DecoderModel model, DType type, double bandwidth,
+        List<(string, double)> decodeBars)
     {
         ModelConfig c = model.Config;
         report.Line($"## ~100M Llama ({model.Weights.ParameterCount / 1e6:F1}M parameters), {type.Name()} weights");
@@ -175,10 +189,15 @@ internal static unsafe class EngineBenchmark
 
         const int prefillTokens = 128;
         int[] prompt = Enumerable.Range(0, prefillTokens).Select(i => (i * 37 % (c.VocabSize - 1)) + 1).ToArray();
-        double prefill = Timing.Median(() => model.Forward([new Segment(model.NewCache().CreateRoot(), prompt)]), warmup: 1, minSeconds: 1);
-        long matrixParams = model.Weights.Layers.Sum(l => (long)l.Q.Rows * l.Q.Cols + (long)l.K.Rows * l.K.Cols + (long)l.V.Rows * l.V.Cols + (long)l.O.Rows * l.O.Cols + (3L * l.Gate.Rows * l.Gate.Cols));
-        double prefillFlops = (2.0 * matrixParams * prefillTokens) + (2.0 * c.Layers * c.QDim * prefillTokens * prefillTokens) + (2.0 * c.VocabSize * c.HiddenSize);
-        report.Line($"Prefill of {prefillTokens} tokens: {F(prefill * 1e3)} ms, **{F(prefillFlops / prefill / 1e9)} GFLOP/s**.");
+        double prefill = Timing.Median(() => model.Forward([new Segment(model.NewCache().CreateRoot(), prompt)]),
+            warmup: 1, minSeconds: 1);
+        long matrixParams = model.Weights.Layers.Sum(l =>
+            (long)l.Q.Rows * l.Q.Cols + (long)l.K.Rows * l.K.Cols + (long)l.V.Rows * l.V.Cols
+            + (long)l.O.Rows * l.O.Cols + (3L * l.Gate.Rows * l.Gate.Cols));
+        double prefillFlops = (2.0 * matrixParams * prefillTokens)
+            + (2.0 * c.Layers * c.QDim * prefillTokens * prefillTokens) + (2.0 * c.VocabSize * c.HiddenSize);
+        report.Line($"Prefill of {prefillTokens} tokens: {F(prefill * 1e3)} ms, "
+            + $"**{F(prefillFlops / prefill / 1e9)} GFLOP/s**.");
         report.Line();
 
         // The bound uses bandwidth measured just now: this machine's vCPUs are shared, so a figure
@@ -190,11 +209,14 @@ internal static unsafe class EngineBenchmark
         foreach (int batch in new[] { 1, 8, 32 })
         {
             double seconds = DecodeStepSeconds(model, prompt, batch, context: 64);
-            rows.Add([batch.ToString(CultureInfo.InvariantCulture), F(seconds * 1e3, "F2"), F(seconds * 1e3 / batch, "F2"), F(batch / seconds), batch == 1 ? F(seconds * 1e3 / boundMs, "F2") + "×" : ""]);
+            rows.Add([batch.ToString(CultureInfo.InvariantCulture), F(seconds * 1e3, "F2"),
+                F(seconds * 1e3 / batch, "F2"), F(batch / seconds),
+                batch == 1 ? F(seconds * 1e3 / boundMs, "F2") + "×" : ""]);
             decodeBars.Add(($"{type.Name()} batch {batch}", seconds * 1e3));
         }
 
-        report.Line($"Decode steps (context 64): weight-streaming bound {F(boundMs, "F2")} ms/step ({model.Weights.MatrixBytes / 1e6:F0} MB of matrices at {F(bandwidth)} GB/s).");
+        report.Line($"Decode steps (context 64): weight-streaming bound {F(boundMs, "F2")} ms/step "
+            + $"({model.Weights.MatrixBytes / 1e6:F0} MB of matrices at {F(bandwidth)} GB/s).");
         report.Line();
         report.Table(["batch", "ms/step", "ms/token", "tokens/s", "batch-1 step / bound"], rows);
     }
@@ -227,13 +249,15 @@ internal static unsafe class EngineBenchmark
     /// A CoNLL-like request: a 60-token text, 4 labels (counts of 2 tokens), 6 mentions of 5
     /// tokens + EOS. Lengths are forced (random weights): counts 2 new tokens, mentions 6.
     /// </summary>
-    internal static List<(string, double)> TreeVersusNaive(Report report, DecoderModel model, string title = "100M, BF16")
+    internal static List<(string, double)> TreeVersusNaive(Report report, DecoderModel model,
+        string title = "100M, BF16")
     {
         int vocab = model.Config.VocabSize;
         var rng = new Random(4);
         int[] Tokens(int n) => Enumerable.Range(0, n).Select(_ => rng.Next(3, vocab)).ToArray();
         int[] text = Tokens(60);
-        int[][] labelPrompts = Enumerable.Range(0, 4).Select(_ => Tokens(6)).ToArray(); // "\nentity type:\nORG\n\n<num>"-like
+        // "\nentity type:\nORG\n\n<num>"-like
+        int[][] labelPrompts = Enumerable.Range(0, 4).Select(_ => Tokens(6)).ToArray();
         int[] mentionsPerLabel = [2, 1, 0, 3];
         int[] CountPrompt(int l) => [.. text, .. labelPrompts[l]];
         int[][] markers = [Tokens(4), Tokens(4), Tokens(4)]; // "<mention k>"
@@ -245,7 +269,8 @@ internal static unsafe class EngineBenchmark
                 var gen = new GreedyGenerator(model);
                 KvNode root = model.NewCache().CreateRoot();
                 gen.Prefill([new Segment(root, text)]);
-                var counts = gen.Generate(labelPrompts.Select(p => new GenerationRequest(root, p, 2, GenerationRequest.NoStop)).ToList());
+                var counts = gen.Generate(
+                    labelPrompts.Select(p => new GenerationRequest(root, p, 2, GenerationRequest.NoStop)).ToList());
                 var leaves = gen.CommitLastTokens(counts);
                 var requests = new List<GenerationRequest>();
                 for (int l = 0; l < 4; l++)
@@ -267,13 +292,16 @@ internal static unsafe class EngineBenchmark
             () =>
             {
                 var gen = new GreedyGenerator(model);
-                var counts = gen.Generate(Enumerable.Range(0, 4).Select(l => new GenerationRequest(model.NewCache().CreateRoot(), CountPrompt(l), 2, GenerationRequest.NoStop)).ToList());
+                var counts = gen.Generate(Enumerable.Range(0, 4)
+                    .Select(l => new GenerationRequest(model.NewCache().CreateRoot(), CountPrompt(l), 2,
+                    GenerationRequest.NoStop)).ToList());
                 var requests = new List<GenerationRequest>();
                 for (int l = 0; l < 4; l++)
                 {
                     for (int k = 0; k < mentionsPerLabel[l]; k++)
                     {
-                        requests.Add(new GenerationRequest(model.NewCache().CreateRoot(), [.. CountPrompt(l), .. counts[l].Tokens, .. markers[k]], 6, GenerationRequest.NoStop));
+                        requests.Add(new GenerationRequest(model.NewCache().CreateRoot(),
+                            [.. CountPrompt(l), .. counts[l].Tokens, .. markers[k]], 6, GenerationRequest.NoStop));
                     }
                 }
 
@@ -289,10 +317,13 @@ internal static unsafe class EngineBenchmark
                 var gen = new GreedyGenerator(model);
                 for (int l = 0; l < 4; l++)
                 {
-                    var count = gen.Generate([new GenerationRequest(model.NewCache().CreateRoot(), CountPrompt(l), 2, GenerationRequest.NoStop)])[0];
+                    var count = gen.Generate(
+                        [new GenerationRequest(model.NewCache().CreateRoot(), CountPrompt(l), 2,
+                        GenerationRequest.NoStop)])[0];
                     for (int k = 0; k < mentionsPerLabel[l]; k++)
                     {
-                        gen.Generate([new GenerationRequest(model.NewCache().CreateRoot(), [.. CountPrompt(l), .. count.Tokens, .. markers[k]], 6, GenerationRequest.NoStop)]);
+                        gen.Generate([new GenerationRequest(model.NewCache().CreateRoot(),
+                            [.. CountPrompt(l), .. count.Tokens, .. markers[k]], 6, GenerationRequest.NoStop)]);
                     }
                 }
             },
@@ -307,10 +338,13 @@ internal static unsafe class EngineBenchmark
             ["mode", "ms/request", "naive / mode"],
             [
                 ["naive: each of the 10 sequences alone, from scratch", F(naiveSeconds * 1e3), "1.00×"],
-                ["paper's batching: counts batched, mentions batched, text re-encoded per row", F(batchedSeconds * 1e3), F(naiveSeconds / batchedSeconds, "F2") + "×"],
-                ["ours: prefix tree (text once, label branches, mention branches)", F(treeSeconds * 1e3), F(naiveSeconds / treeSeconds, "F2") + "×"],
+                ["paper's batching: counts batched, mentions batched, text re-encoded per row", F(batchedSeconds * 1e3),
+                    F(naiveSeconds / batchedSeconds, "F2") + "×"],
+                ["ours: prefix tree (text once, label branches, mention branches)", F(treeSeconds * 1e3),
+                    F(naiveSeconds / treeSeconds, "F2") + "×"],
             ]);
-        return [("naive", naiveSeconds * 1e3), ("paper batching", batchedSeconds * 1e3), ("prefix tree", treeSeconds * 1e3)];
+        return [("naive", naiveSeconds * 1e3), ("paper batching", batchedSeconds * 1e3),
+            ("prefix tree", treeSeconds * 1e3)];
     }
 
     private static void PeakMemory(Report report)
@@ -331,7 +365,8 @@ internal static unsafe class EngineBenchmark
         report.Line();
         report.Line(line is null
             ? "Peak memory: child process failed: " + output
-            : $"A fresh process holding the 100M BF16 model and serving the request above: peak resident set **{line["PEAK_MB=".Length..].Trim()} MB**.");
+            : $"A fresh process holding the 100M BF16 model and serving the request above: peak resident set "
+            + $"**{line["PEAK_MB=".Length..].Trim()} MB**.");
         report.Line();
     }
 
@@ -344,7 +379,8 @@ internal static unsafe class EngineBenchmark
         var gen = new GreedyGenerator(model);
         KvNode root = model.NewCache().CreateRoot();
         gen.Prefill([new Segment(root, Enumerable.Range(3, 60).ToArray())]);
-        var counts = gen.Generate(Enumerable.Range(0, 4).Select(l => new GenerationRequest(root, [100 + l, 7, 8], 2, GenerationRequest.NoStop)).ToList());
+        var counts = gen.Generate(Enumerable.Range(0, 4)
+            .Select(l => new GenerationRequest(root, [100 + l, 7, 8], 2, GenerationRequest.NoStop)).ToList());
         var leaves = gen.CommitLastTokens(counts);
         gen.Generate(leaves.Select(n => new GenerationRequest(n, [50, 51], 6, GenerationRequest.NoStop)).ToList());
         using var self = Process.GetCurrentProcess();
@@ -357,7 +393,8 @@ internal static unsafe class EngineBenchmark
     {
         try
         {
-            string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            string? line = File.ReadLines("/proc/cpuinfo")
+                .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
             return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
         }
         catch (IOException)

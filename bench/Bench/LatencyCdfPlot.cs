@@ -19,8 +19,10 @@ internal static class LatencyCdfPlot
             // Up to the 99.5th percentile: a few slow outliers would squash the curve.
             int shown = (int)Math.Ceiling(ms.Count * 0.995);
             int stride = Math.Max(1, shown / 400);
-            series.Add((name, ms.Take(shown).Select((v, i) => (v, (i + 1.0) / ms.Count)).Where((_, i) => i % stride == 0 || i == shown - 1).ToList()));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {ms.Count} sentences, p50 {ms[ms.Count / 2]:F1} ms, p99 {ms[(int)(ms.Count * 0.99)]:F1} ms"));
+            series.Add((name, ms.Take(shown).Select((v, i) => (v, (i + 1.0) / ms.Count))
+                .Where((_, i) => i % stride == 0 || i == shown - 1).ToList()));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {ms.Count} sentences, p50 {ms[ms.Count / 2]:F1} ms, p99 {ms[(int)(ms.Count * 0.99)]:F1} ms"));
         }
 
         if (series.Count == 0 || outFile is null)
@@ -29,7 +31,9 @@ internal static class LatencyCdfPlot
             return 2;
         }
 
-        File.WriteAllText(outFile, SvgLineChart.Render("Per-sentence latency (CDF, to the 99.5th percentile)", "latency, ms", "fraction of sentences", series, legendLeft: false));
+        File.WriteAllText(outFile,
+            SvgLineChart.Render("Per-sentence latency (CDF, to the 99.5th percentile)", "latency, ms",
+            "fraction of sentences", series, legendLeft: false));
         return 0;
     }
 }

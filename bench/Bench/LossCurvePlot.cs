@@ -26,7 +26,8 @@ internal static class LossCurvePlot
             // Thin to ~400 points: the SVG stays small, the curve's shape is kept.
             int stride = Math.Max(1, points.Count / 400);
             series.Add((name, points.Where((_, i) => i % stride == 0 || i == points.Count - 1).ToList()));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {points.Count} steps, smoothed loss {points[0].Item2:F3} -> {points[^1].Item2:F3}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {points.Count} steps, smoothed loss {points[0].Item2:F3} -> {points[^1].Item2:F3}"));
         }
 
         if (series.Count == 0 || outFile is null)

@@ -9,7 +9,8 @@ internal static class MemoryBandwidth
     public static double MeasureGBps(long bytes = 1L << 29, int repeats = 5)
     {
         var data = new float[bytes / sizeof(float)];
-        Parallel.For(0, Environment.ProcessorCount, t => data.AsSpan(Chunk(data.Length, t).Start, Chunk(data.Length, t).Length).Fill(1f));
+        Parallel.For(0, Environment.ProcessorCount,
+            t => data.AsSpan(Chunk(data.Length, t).Start, Chunk(data.Length, t).Length).Fill(1f));
         double best = 0;
         for (int r = 0; r < repeats; r++)
         {

@@ -24,7 +24,8 @@ internal static unsafe partial class OpenBlas
     }
 
     [LibraryImport(Library, EntryPoint = "cblas_sgemm")]
-    private static partial void Sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc);
+    private static partial void Sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, float* a,
+        int lda, float* b, int ldb, float beta, float* c, int ldc);
 
     [LibraryImport(Library, EntryPoint = "openblas_set_num_threads")]
     public static partial void SetThreads(int threads);

@@ -9,7 +9,8 @@ internal static class PlotInputs
     public static IEnumerable<(string Name, string Path)> Series(string[] args) =>
         args.Skip(1)
             .Where(a => a.Contains('=', StringComparison.Ordinal))
-            .Select(a => (a[..a.IndexOf('=', StringComparison.Ordinal)], a[(a.IndexOf('=', StringComparison.Ordinal) + 1)..]));
+            .Select(a => (a[..a.IndexOf('=', StringComparison.Ordinal)],
+                a[(a.IndexOf('=', StringComparison.Ordinal) + 1)..]));
 
     /// <summary>The JSON objects of a <c>train_log.jsonl</c> with a step; torn or partial lines are skipped.</summary>
     public static IEnumerable<JsonNode> TrainLogRows(string path)

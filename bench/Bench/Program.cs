@@ -45,7 +45,8 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException or Sys
 static int Usage()
 {
     Console.Error.WriteLine("usage: PaDeLLM.Bench "
-        + "engine|gpu [--small] [--peak-tflops T]|tokenizer|packing|training [--python PY]|gemm|attention|decode-profile|serve-load|serve-soak"
+        + "engine|gpu [--small] [--peak-tflops T]|tokenizer|packing|training [--python "
+        + "PY]|gemm|attention|decode-profile|serve-load|serve-soak"
         + "|pipeline [--before OLD/padellm.dll] [--durable-only]|pipeline-overhead"
         + "|plot-loss|plot-latency|plot-dev-f1 [--model DIR --seconds S --clients N] [--out DIR]");
     return 2;

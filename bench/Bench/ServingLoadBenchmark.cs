@@ -34,16 +34,22 @@ internal static class ServingLoadBenchmark
         using DecoderModel decoder = DecoderModel.Load(model);
         using var batcher = new ContinuousBatcher(decoder, maxQueuedJobs: 4096);
         // No cross-request cache hits between runs: each run sees texts the other did not.
-        using var engine = new PadellmEngineService(decoder, tokenizer, batcher) { ModelName = Path.GetFileName(Path.GetFullPath(model)) };
+        using var engine = new PadellmEngineService(decoder, tokenizer, batcher)
+        { ModelName = Path.GetFileName(Path.GetFullPath(model)) };
         LabelSchema schema = LabelSchemaFile.ForModel(model) ?? DatasetCatalog.Get("conll03").Schema;
-        await using WebApplication app = GpuHostApp.Build(new GpuHostOptions { Urls = "http://127.0.0.1:0", DefaultSchema = schema, MaxQueuedJobs = 4096 }, engine);
+        await using WebApplication app =
+            GpuHostApp.Build(new GpuHostOptions
+            { Urls = "http://127.0.0.1:0", DefaultSchema = schema, MaxQueuedJobs = 4096 }, engine);
         await app.StartAsync();
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4 }) { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(2) };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4 })
+        { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(2) };
 
         var report = new Report();
         report.Line($"# Serving load: {clients} concurrent clients vs one, {seconds:F0} s each");
         report.Line();
-        report.Line($"Model `{engine.ModelName}` ({decoder.Config.Layers} layers, hidden {decoder.Config.HiddenSize}), CoNLL-2003 dev sentences posted to `/v1/extract` over loopback HTTP; {Environment.ProcessorCount} cores. Same process, same host, sequential run first.");
+        report.Line($"Model `{engine.ModelName}` ({decoder.Config.Layers} layers, hidden {decoder.Config.HiddenSize}), "
+            + $"CoNLL-2003 dev sentences posted to `/v1/extract` over loopback HTTP; {Environment.ProcessorCount} "
+            + $"cores. Same process, same host, sequential run first.");
         report.Line();
 
         int next = 0;
@@ -53,26 +59,35 @@ internal static class ServingLoadBenchmark
             ["clients", "documents", "errors", "documents/s", "p50 ms", "p99 ms", "mean batch (sequences/step)"],
             new[] { sequential, concurrent }.Select(r => new[]
             {
-                r.Clients.ToString(CultureInfo.InvariantCulture), r.Latencies.Count.ToString(CultureInfo.InvariantCulture), r.Errors.ToString(CultureInfo.InvariantCulture),
-                r.PerSecond.ToString("F1", CultureInfo.InvariantCulture), r.Percentile(0.50).ToString("F1", CultureInfo.InvariantCulture),
-                r.Percentile(0.99).ToString("F1", CultureInfo.InvariantCulture), r.MeanBatch.ToString("F1", CultureInfo.InvariantCulture),
+                r.Clients.ToString(CultureInfo.InvariantCulture),
+                r.Latencies.Count.ToString(CultureInfo.InvariantCulture),
+                r.Errors.ToString(CultureInfo.InvariantCulture),
+                r.PerSecond.ToString("F1", CultureInfo.InvariantCulture),
+                r.Percentile(0.50).ToString("F1", CultureInfo.InvariantCulture),
+                r.Percentile(0.99).ToString("F1", CultureInfo.InvariantCulture),
+                r.MeanBatch.ToString("F1", CultureInfo.InvariantCulture),
             }));
-        report.Line($"Throughput ratio, {clients} clients / 1 client: **{concurrent.PerSecond / sequential.PerSecond:F2}×**; p50 latency ratio {concurrent.Percentile(0.5) / sequential.Percentile(0.5):F2}×.");
+        report.Line($"Throughput ratio, {clients} clients / 1 client: "
+            + $"**{concurrent.PerSecond / sequential.PerSecond:F2}×**; p50 latency ratio "
+            + $"{concurrent.Percentile(0.5) / sequential.Percentile(0.5):F2}×.");
         report.Line();
-        report.Line($"Reproduce: `dotnet run -c Release --project bench/Bench -- serve-load --model {model} --seconds {seconds:F0} --clients {clients} --out docs/bench`.");
+        report.Line($"Reproduce: `dotnet run -c Release --project bench/Bench -- serve-load --model {model} --seconds "
+            + $"{seconds:F0} --clients {clients} --out docs/bench`.");
         await app.StopAsync();
         if (outDir is not null)
         {
             Directory.CreateDirectory(outDir);
             File.WriteAllText(Path.Combine(outDir, "serving-load.md"), report.ToString());
-            File.WriteAllText(Path.Combine(outDir, "serving-load.svg"), SvgBarChart.Render("documents/s on loopback HTTP", "documents/s",
+            File.WriteAllText(Path.Combine(outDir, "serving-load.svg"),
+                SvgBarChart.Render("documents/s on loopback HTTP", "documents/s",
                 [("1 client", sequential.PerSecond), ($"{clients} clients", concurrent.PerSecond)]));
         }
 
         return sequential.Errors + concurrent.Errors == 0 ? 0 : 1;
     }
 
-    private static async Task<LoadRun> Load(HttpClient http, ContinuousBatcher batcher, List<string> texts, Func<int> nextIndex, int clients, double seconds)
+    private static async Task<LoadRun> Load(HttpClient http, ContinuousBatcher batcher, List<string> texts,
+        Func<int> nextIndex, int clients, double seconds)
     {
         long steps0 = batcher.Metrics.Steps, batch0 = batcher.Metrics.BatchSizeSum;
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
@@ -85,7 +100,8 @@ internal static class ServingLoadBenchmark
             {
                 string text = texts[nextIndex() % texts.Count];
                 var started = Stopwatch.GetTimestamp();
-                using var content = new StringContent(new JsonObject { ["text"] = text }.ToJsonString(), Encoding.UTF8, "application/json");
+                using var content = new StringContent(new JsonObject { ["text"] = text }.ToJsonString(), Encoding.UTF8,
+                    "application/json");
                 try
                 {
                     using HttpResponseMessage r = await http.PostAsync("/v1/extract", content);
@@ -107,11 +123,13 @@ internal static class ServingLoadBenchmark
         }));
         double elapsed = clock.Elapsed.TotalSeconds;
         long steps = batcher.Metrics.Steps - steps0;
-        return new LoadRun(clients, [.. latencies.Order()], errors, latencies.Count / elapsed, steps == 0 ? 0 : (double)(batcher.Metrics.BatchSizeSum - batch0) / steps);
+        return new LoadRun(clients, [.. latencies.Order()], errors, latencies.Count / elapsed,
+            steps == 0 ? 0 : (double)(batcher.Metrics.BatchSizeSum - batch0) / steps);
     }
 
     private sealed record LoadRun(int Clients, List<double> Latencies, int Errors, double PerSecond, double MeanBatch)
     {
-        public double Percentile(double p) => Latencies.Count == 0 ? double.NaN : Latencies[Math.Min(Latencies.Count - 1, (int)Math.Floor(p * Latencies.Count))];
+        public double Percentile(double p) => Latencies.Count == 0 ? double.NaN
+            : Latencies[Math.Min(Latencies.Count - 1, (int)Math.Floor(p * Latencies.Count))];
     }
 }

@@ -45,6 +45,7 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, bool intera
     public static CliContext ForProcess()
     {
         bool ci = Environment.GetEnvironmentVariable("CI") is not null;
-        return new(System.Console.Out, System.Console.Error, !System.Console.IsOutputRedirected && !ci, !System.Console.IsErrorRedirected && !ci);
+        return new(System.Console.Out, System.Console.Error, !System.Console.IsOutputRedirected && !ci,
+            !System.Console.IsErrorRedirected && !ci);
     }
 }

@@ -18,10 +18,13 @@ public sealed class BidirectionalText
     private BidirectionalText(int[] tokens) => _tokens = tokens;
 
     /// <summary>The text's tokens, or null for a causal model (its prompts are decoded whole).</summary>
-    public static BidirectionalText? For(DecoderModel model, ITokenizer tokenizer, string text, PromptLanguage language) =>
+    public static BidirectionalText? For(DecoderModel model, ITokenizer tokenizer, string text,
+        PromptLanguage language) =>
         model.Config.BidirectionalText ? new(tokenizer.Encode(PromptTemplate.For(language).TextHeader + text)) : null;
 
-    /// <summary>Prefills the text under <paramref name="parent"/>, each of its tokens attending to all of them.</summary>
+    /// <summary>
+    /// Prefills the text under <paramref name="parent"/>, each of its tokens attending to all of them.
+    /// </summary>
     public GenerationRequest Prefill(KvNode parent) =>
         new(parent, _tokens, 0, GenerationRequest.NoStop) { BidirectionalPrompt = true };
 

@@ -3,7 +3,9 @@ namespace PaDeLLM.Extraction;
 /// <summary>How a PaDeLLM request's sequences are decoded.</summary>
 public enum DecodingMode
 {
-    /// <summary>One request's tree decoded together: counts batched, then mentions batched, shared prefixes computed once.</summary>
+    /// <summary>
+    /// One request's tree decoded together: counts batched, then mentions batched, shared prefixes computed once.
+    /// </summary>
     Batch,
 
     /// <summary>

@@ -3,14 +3,17 @@ using PaDeLLM.Tokenizers.SentencePiece;
 
 namespace PaDeLLM.Tokenizers;
 
-/// <summary>Opens the tokenizer of a model directory: tokenizer.json if present, else tokenizer.model; or a file path directly.</summary>
+/// <summary>
+/// Opens the tokenizer of a model directory: tokenizer.json if present, else tokenizer.model; or a file path directly.
+/// </summary>
 public static class TokenizerLoader
 {
     public static ITokenizer Load(string path)
     {
         if (File.Exists(path))
         {
-            return path.EndsWith(".model", StringComparison.OrdinalIgnoreCase) ? SentencePieceTokenizer.Load(path) : HfTokenizer.Load(path);
+            return path.EndsWith(".model", StringComparison.OrdinalIgnoreCase) ? SentencePieceTokenizer.Load(path)
+                : HfTokenizer.Load(path);
         }
 
         if (!Directory.Exists(path))

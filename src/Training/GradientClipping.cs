@@ -2,7 +2,9 @@ using System.Numerics.Tensors;
 
 namespace PaDeLLM.Training;
 
-/// <summary>Scales all gradients together so their global L2 norm is at most <c>maxNorm</c> (torch.nn.utils.clip_grad_norm_).</summary>
+/// <summary>
+/// Scales all gradients together so their global L2 norm is at most <c>maxNorm</c> (torch.nn.utils.clip_grad_norm_).
+/// </summary>
 public static class GradientClipping
 {
     /// <returns>The norm before clipping.</returns>

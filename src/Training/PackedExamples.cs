@@ -55,12 +55,14 @@ public static class PackedExamples
         return full.AsSpan(0, Math.Min(prefix.Length, full.Length)).SequenceEqual(prefix) ? prefix.Length : -1;
     }
 
-    public static TrainingSequence Sentence(Sentence sentence, int index, ITrainingFormat format, ITokenizer tokenizer, bool pack = true)
+    public static TrainingSequence Sentence(Sentence sentence, int index, ITrainingFormat format, ITokenizer tokenizer,
+        bool pack = true)
     {
         var examples = format.Reformulate(sentence, index).ToList();
         return pack || examples.Count == 1
             ? Pack(examples, tokenizer)
-            : throw new ArgumentException("unpacked sentences give several rows; call Tokenize per example", nameof(pack));
+            : throw new ArgumentException("unpacked sentences give several rows; call Tokenize per example",
+                nameof(pack));
     }
 
     /// <summary>

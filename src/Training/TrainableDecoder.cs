@@ -20,7 +20,8 @@ public sealed class TrainableDecoder
     private LayerCache[] _caches = [];
     private int[] _cacheShape = [];
 
-    public TrainableDecoder(ModelConfig config, Dictionary<string, float[]> parameters, Dictionary<string, long[]> shapes)
+    public TrainableDecoder(ModelConfig config, Dictionary<string, float[]> parameters,
+        Dictionary<string, long[]> shapes)
     {
         Config = config;
         Parameters = parameters;
@@ -45,7 +46,10 @@ public sealed class TrainableDecoder
 
     private string HeadName => Config.TieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight";
 
-    /// <summary>A freshly initialised decoder: N(0, 0.02) matrices and embeddings (depth-scaled output projections), unit norms, zero biases.</summary>
+    /// <summary>
+    /// A freshly initialised decoder: N(0, 0.02) matrices and embeddings (depth-scaled output projections), unit norms,
+    /// zero biases.
+    /// </summary>
     public static TrainableDecoder Random(ModelConfig c, int seed)
     {
         var rng = new System.Random(seed);
@@ -54,10 +58,12 @@ public sealed class TrainableDecoder
         void Add(string name, long[] shape, Func<float> init)
         {
             shapes[name] = shape;
-            parameters[name] = Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(_ => init()).ToArray();
+            parameters[name] = Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b))
+                .Select(_ => init()).ToArray();
         }
 
-        float Normal(double std) => (float)(std * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+        float Normal(double std) =>
+            (float)(std * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
         double residual = 0.02 / Math.Sqrt(2 * c.Layers);
         Add("model.embed_tokens.weight", [c.VocabSize, c.HiddenSize], () => Normal(0.02));
         for (int l = 0; l < c.Layers; l++)
@@ -222,7 +228,8 @@ public sealed class TrainableDecoder
             _rope.Forward(a.K, T, c.KvHeads, positions);
             for (int b = 0; b < batch.Count; b++)
             {
-                AttentionLayer.Forward(a.Att, a.Probs[b], a.Q, a.K, a.V, batch[b].Visible, offsets[b], batch[b].Length, c.Heads, c.KvHeads, c.HeadDim);
+                AttentionLayer.Forward(a.Att, a.Probs[b], a.Q, a.K, a.V, batch[b].Visible, offsets[b], batch[b].Length,
+                    c.Heads, c.KvHeads, c.HeadDim);
             }
 
             float[] o = Scratch("block", T * H, clear: false);
@@ -269,7 +276,8 @@ public sealed class TrainableDecoder
         float[] logits = Scratch("logits", M * V, clear: false);
         Linear.Forward(logits, nfScored, P(HeadName), null, M, H, V);
         float[] dlogits = Scratch("dlogits", M * V, clear: false);
-        double loss = CrossEntropyLayer.ForwardBackward(dlogits, logits, scored.Select(t => allTargets[t]).ToArray(), V, scale);
+        double loss = CrossEntropyLayer.ForwardBackward(dlogits, logits,
+            scored.Select(t => allTargets[t]).ToArray(), V, scale);
 
         // Backward.
         float[] dnfScored = Scratch("dnfScored", M * H, clear: true);
@@ -294,9 +302,11 @@ public sealed class TrainableDecoder
             Linear.Backward(
                 dact, G(p + "mlp.down_proj.weight"), null, dd, a.Act, P(p + "mlp.down_proj.weight"), T, F, H);
             SwiGluLayer.Backward(dgate, dup, dact, a.Gate, a.Up);
-            Linear.Backward(dn2, G(p + "mlp.gate_proj.weight"), null, dgate, a.N2, P(p + "mlp.gate_proj.weight"), T, H, F);
+            Linear.Backward(dn2, G(p + "mlp.gate_proj.weight"), null, dgate, a.N2,
+                P(p + "mlp.gate_proj.weight"), T, H, F);
             Linear.Backward(dn2, G(p + "mlp.up_proj.weight"), null, dup, a.N2, P(p + "mlp.up_proj.weight"), T, H, F);
-            RmsNormLayer.Backward(dx, G(p + "post_attention_layernorm.weight"), dn2, a.XMid, a.R2, P(p + "post_attention_layernorm.weight"), T, H);
+            RmsNormLayer.Backward(dx, G(p + "post_attention_layernorm.weight"), dn2, a.XMid, a.R2,
+                P(p + "post_attention_layernorm.weight"), T, H);
 
             // Attention block: x_mid = x + o_proj(attend(rope(q), rope(k), v)).
             float[] datt = Scratch("datt", T * QD, clear: true), dq = Scratch("dq", T * QD, clear: true);
@@ -307,15 +317,20 @@ public sealed class TrainableDecoder
                 datt, G(p + "self_attn.o_proj.weight"), null, dout, a.Att, P(p + "self_attn.o_proj.weight"), T, QD, H);
             for (int b = 0; b < batch.Count; b++)
             {
-                AttentionLayer.Backward(dq, dk, dv, datt, a.Probs[b], a.Q, a.K, a.V, offsets[b], batch[b].Length, c.Heads, c.KvHeads, c.HeadDim);
+                AttentionLayer.Backward(dq, dk, dv, datt, a.Probs[b], a.Q, a.K, a.V, offsets[b], batch[b].Length,
+                    c.Heads, c.KvHeads, c.HeadDim);
             }
 
             _rope.Backward(dq, T, c.Heads, positions);
             _rope.Backward(dk, T, c.KvHeads, positions);
-            Linear.Backward(dn1, G(p + "self_attn.q_proj.weight"), BiasGrad(p + "self_attn.q_proj.bias"), dq, a.N1, P(p + "self_attn.q_proj.weight"), T, H, QD);
-            Linear.Backward(dn1, G(p + "self_attn.k_proj.weight"), BiasGrad(p + "self_attn.k_proj.bias"), dk, a.N1, P(p + "self_attn.k_proj.weight"), T, H, KVD);
-            Linear.Backward(dn1, G(p + "self_attn.v_proj.weight"), BiasGrad(p + "self_attn.v_proj.bias"), dv, a.N1, P(p + "self_attn.v_proj.weight"), T, H, KVD);
-            RmsNormLayer.Backward(dx, G(p + "input_layernorm.weight"), dn1, a.X, a.R1, P(p + "input_layernorm.weight"), T, H);
+            Linear.Backward(dn1, G(p + "self_attn.q_proj.weight"), BiasGrad(p + "self_attn.q_proj.bias"), dq, a.N1,
+                P(p + "self_attn.q_proj.weight"), T, H, QD);
+            Linear.Backward(dn1, G(p + "self_attn.k_proj.weight"), BiasGrad(p + "self_attn.k_proj.bias"), dk, a.N1,
+                P(p + "self_attn.k_proj.weight"), T, H, KVD);
+            Linear.Backward(dn1, G(p + "self_attn.v_proj.weight"), BiasGrad(p + "self_attn.v_proj.bias"), dv, a.N1,
+                P(p + "self_attn.v_proj.weight"), T, H, KVD);
+            RmsNormLayer.Backward(dx, G(p + "input_layernorm.weight"), dn1, a.X, a.R1,
+                P(p + "input_layernorm.weight"), T, H);
         }
 
         float[] dembed = G("model.embed_tokens.weight");

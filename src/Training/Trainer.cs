@@ -32,7 +32,8 @@ public sealed class Trainer
         Model = model;
         Options = options;
         _rows = rows;
-        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps, options.MinLearningRateRatio);
+        _schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.Steps,
+            options.MinLearningRateRatio);
         Optimizer = new AdamW(options.Beta1, options.Beta2, 1e-8, options.WeightDecay);
         _rng = new SplitMix64(options.Seed);
         _order = _rng.Permutation(rows.Count);
@@ -146,7 +147,8 @@ public sealed class Trainer
         JsonNode state = JsonNode.Parse(File.ReadAllText(statePath))!;
         if ((int)state["rows"]! != rows.Count)
         {
-            throw new CheckpointException($"{statePath}: the checkpoint was trained on {(int)state["rows"]!} rows, not {rows.Count}");
+            throw new CheckpointException($"{statePath}: the checkpoint was trained on {(int)state["rows"]!} "
+                + $"rows, not {rows.Count}");
         }
 
         // A torn checkpoint is refused before its weights are read.
@@ -155,7 +157,8 @@ public sealed class Trainer
         using (var moments = SafetensorsFile.Open(Path.Combine(directory, OptimizerFile)))
         {
             EnsureStep(moments, Path.Combine(directory, OptimizerFile), (int)state["step"]!);
-            var restored = trainer.Model.Parameters.Keys.ToDictionary(n => n, n => (moments.ReadSingle("m." + n), moments.ReadSingle("v." + n)));
+            var restored = trainer.Model.Parameters.Keys.ToDictionary(n => n,
+                n => (moments.ReadSingle("m." + n), moments.ReadSingle("v." + n)));
             trainer.Optimizer.Restore(restored, (int)state["step"]!);
         }
 

@@ -7,16 +7,20 @@ namespace PaDeLLM.Training;
 /// and a token shared by several examples carries their summed weight, so a packed row has the
 /// loss and gradients of its examples trained one by one.
 /// </summary>
-public sealed record TrainingSequence(int[] Tokens, int[] Positions, bool[] Visible, (int Target, float Weight)[][] Targets)
+public sealed record TrainingSequence(int[] Tokens, int[] Positions, bool[] Visible,
+    (int Target, float Weight)[][] Targets)
 {
     public int Length => Tokens.Length;
 
     public double TotalWeight => Targets.Sum(t => t.Sum(x => (double)x.Weight));
 
     /// <summary>A plain sequence: token t predicts token t+1 where <paramref name="predictNext"/>[t].</summary>
-    public static TrainingSequence Causal(int[] tokens, bool[] predictNext) => Causal(tokens, predictNext.Select(p => p ? 1f : 0f).ToArray());
+    public static TrainingSequence Causal(int[] tokens, bool[] predictNext) =>
+        Causal(tokens, predictNext.Select(p => p ? 1f : 0f).ToArray());
 
-    /// <summary>A plain sequence: token t predicts token t+1 with weight <paramref name="weights"/>[t] (0: no loss there).</summary>
+    /// <summary>
+    /// A plain sequence: token t predicts token t+1 with weight <paramref name="weights"/>[t] (0: no loss there).
+    /// </summary>
     public static TrainingSequence Causal(int[] tokens, float[] weights)
     {
         int n = tokens.Length;

@@ -27,10 +27,12 @@ public class DataCommandTests
     {
         using var tmp = new TempDir();
         string output = tmp.File("weibo.jsonl");
-        var (exit, _, stderr) = CliRunner.Run("data", "reformulate", "--dataset", "weibo", "--split", "dev", "--format", "padellm", "--out", output, "--data", SharedData.DataDir);
+        var (exit, _, stderr) = CliRunner.Run("data", "reformulate", "--dataset", "weibo", "--split", "dev", "--format",
+            "padellm", "--out", output, "--data", SharedData.DataDir);
         Assert.True(exit == 0, stderr);
         var lines = File.ReadAllLines(output).Select(l => JsonNode.Parse(l)!).ToList();
-        // Σ over sentences and the 8 labels of max(1, n): 270·8 slots, one more per mention beyond the first of a label.
+        // Σ over sentences and the 8 labels of max(1, n): 270·8 slots, one more per mention beyond the first of a
+        // label.
         Assert.Contains($"270 sentences -> {lines.Count} padellm examples", stderr);
         Assert.True(lines.Count >= 270 * 8);
         JsonNode first = lines[0];
@@ -50,7 +52,8 @@ public class DataCommandTests
             var unknown = CliRunner.Run("data", "stats", "--dataset", "ontonotes", "--data", SharedData.DataDir);
             Assert.Equal(2, unknown.Exit);
             Assert.Contains("unknown dataset 'ontonotes'", unknown.Err);
-            var test = CliRunner.Run("data", "reformulate", "--dataset", "conll03", "--split", "test", "--out", "/tmp/x.jsonl", "--data", SharedData.DataDir);
+            var test = CliRunner.Run("data", "reformulate", "--dataset", "conll03", "--split", "test", "--out",
+                "/tmp/x.jsonl", "--data", SharedData.DataDir);
             Assert.Equal(2, test.Exit);
             Assert.Contains("held back", test.Err);
         }

@@ -13,13 +13,16 @@ public class ModelCommandTests
     [InlineData("gpu")]
     public void Generate_json_gives_the_golden_greedy_tokens(string backend)
     {
-        JsonNode golden = JsonNode.Parse(File.ReadAllText(Path.Combine(Model("llama-tiny"), "golden.json")))!["greedy"]!;
+        JsonNode golden = JsonNode.Parse(
+            File.ReadAllText(Path.Combine(Model("llama-tiny"), "golden.json")))!["greedy"]!;
         string prompt = string.Join(',', golden["prompt"]!.AsArray().Select(t => (int)t!));
         int n = golden["new_tokens"]!.AsArray().Count;
-        var (exit, stdout, stderr) = CliRunner.Run("model", "generate", "--model", Model("llama-tiny"), "--ids", prompt, "--max-new", n.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", "--backend", backend);
+        var (exit, stdout, stderr) = CliRunner.Run("model", "generate", "--model", Model("llama-tiny"), "--ids", prompt,
+            "--max-new", n.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", "--backend", backend);
         Assert.True(exit == 0, stderr);
         JsonNode got = JsonNode.Parse(stdout)!;
-        Assert.Equal(golden["new_tokens"]!.AsArray().Select(t => (int)t!), got["tokens"]!.AsArray().Select(t => (int)t!));
+        Assert.Equal(golden["new_tokens"]!.AsArray().Select(t => (int)t!),
+            got["tokens"]!.AsArray().Select(t => (int)t!));
     }
 
     [SharedDataTheory]
@@ -52,7 +55,8 @@ public class ModelCommandTests
     [SharedDataFact]
     public void Logits_json_has_one_row_per_position()
     {
-        var (exit, stdout, _) = CliRunner.Run("model", "logits", "--model", Model("qwen2-tiny-tied-bf16"), "--ids", "1,5,17", "--json");
+        var (exit, stdout, _) = CliRunner.Run("model", "logits", "--model", Model("qwen2-tiny-tied-bf16"), "--ids",
+            "1,5,17", "--json");
         Assert.Equal(0, exit);
         JsonNode got = JsonNode.Parse(stdout)!;
         Assert.Equal(3, got["logits"]!.AsArray().Count);

@@ -14,7 +14,8 @@ public class ScoreAndDedupCommandTests
     [InlineData("paper", "dedup")]
     public void Score_json_gives_the_expected_counts(string dedup, string section)
     {
-        var (exit, stdout, stderr) = CliRunner.Run("score", Sample("conll03_theory_sample.json"), "--dedup", dedup, "--json");
+        var (exit, stdout, stderr) = CliRunner.Run("score", Sample("conll03_theory_sample.json"), "--dedup",
+            dedup, "--json");
         Assert.True(exit == 0, stderr);
         JsonNode got = JsonNode.Parse(stdout)!;
         JsonNode expected = JsonNode.Parse(File.ReadAllText(Sample("expected_scores.json")))![section]!;
@@ -67,8 +68,10 @@ public class ScoreAndDedupCommandTests
         var cases = new (string Contents, string Message)[]
         {
             ("", "file is empty"),
-            ("[{\"texts\": \"a\", \"pred\": {\"PER\": [[\"a\", 0.5]]}, \"gt\": {}}, {\"texts\": \"b\"", "malformed JSON"),
-            ("[{\"texts\": \"a\", \"pred\": {\"PER\": [[\"a\"]]}, \"gt\": {}}]", "record 1.pred.PER[0]: expected [mention, probability]"),
+            ("[{\"texts\": \"a\", \"pred\": {\"PER\": [[\"a\", 0.5]]}, \"gt\": {}}, {\"texts\": \"b\"",
+                "malformed JSON"),
+            ("[{\"texts\": \"a\", \"pred\": {\"PER\": [[\"a\"]]}, \"gt\": {}}]",
+                "record 1.pred.PER[0]: expected [mention, probability]"),
             ("{\"texts\": \"a\"}", "expected a JSON array"),
             ("[{\"pred\": {}, \"gt\": {}}]", "record 1.texts: missing"),
         };

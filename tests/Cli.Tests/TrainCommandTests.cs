@@ -8,7 +8,8 @@ public class TrainCommandTests
 {
     private const string TinyConfig = """
         {"model": {"hidden_size": 32, "layers": 1, "heads": 2, "intermediate_size": 64, "max_positions": 256},
-         "tokenizer": {"vocab_size": 1200}, "train": {"steps": 4, "batch_size": 2, "warmup": 1, "checkpoint_every": 2}, "eval": {"dev_sentences": 2}}
+         "tokenizer": {"vocab_size": 1200}, "train": {"steps": 4, "batch_size": 2, "warmup": 1, "checkpoint_every": 2},
+         "eval": {"dev_sentences": 2}}
         """;
 
     [SharedDataFact]
@@ -17,9 +18,11 @@ public class TrainCommandTests
         using var dir = new TempDir();
         string config = dir.File("tiny.json", TinyConfig);
         string output = Path.Combine(dir.Path, "model");
-        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir);
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output,
+            "--max-sentences", "40", "--data", SharedData.DataDir);
         Assert.True(exit == 0, stderr);
-        foreach (string f in new[] { "config.json", "model.safetensors", "tokenizer.json", "optimizer.safetensors", "trainer_state.json", "train_log.jsonl" })
+        foreach (string f in new[] { "config.json", "model.safetensors", "tokenizer.json", "optimizer.safetensors",
+            "trainer_state.json", "train_log.jsonl" })
         {
             Assert.True(File.Exists(Path.Combine(output, f)), f);
         }
@@ -34,14 +37,16 @@ public class TrainCommandTests
         Assert.InRange((double)dev["dev_paper_f1"]!, 0, 1);
         Assert.Contains("dev (2 sentences, batch): paper micro-F1", stderr);
 
-        // The checkpoint is a model directory: extract runs on it (an untrained model may find nothing, but it answers).
+        // The checkpoint is a model directory: extract runs on it (an untrained model may find nothing, but it
+        // answers).
         var extract = CliRunner.Run("extract", "--model", output, "--text", "EU rejects German call .");
         Assert.True(extract.Exit == 0, extract.Err);
         Assert.NotNull(JsonNode.Parse(extract.Out)!["entities"]);
 
         // Eval writes the paper's results format, which score reads back.
         string results = Path.Combine(dir.Path, "results.json");
-        var eval = CliRunner.Run("eval", "--model", output, "--dataset", "conll03", "--max-sentences", "3", "--out", results, "--json", "--data", SharedData.DataDir);
+        var eval = CliRunner.Run("eval", "--model", output, "--dataset", "conll03", "--max-sentences", "3", "--out",
+            results, "--json", "--data", SharedData.DataDir);
         Assert.True(eval.Exit == 0, eval.Err);
         JsonNode summary = JsonNode.Parse(eval.Out)!;
         Assert.Equal(3, (int)summary["sentences"]!);
@@ -74,7 +79,8 @@ public class TrainCommandTests
         Assert.Contains("gold counts are PaDeLLM's count step", goldAutoreg.Err);
 
         // Resuming a finished run does no more steps.
-        var again = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir, "--resume");
+        var again = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", output,
+            "--max-sentences", "40", "--data", SharedData.DataDir, "--resume");
         Assert.True(again.Exit == 0, again.Err);
         Assert.Contains("step 4/4", again.Err);
         Assert.Equal(log, File.ReadAllLines(Path.Combine(output, "train_log.jsonl")));
@@ -84,9 +90,11 @@ public class TrainCommandTests
     public void Until_step_leaves_a_checkpoint_and_a_resume_after_a_kill_logs_each_step_once()
     {
         using var dir = new TempDir();
-        string config = dir.File("tiny.json", TinyConfig.Replace("\"dev_sentences\": 2", "\"dev_sentences\": 0", StringComparison.Ordinal));
+        string config = dir.File("tiny.json",
+            TinyConfig.Replace("\"dev_sentences\": 2", "\"dev_sentences\": 0", StringComparison.Ordinal));
         string output = Path.Combine(dir.Path, "model");
-        string[] common = ["train", "--dataset", "conll03", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir];
+        string[] common = ["train", "--dataset", "conll03", "--config", config, "--out", output, "--max-sentences",
+            "40", "--data", SharedData.DataDir];
         var first = CliRunner.Run([.. common, "--until-step", "2"]);
         Assert.True(first.Exit == 0, first.Err);
         Assert.Contains("stopped at step 2", first.Err);
@@ -110,11 +118,15 @@ public class TrainCommandTests
     public void A_baseline_is_evaluated_on_dev_every_n_steps_with_its_own_decoder()
     {
         using var dir = new TempDir();
-        string config = dir.File("tiny.json", TinyConfig.Replace("\"dev_sentences\": 2}", "\"dev_sentences\": 2, \"every\": 2}", StringComparison.Ordinal));
+        string config = dir.File("tiny.json",
+            TinyConfig.Replace("\"dev_sentences\": 2}", "\"dev_sentences\": 2, \"every\": 2}",
+            StringComparison.Ordinal));
         string output = Path.Combine(dir.Path, "model");
-        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--format", "struct", "--config", config, "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir);
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--format", "struct", "--config", config,
+            "--out", output, "--max-sentences", "40", "--data", SharedData.DataDir);
         Assert.True(exit == 0, stderr);
-        var devLines = File.ReadAllLines(Path.Combine(output, "train_log.jsonl")).Select(l => JsonNode.Parse(l)!).Where(l => l["dev_paper_f1"] is not null).ToList();
+        var devLines = File.ReadAllLines(Path.Combine(output, "train_log.jsonl")).Select(l => JsonNode.Parse(l)!)
+            .Where(l => l["dev_paper_f1"] is not null).ToList();
         Assert.Equal([2, 4], devLines.Select(l => (int)l["step"]!));
         Assert.Contains("dev (2 sentences, autoreg)", stderr);
     }

@@ -4,7 +4,9 @@ using Xunit;
 
 namespace PaDeLLM.Extraction.Tests;
 
-/// <summary>`padellm model export` halves the weights to BF16 and the exported model extracts what the F32 one does.</summary>
+/// <summary>
+/// `padellm model export` halves the weights to BF16 and the exported model extracts what the F32 one does.
+/// </summary>
 [Collection(SyntheticModelCollection.Name)]
 public sealed class ModelExportTests(SyntheticModelFixture trained)
 {
@@ -15,12 +17,14 @@ public sealed class ModelExportTests(SyntheticModelFixture trained)
         string exported = Path.Combine(dir.Path, "bf16");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = Cli.CliApp.Run(["model", "export", "--model", trained.Directory, "--out", exported], new Cli.CliContext(stdout, stderr, interactive: false));
+        int exit = Cli.CliApp.Run(["model", "export", "--model", trained.Directory, "--out", exported],
+            new Cli.CliContext(stdout, stderr, interactive: false));
         Assert.True(exit == 0, stderr.ToString());
         long f32 = new FileInfo(Path.Combine(trained.Directory, "model.safetensors")).Length;
         long bf16 = new FileInfo(Path.Combine(exported, "model.safetensors")).Length;
         Assert.InRange(bf16, f32 / 2 - 4096, f32 / 2 + 4096);
-        Assert.Equal("bfloat16", (string)JsonNode.Parse(File.ReadAllText(Path.Combine(exported, "config.json")))!["torch_dtype"]!);
+        Assert.Equal("bfloat16",
+            (string)JsonNode.Parse(File.ReadAllText(Path.Combine(exported, "config.json")))!["torch_dtype"]!);
         Assert.True(File.Exists(Path.Combine(exported, "tokenizer.json")));
         Assert.True(File.Exists(Path.Combine(exported, "labels.json")));
 
@@ -70,8 +74,10 @@ public sealed class ModelExportTests(SyntheticModelFixture trained)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = Cli.CliApp.Run(["extract", "--model", model, "--text", text], new Cli.CliContext(stdout, stderr, interactive: false));
+        int exit = Cli.CliApp.Run(["extract", "--model", model, "--text", text],
+            new Cli.CliContext(stdout, stderr, interactive: false));
         Assert.True(exit == 0, stderr.ToString());
-        return JsonNode.Parse(stdout.ToString())!["entities"]!.AsArray().Select(e => ((string)e!["label"]!, (string)e["text"]!)).Order().ToList();
+        return JsonNode.Parse(stdout.ToString())!["entities"]!.AsArray()
+            .Select(e => ((string)e!["label"]!, (string)e["text"]!)).Order().ToList();
     }
 }

@@ -32,7 +32,8 @@ public class CheckpointTests
             .AddMetadata("format", "pt")
             .AddSingle("a", [2, 3], a)
             .AddBFloat16("b", [6], a)
-            .Add("c", DType.F16, [2], System.Runtime.InteropServices.MemoryMarshal.AsBytes<Half>([(Half)1.5f, (Half)(-3f)]))
+            .Add("c", DType.F16, [2],
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes<Half>([(Half)1.5f, (Half)(-3f)]))
             .Save(path);
         using SafetensorsFile f = SafetensorsFile.Open(path);
         Assert.Equal("pt", f.Metadata["format"]);
@@ -76,9 +77,11 @@ public class CheckpointTests
         Assert.Equal([3f], ck.ReadSingle("y"));
 
         dir.File("model.safetensors.index.json", """{"weight_map": {"z": "model-00001-of-00002.safetensors"}}""");
-        Assert.Contains("does not contain it", Assert.Throws<CheckpointException>(() => Checkpoint.Open(dir.Path)).Message);
+        Assert.Contains("does not contain it",
+            Assert.Throws<CheckpointException>(() => Checkpoint.Open(dir.Path)).Message);
         dir.File("model.safetensors.index.json", """{"weight_map": {"x": "../elsewhere.safetensors"}}""");
-        Assert.Contains("inside the checkpoint directory", Assert.Throws<CheckpointException>(() => Checkpoint.Open(dir.Path)).Message);
+        Assert.Contains("inside the checkpoint directory",
+            Assert.Throws<CheckpointException>(() => Checkpoint.Open(dir.Path)).Message);
     }
 
     [Fact]
@@ -89,7 +92,8 @@ public class CheckpointTests
         new SafetensorsWriter().AddSingle("a", [4], [1, 2, 3, 4]).Save(path);
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length - 4)]);
-        Assert.Contains("outside the 12-byte data section", Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path)).Message);
+        Assert.Contains("outside the 12-byte data section",
+            Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path)).Message);
         File.WriteAllBytes(path, bytes[..5]);
         Assert.Contains("truncated", Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path)).Message);
     }
@@ -121,7 +125,8 @@ public class CheckpointTests
         using var dir = new TempDir();
         string path = dir.File("model.safetensors");
         File.WriteAllBytes(path, [.. BitConverter.GetBytes(1000UL), .. "{}"u8]);
-        Assert.Contains("runs past the end", Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path)).Message);
+        Assert.Contains("runs past the end",
+            Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path)).Message);
         File.WriteAllBytes(path, [.. BitConverter.GetBytes(ulong.MaxValue), .. "{}"u8]);
         Assert.Contains("exceeds", Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path)).Message);
     }
@@ -146,7 +151,9 @@ public class CheckpointTests
         var e = Assert.Throws<CheckpointException>(() => DecoderWeights.Load(dir.Path));
         Assert.Contains("model.layers.1.mlp.up_proj.weight", e.Message);
 
-        File.WriteAllText(dir.File("config.json"), File.ReadAllText(Path.Combine(source, "config.json")).Replace("\"intermediate_size\": 184", "\"intermediate_size\": 200", StringComparison.Ordinal));
+        File.WriteAllText(dir.File("config.json"),
+            File.ReadAllText(Path.Combine(source, "config.json"))
+            .Replace("\"intermediate_size\": 184", "\"intermediate_size\": 200", StringComparison.Ordinal));
         File.Copy(Path.Combine(source, "model.safetensors"), dir.File("model.safetensors"), overwrite: true);
         var shape = Assert.Throws<CheckpointException>(() => DecoderWeights.Load(dir.Path));
         Assert.Contains("has shape [184, 64], expected [200, 64]", shape.Message);
@@ -199,6 +206,7 @@ public class CheckpointTests
     {
         using var dir = new TempDir();
         Assert.Contains("config.json", Assert.Throws<CheckpointException>(() => ModelConfig.Load(dir.Path)).Message);
-        Assert.Contains("no model.safetensors", Assert.Throws<CheckpointException>(() => Checkpoint.Open(dir.Path)).Message);
+        Assert.Contains("no model.safetensors",
+            Assert.Throws<CheckpointException>(() => Checkpoint.Open(dir.Path)).Message);
     }
 }

@@ -30,7 +30,8 @@ public sealed class ContinuousBatcherTests
         GenerationRequest Request((bool FromShared, int[] Prompt, int MaxNew, int Stop) r) =>
             new(r.FromShared ? shared : model.NewCache().CreateRoot(), r.Prompt, r.MaxNew, new HashSet<int> { r.Stop });
 
-        var alone = jobs.Select(job => job.Select(r => new GreedyGenerator(model).Generate([Request(r)])[0]).ToList()).ToList();
+        var alone = jobs.Select(job =>
+            job.Select(r => new GreedyGenerator(model).Generate([Request(r)])[0]).ToList()).ToList();
 
         // Arrivals at different steps, by step rather than by clock (a fast engine finishes a job before a
         // timed arrival): an anchor sequence holds the batcher inside its k-th step until group k is queued.
@@ -74,7 +75,8 @@ public sealed class ContinuousBatcherTests
         }
 
         int sequences = jobs.Sum(j => j.Count) + 1;
-        Assert.True(batcher.Metrics.Steps < sequences, $"{batcher.Metrics.Steps} steps for {sequences} sequences: nothing was batched");
+        Assert.True(batcher.Metrics.Steps < sequences,
+            $"{batcher.Metrics.Steps} steps for {sequences} sequences: nothing was batched");
         Assert.True(batcher.Metrics.BatchSizeSum > batcher.Metrics.Steps);
     }
 
@@ -109,7 +111,9 @@ public sealed class ContinuousBatcherTests
             Assert.Equal(200, (await t)[0].Tokens.Length);
         }
 
-        await Assert.ThrowsAsync<ArgumentException>(() => batcher.GenerateAsync([new GenerationRequest(model.NewCache().CreateRoot(), [], 1, GenerationRequest.NoStop)]));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            batcher.GenerateAsync(
+            [new GenerationRequest(model.NewCache().CreateRoot(), [], 1, GenerationRequest.NoStop)]));
     }
 
     /// <summary>Greedy, but the k-th choice waits until group k has been queued (or fails after a minute).</summary>
@@ -141,9 +145,13 @@ public sealed class ContinuousBatcherShutdownTests
     {
         using var model = DecoderModel.Load(Golden.ModelDir("llama-tiny"));
         var batcher = new ContinuousBatcher(model);
-        var accepted = Enumerable.Range(0, 6).Select(i => batcher.GenerateAsync([new GenerationRequest(model.NewCache().CreateRoot(), [5 + i, 6], 40, GenerationRequest.NoStop)])).ToList();
+        var accepted = Enumerable.Range(0, 6)
+            .Select(i => batcher.GenerateAsync(
+            [new GenerationRequest(model.NewCache().CreateRoot(), [5 + i, 6], 40, GenerationRequest.NoStop)])).ToList();
         Task drained = batcher.DrainAsync();
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => batcher.GenerateAsync([new GenerationRequest(model.NewCache().CreateRoot(), [5], 1, GenerationRequest.NoStop)]));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() =>
+            batcher.GenerateAsync(
+            [new GenerationRequest(model.NewCache().CreateRoot(), [5], 1, GenerationRequest.NoStop)]));
         await drained;
         foreach (var t in accepted)
         {

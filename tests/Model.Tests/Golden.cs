@@ -13,7 +13,8 @@ internal sealed class Golden
         Directory = directory;
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(directory, "golden.json")));
         JsonElement r = doc.RootElement;
-        InputIds = r.GetProperty("input_ids").EnumerateArray().Select(s => s.EnumerateArray().Select(t => t.GetInt32()).ToArray()).ToArray();
+        InputIds = r.GetProperty("input_ids").EnumerateArray()
+            .Select(s => s.EnumerateArray().Select(t => t.GetInt32()).ToArray()).ToArray();
         LogitsShape = r.GetProperty("logits_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         Logits = r.GetProperty("logits").EnumerateArray().Select(e => e.GetSingle()).ToArray();
         JsonElement g = r.GetProperty("greedy");

@@ -18,7 +18,8 @@ public unsafe class KernelTests
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
         {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"index {i}: expected {expected[i]}, got {actual[i]}");
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])),
+                $"index {i}: expected {expected[i]}, got {actual[i]}");
         }
     }
 
@@ -160,7 +161,8 @@ public unsafe class KernelTests
         var runs = new KvRun[lengths.Length];
         for (int r = 0, start = 0; r < lengths.Length; start += lengths[r], r++)
         {
-            runs[r] = new KvRun(keys[(start * kvDim)..((start + lengths[r]) * kvDim)], values[(start * kvDim)..((start + lengths[r]) * kvDim)], lengths[r]);
+            runs[r] = new KvRun(keys[(start * kvDim)..((start + lengths[r]) * kvDim)],
+                values[(start * kvDim)..((start + lengths[r]) * kvDim)], lengths[r]);
         }
 
         Attention.Forward(actual, q, runs, lengths[^1] - 2, heads, kvHeads, headDim, new float[total]);

@@ -44,13 +44,18 @@ public sealed class KvCacheTests : IDisposable
     {
         KvCache cache = _model.NewCache();
         KvNode n = cache.CreateRoot();
-        Assert.Contains("same node", Assert.Throws<ArgumentException>(() => _model.Forward([new Segment(n, [1]), new Segment(n, [2])])).Message);
-        Assert.Contains("no tokens", Assert.Throws<ArgumentException>(() => _model.Forward([new Segment(n, [])])).Message);
-        Assert.Contains("outside the vocabulary", Assert.Throws<ArgumentOutOfRangeException>(() => _model.Forward([new Segment(n, [50])])).Message);
-        Assert.Contains("max_position_embeddings", Assert.Throws<ArgumentException>(() => _model.Forward([new Segment(n, new int[65])])).Message);
+        Assert.Contains("same node",
+            Assert.Throws<ArgumentException>(() => _model.Forward([new Segment(n, [1]), new Segment(n, [2])])).Message);
+        Assert.Contains("no tokens",
+            Assert.Throws<ArgumentException>(() => _model.Forward([new Segment(n, [])])).Message);
+        Assert.Contains("outside the vocabulary",
+            Assert.Throws<ArgumentOutOfRangeException>(() => _model.Forward([new Segment(n, [50])])).Message);
+        Assert.Contains("max_position_embeddings",
+            Assert.Throws<ArgumentException>(() => _model.Forward([new Segment(n, new int[65])])).Message);
         Assert.Equal(0, n.Length); // nothing was appended by the failed calls
         using var other = new DecoderModel(DecoderWeights.Random(_model.Config with { Layers = 1 }, DType.F32, 1));
-        Assert.Contains("another model", Assert.Throws<ArgumentException>(() => other.Forward([new Segment(n, [1])])).Message);
+        Assert.Contains("another model",
+            Assert.Throws<ArgumentException>(() => other.Forward([new Segment(n, [1])])).Message);
     }
 
     [Fact]
@@ -59,7 +64,8 @@ public sealed class KvCacheTests : IDisposable
         var gen = new GreedyGenerator(_model);
         KvNode root = _model.NewCache().CreateRoot();
         // Find what the model says first after [7], then make that a stop token for one request only.
-        int first = gen.Generate([new GenerationRequest(_model.NewCache().CreateRoot(), [7], 1, GenerationRequest.NoStop)])[0].Tokens[0];
+        int first = gen.Generate(
+            [new GenerationRequest(_model.NewCache().CreateRoot(), [7], 1, GenerationRequest.NoStop)])[0].Tokens[0];
         var results = gen.Generate([
             new GenerationRequest(root, [7], 10, new HashSet<int> { first }),
             new GenerationRequest(root, [7], 10, GenerationRequest.NoStop),
@@ -70,7 +76,9 @@ public sealed class KvCacheTests : IDisposable
         Assert.Equal(10, results[1].Tokens.Length);
         Assert.Equal(results[1].LogProbabilities.Sum(), results[1].ContentLogProbability, 12);
         Assert.Equal(0, results[0].ContentLogProbability); // the stop token's probability is excluded
-        Assert.Contains("empty prompt", Assert.Throws<ArgumentException>(() => gen.Generate([new GenerationRequest(root, [], 3, GenerationRequest.NoStop)])).Message);
+        Assert.Contains("empty prompt",
+            Assert.Throws<ArgumentException>(() =>
+            gen.Generate([new GenerationRequest(root, [], 3, GenerationRequest.NoStop)])).Message);
     }
 
     [Fact]

@@ -73,11 +73,14 @@ public class ParityTests
         Golden g = Golden.For(name);
         using DecoderModel model = DecoderModel.Load(g.Directory, backend);
         var generator = new GreedyGenerator(model);
-        GenerationResult r = generator.Generate([new GenerationRequest(model.NewCache().CreateRoot(), g.GreedyPrompt, g.GreedyTokens.Length, GenerationRequest.NoStop)])[0];
+        GenerationResult r =
+            generator.Generate([new GenerationRequest(model.NewCache().CreateRoot(), g.GreedyPrompt,
+            g.GreedyTokens.Length, GenerationRequest.NoStop)])[0];
         Assert.Equal(g.GreedyTokens, r.Tokens);
         for (int i = 0; i < r.Tokens.Length; i++)
         {
-            Assert.True(Math.Abs(r.LogProbabilities[i] - g.GreedyLogProbs[i]) <= 1e-4, $"token {i}: {r.LogProbabilities[i]} vs {g.GreedyLogProbs[i]}");
+            Assert.True(Math.Abs(r.LogProbabilities[i] - g.GreedyLogProbs[i]) <= 1e-4,
+                $"token {i}: {r.LogProbabilities[i]} vs {g.GreedyLogProbs[i]}");
         }
     }
 }

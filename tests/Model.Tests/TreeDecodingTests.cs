@@ -51,7 +51,8 @@ public class TreeDecodingTests
         var alone = new GreedyGenerator(model);
         for (int l = 0; l < counts.Count; l++)
         {
-            var solo = alone.Generate([new GenerationRequest(model.NewCache().CreateRoot(), [.. text, .. labelPrompts[l]], 3, stop)])[0];
+            var solo = alone.Generate(
+                [new GenerationRequest(model.NewCache().CreateRoot(), [.. text, .. labelPrompts[l]], 3, stop)])[0];
             AssertSame(solo, counts[l]);
         }
 
@@ -67,7 +68,8 @@ public class TreeDecodingTests
 
         // Each distinct prefix is one position the tree had to compute, and it computed no more.
         var trie = new HashSet<string>();
-        foreach (int[] s in fullSequences.Concat(counts.Select((c, l) => (int[])[.. text, .. labelPrompts[l], .. c.Tokens])))
+        foreach (int[] s in fullSequences.Concat(
+            counts.Select((c, l) => (int[])[.. text, .. labelPrompts[l], .. c.Tokens])))
         {
             for (int n = 1; n <= s.Length; n++)
             {
@@ -77,7 +79,8 @@ public class TreeDecodingTests
 
         long treeTokens = text.Length + tree.TokensProcessed;
         Assert.Equal(trie.Count, treeTokens);
-        Assert.True(alone.TokensProcessed > 2 * treeTokens, $"independent decoding processed {alone.TokensProcessed} tokens, the tree {treeTokens}");
+        Assert.True(alone.TokensProcessed > 2 * treeTokens,
+            $"independent decoding processed {alone.TokensProcessed} tokens, the tree {treeTokens}");
     }
 
     private static void AssertSame(GenerationResult expected, GenerationResult actual)
@@ -86,7 +89,8 @@ public class TreeDecodingTests
         Assert.Equal(expected.Stopped, actual.Stopped);
         for (int i = 0; i < expected.Tokens.Length; i++)
         {
-            Assert.True(Math.Abs(expected.LogProbabilities[i] - actual.LogProbabilities[i]) <= 1e-4, $"token {i}: {expected.LogProbabilities[i]} vs {actual.LogProbabilities[i]}");
+            Assert.True(Math.Abs(expected.LogProbabilities[i] - actual.LogProbabilities[i]) <= 1e-4,
+                $"token {i}: {expected.LogProbabilities[i]} vs {actual.LogProbabilities[i]}");
         }
     }
 }

@@ -62,7 +62,8 @@ public class AggregationTests
     [Fact]
     public void A_prediction_outside_the_schema_is_rejected()
     {
-        var e = Assert.Throws<ArgumentException>(() => ResultAggregator.Aggregate("x", Schema, [new MentionPrediction("GPE", 1, "x", 0)], DedupPolicy.None));
+        var e = Assert.Throws<ArgumentException>(() =>
+            ResultAggregator.Aggregate("x", Schema, [new MentionPrediction("GPE", 1, "x", 0)], DedupPolicy.None));
         Assert.Contains("GPE", e.Message);
     }
 }

@@ -14,7 +14,10 @@ public class ColumnReaderTests
     [Fact]
     public void Iob1_starts_chunks_with_I_and_splits_adjacent_ones_with_B()
     {
-        var s = Read("-DOCSTART- -X- O O\n\nEU NNP I-NP I-ORG\nrejects VBZ I-VP O\nNew NNP I-NP I-LOC\nYork NNP I-NP I-LOC\nParis NNP I-NP B-LOC\n", new ColumnFormat(TagScheme.IOB1) { TokenIsFirstColumn = true, JoinWithSpace = true, DocumentMarker = "-DOCSTART-" });
+        var s = Read("-DOCSTART- -X- O O\n\nEU NNP I-NP I-ORG\nrejects VBZ I-VP O\nNew NNP I-NP I-LOC\nYork NNP I-NP "
+            + "I-LOC\nParis NNP I-NP B-LOC\n",
+            new ColumnFormat(TagScheme.IOB1)
+            { TokenIsFirstColumn = true, JoinWithSpace = true, DocumentMarker = "-DOCSTART-" });
         Sentence only = Assert.Single(s);
         Assert.Equal("EU rejects New York Paris", only.Text);
         Assert.Equal(["ORG:EU", "LOC:New York", "LOC:Paris"], Chunks(only));
@@ -54,7 +57,8 @@ public class ColumnReaderTests
         // ecommerce train: 配 B-HC, 件 B-HC, ' ' E-HC — the paper's data keeps only "件 ".
         const string lines = "配\tB-HC\n件\tB-HC\n \tE-HC\n刀\tO\n";
         Assert.Equal(["HC:配", "HC:件 "], Chunks(Read(lines, new ColumnFormat(TagScheme.BIOES))[0]));
-        Assert.Equal(["HC:件 "], Chunks(Read(lines, new ColumnFormat(TagScheme.BIOES) { DropUnclosedChunks = true })[0]));
+        Assert.Equal(["HC:件 "],
+            Chunks(Read(lines, new ColumnFormat(TagScheme.BIOES) { DropUnclosedChunks = true })[0]));
     }
 
     [Fact]
@@ -69,7 +73,8 @@ public class ColumnReaderTests
     [Fact]
     public void Weibo_tokens_drop_their_position_digit()
     {
-        var s = Read("老0\tB-PER.NOM\n师1\tI-PER.NOM\n好0\tO\n", new ColumnFormat(TagScheme.BIO) { DropTrailingDigit = true });
+        var s = Read("老0\tB-PER.NOM\n师1\tI-PER.NOM\n好0\tO\n",
+            new ColumnFormat(TagScheme.BIO) { DropTrailingDigit = true });
         Assert.Equal("老师好", s[0].Text);
         Assert.Equal(["PER.NOM:老师"], Chunks(s[0]));
     }

@@ -12,7 +12,8 @@ public partial class DatasetTests
     [GeneratedRegex(@"^\|\s*(\w+)\s*\|\s*(en|zh)\s*\|\s*(\d+)\s*/\s*(\d+)\s*\|", RegexOptions.Multiline)]
     private static partial Regex ReadmeRow();
 
-    public static TheoryData<string> PadellmDatasets() => new(DatasetCatalog.All.Where(d => d.HasPadellm).Select(d => d.Name));
+    public static TheoryData<string> PadellmDatasets() =>
+        new(DatasetCatalog.All.Where(d => d.HasPadellm).Select(d => d.Name));
 
     [SharedDataFact]
     public void Sentence_counts_equal_the_data_readme_for_every_dataset_and_split()
@@ -41,7 +42,8 @@ public partial class DatasetTests
                 .Sum(l => JsonDocument.Parse(l).RootElement.GetArrayLength() - 1);
             var sentences = info.Read(SharedData.DataDir, split);
             Assert.Equal(raw, sentences.Sum(s => s.Mentions.Count));
-            Assert.All(sentences.SelectMany(s => s.Mentions.Select(m => (s, m))), x => Assert.Equal(x.m.Surface, x.m.Span.Slice(x.s.Text)));
+            Assert.All(sentences.SelectMany(s => s.Mentions.Select(m => (s, m))),
+                x => Assert.Equal(x.m.Surface, x.m.Span.Slice(x.s.Text)));
         }
     }
 
@@ -49,13 +51,15 @@ public partial class DatasetTests
     [InlineData("conll03", 23499)]
     [InlineData("genia", 46142)]
     public void Train_mention_counts_match_the_issue(string name, int mentions) =>
-        Assert.Equal(mentions, DatasetCatalog.Get(name).Read(SharedData.DataDir, DatasetSplit.Train).Sum(s => s.Mentions.Count));
+        Assert.Equal(mentions,
+            DatasetCatalog.Get(name).Read(SharedData.DataDir, DatasetSplit.Train).Sum(s => s.Mentions.Count));
 
     [SharedDataFact]
     public void Genia_keeps_its_nested_mentions()
     {
         var sentences = DatasetCatalog.Get("genia").Read(SharedData.DataDir, DatasetSplit.Dev);
-        int nested = sentences.Sum(s => s.Mentions.Count(m => s.Mentions.Any(o => !ReferenceEquals(o, m) && o.Span.Contains(m.Span))));
+        int nested = sentences.Sum(s =>
+            s.Mentions.Count(m => s.Mentions.Any(o => !ReferenceEquals(o, m) && o.Span.Contains(m.Span))));
         Assert.True(nested > 100, $"only {nested} nested mentions");
     }
 
@@ -74,13 +78,16 @@ public partial class DatasetTests
         Assert.Equal(fromJson.Count, fromColumns.Count);
         for (int i = 0; i < fromJson.Count; i++)
         {
-            // CoNLL quirks of the paper's JSON: ( ) became -LPR- -RPR- everywhere, and the token "None" was lost (read as a null).
+            // CoNLL quirks of the paper's JSON: ( ) became -LPR- -RPR- everywhere, and the token "None" was lost (read
+            // as a null).
             string Normal(string t) => name != "conll03" ? t
-                : string.Join(' ', t.Split(' ').Where(w => w != "None")).Replace("(", "-LPR-", StringComparison.Ordinal).Replace(")", "-RPR-", StringComparison.Ordinal);
+                : string.Join(' ', t.Split(' ').Where(w => w != "None")).Replace("(", "-LPR-", StringComparison.Ordinal)
+                    .Replace(")", "-RPR-", StringComparison.Ordinal);
             Assert.Equal(fromJson[i].Text, Normal(fromColumns[i].Text));
             var a = fromJson[i].Mentions.Select(m => (m.Label, m.Surface)).Order().ToList();
             var b = fromColumns[i].Mentions.Select(m => (m.Label, Normal(m.Surface))).Order().ToList();
-            Assert.True(a.SequenceEqual(b), $"sentence {i + 1}: mentions differ: [{string.Join(", ", a)}] vs [{string.Join(", ", b)}]");
+            Assert.True(a.SequenceEqual(b),
+                $"sentence {i + 1}: mentions differ: [{string.Join(", ", a)}] vs [{string.Join(", ", b)}]");
         }
 
         Assert.Equal(0, report.SkippedMentions);
@@ -92,7 +99,8 @@ public partial class DatasetTests
         var report = new ReadReport();
         var sentences = DatasetCatalog.Get("msra").Read(SharedData.DataDir, DatasetSplit.Train, report: report);
         Assert.Equal(46364, sentences.Count); // the blank-line-separated blocks of train_dev.char.bmes
-        Assert.Equal(["LOC", "ORG", "PER"], sentences.SelectMany(s => s.Mentions).Select(m => m.Label).Distinct().Order());
+        Assert.Equal(["LOC", "ORG", "PER"],
+            sentences.SelectMany(s => s.Mentions).Select(m => m.Label).Distinct().Order());
     }
 
     [SharedDataFact]

@@ -69,9 +69,12 @@ public class DedupTests
         string[] pool = ["a", "b", "c", "d", "e"];
         for (int trial = 0; trial < 500; trial++)
         {
-            var input = Order.Select(l => P(l, Enumerable.Range(0, rng.Next(4)).Select(_ => (pool[rng.Next(pool.Length)], Math.Round(rng.NextDouble(), 1))).ToArray())).ToArray();
+            var input = Order.Select(l =>
+                P(l, Enumerable.Range(0, rng.Next(4))
+                .Select(_ => (pool[rng.Next(pool.Length)], Math.Round(rng.NextDouble(), 1))).ToArray())).ToArray();
             var output = MentionDeduplicator.Apply(input, Order, DedupPolicy.Paper);
-            var owners = output.SelectMany(p => p.Mentions.Select(m => (m.Text, p.Label))).Distinct().GroupBy(x => x.Text);
+            var owners = output.SelectMany(p => p.Mentions.Select(m => (m.Text, p.Label))).Distinct()
+                .GroupBy(x => x.Text);
             Assert.All(owners, g => Assert.Single(g));
             var inputStrings = input.SelectMany(p => p.Mentions.Select(m => m.Text)).ToHashSet();
             var outputStrings = output.SelectMany(p => p.Mentions.Select(m => m.Text)).ToHashSet();

@@ -39,12 +39,17 @@ public class FormatRoundTripTests
             examples += ex.Count;
             Parsed<List<LabeledMention>> back = f.ParseTargets(ex);
             Assert.True(back.Ok, $"{dataset} sentence {i + 1}: {back.Failure}");
-            var gold = s.Mentions.Select(m => new LabeledMention(m.Label, m.Surface)).OrderBy(m => m.Label, StringComparer.Ordinal).ThenBy(m => m.Text, StringComparer.Ordinal);
-            var got = back.Value.OrderBy(m => m.Label, StringComparer.Ordinal).ThenBy(m => m.Text, StringComparer.Ordinal);
-            Assert.True(gold.SequenceEqual(got), $"{dataset} sentence {i + 1} ({format}): gold [{string.Join("; ", gold)}] parsed [{string.Join("; ", got)}]");
+            var gold = s.Mentions.Select(m => new LabeledMention(m.Label, m.Surface))
+                .OrderBy(m => m.Label, StringComparer.Ordinal).ThenBy(m => m.Text, StringComparer.Ordinal);
+            var got = back.Value.OrderBy(m => m.Label, StringComparer.Ordinal)
+                .ThenBy(m => m.Text, StringComparer.Ordinal);
+            Assert.True(gold.SequenceEqual(got),
+                $"{dataset} sentence {i + 1} ({format}): gold [{string.Join("; ", gold)}] parsed "
+                + $"[{string.Join("; ", got)}]");
         }
 
-        long padellm = sentences.Sum(s => (long)info.Schema.Keys.Sum(l => Math.Max(1, s.Mentions.Count(m => m.Label == l))));
+        long padellm = sentences.Sum(s =>
+            (long)info.Schema.Keys.Sum(l => Math.Max(1, s.Mentions.Count(m => m.Label == l))));
         long expected = format switch
         {
             "padellm" => padellm,
@@ -66,14 +71,16 @@ public class FormatRoundTripTests
             new GoldMention("LOC", "England", new CharSpan(30, 37)),
             new GoldMention("MISC", "1995 World Cup", new CharSpan(9, 23)),
         ]);
-        Assert.Equal("((PER): (Cuttitta), (MISC): (1995 World Cup), (LOC): (Italy), (LOC): (England), (ORG): (NULL))", new StructFormat(schema).Render(s));
+        Assert.Equal("((PER): (Cuttitta), (MISC): (1995 World Cup), (LOC): (Italy), (LOC): (England), (ORG): (NULL))",
+            new StructFormat(schema).Render(s));
     }
 
     [Fact]
     public void Padellm_makes_one_example_per_mention_or_a_zero_count()
     {
         var schema = DatasetCatalog.Get("conll03").Schema;
-        var s = new Sentence("Ann met Bob", [new GoldMention("PER", "Bob", new CharSpan(8, 11)), new GoldMention("PER", "Ann", new CharSpan(0, 3))]);
+        var s = new Sentence("Ann met Bob",
+            [new GoldMention("PER", "Bob", new CharSpan(8, 11)), new GoldMention("PER", "Ann", new CharSpan(0, 3))]);
         var ex = new PadellmFormat(schema).Reformulate(s, 0).ToList();
         Assert.Equal(["ORG", "MISC", "PER", "PER", "LOC"], ex.Select(e => e.Label));
         Assert.Equal(["0", "0", "2\n<mention 1>Ann", "2\n<mention 2>Bob", "0"], ex.Select(e => e.Target));
@@ -88,13 +95,16 @@ public class FormatRoundTripTests
     {
         var schema = DatasetCatalog.Get("genia").Schema;
         const string text = "IL-2 gene [x] expression";
-        var s = new Sentence(text, [new GoldMention("DNA", "IL-2 gene", new CharSpan(0, 9)), new GoldMention("protein", "IL-2", new CharSpan(0, 4))]);
+        var s = new Sentence(text,
+            [new GoldMention("DNA", "IL-2 gene", new CharSpan(0, 9)),
+            new GoldMention("protein", "IL-2", new CharSpan(0, 4))]);
         var aug = new AugFormat(schema);
         string rendered = aug.Render(s);
         Assert.Equal("[[IL-2 protein] gene DNA] \\[x\\] expression", rendered);
         var back = aug.Parse(rendered);
         Assert.True(back.Ok);
         Assert.Equal(text, back.Value.Text);
-        Assert.Equal([new LabeledMention("DNA", "IL-2 gene"), new LabeledMention("protein", "IL-2")], back.Value.Mentions);
+        Assert.Equal([new LabeledMention("DNA", "IL-2 gene"), new LabeledMention("protein", "IL-2")],
+            back.Value.Mentions);
     }
 }

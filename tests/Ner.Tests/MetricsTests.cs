@@ -52,7 +52,8 @@ public class MetricsTests
     public void Span_metric_needs_label_and_exact_span()
     {
         var m = new SpanMicroF1();
-        m.Add([("PER", new CharSpan(0, 6)), ("PER", new CharSpan(11, 17)), ("LOC", new CharSpan(0, 6))], [("PER", new CharSpan(0, 6)), ("LOC", new CharSpan(21, 26))]);
+        m.Add([("PER", new CharSpan(0, 6)), ("PER", new CharSpan(11, 17)), ("LOC", new CharSpan(0, 6))],
+            [("PER", new CharSpan(0, 6)), ("LOC", new CharSpan(21, 26))]);
         Assert.Equal(new PrfCounts(1, 2, 1), m.Micro);
     }
 
@@ -68,11 +69,14 @@ public class MetricsTests
             string[] words = Enumerable.Range(0, 8).Select(i => $"w{s}x{i}").ToArray();
             string text = string.Join(' ', words);
             int[] starts = words.Select((w, i) => words.Take(i).Sum(x => x.Length + 1)).ToArray();
-            GoldMention Mention(int i, string label) => new(label, words[i], new CharSpan(starts[i], starts[i] + words[i].Length));
-            var gold = Enumerable.Range(0, 8).Where(_ => rng.Next(3) == 0).Select(i => Mention(i, labels[rng.Next(3)])).ToList();
+            GoldMention Mention(int i, string label) =>
+                new(label, words[i], new CharSpan(starts[i], starts[i] + words[i].Length));
+            var gold = Enumerable.Range(0, 8).Where(_ => rng.Next(3) == 0)
+                .Select(i => Mention(i, labels[rng.Next(3)])).ToList();
             var predicted = gold.Where(_ => rng.Next(4) != 0)
                 .Select(g => rng.Next(5) == 0 ? g with { Label = labels[rng.Next(3)] } : g)
-                .Concat(Enumerable.Range(0, 8).Where(_ => rng.Next(6) == 0).Select(i => Mention(i, labels[rng.Next(3)])))
+                .Concat(Enumerable.Range(0, 8).Where(_ => rng.Next(6) == 0)
+                    .Select(i => Mention(i, labels[rng.Next(3)])))
                 .DistinctBy(g => (g.Label, g.Span))
                 .Select(g => new ExtractedEntity(g.Label, g.Surface, 1, 1, [g.Span]))
                 .ToList();

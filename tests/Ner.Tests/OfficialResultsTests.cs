@@ -19,7 +19,8 @@ public class OfficialResultsTests
     {
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Sample("expected_scores.json")));
         JsonElement s = doc.RootElement.GetProperty(section);
-        return (s.GetProperty("tp").GetInt64(), s.GetProperty("fp").GetInt64(), s.GetProperty("fn").GetInt64(), s.GetProperty("micro_f1").GetDouble());
+        return (s.GetProperty("tp").GetInt64(), s.GetProperty("fp").GetInt64(), s.GetProperty("fn").GetInt64(),
+            s.GetProperty("micro_f1").GetDouble());
     }
 
     private static PrfCounts Score(IEnumerable<OfficialRecord> records, DedupPolicy policy)

@@ -62,7 +62,8 @@ public class ParserTests
         var structFormat = new StructFormat(schema);
         var augFormat = new AugFormat(schema);
         var padellm = new PadellmFormat(schema);
-        string[] atoms = ["(", ")", "((", "))", "), (", "): (", "[", "]", "\\", " ", "\n", "0", "7", "42", "PER", "ORG", "NULL", "<mention 1>", "<mention ", ">", "<num>", "é", "\ud83d\ude00", "x", "entity type:\n", "text:\n"];
+        string[] atoms = ["(", ")", "((", "))", "), (", "): (", "[", "]", "\\", " ", "\n", "0", "7", "42", "PER", "ORG",
+            "NULL", "<mention 1>", "<mention ", ">", "<num>", "é", "\ud83d\ude00", "x", "entity type:\n", "text:\n"];
         var rng = new Random(1234);
         for (int i = 0; i < 20_000; i++)
         {
@@ -88,7 +89,8 @@ public class ParserTests
             new GoldMention("protein", "IL-2", new CharSpan(0, 4)),
         ]);
         var rng = new Random(99);
-        foreach (ITrainingFormat f in new ITrainingFormat[] { new StructFormat(schema), new AugFormat(schema), new PadellmFormat(schema) })
+        foreach (ITrainingFormat f in new ITrainingFormat[] { new StructFormat(schema), new AugFormat(schema),
+            new PadellmFormat(schema) })
         {
             var examples = f.Reformulate(s, 0).ToList();
             for (int i = 0; i < 3000; i++)

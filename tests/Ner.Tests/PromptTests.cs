@@ -13,15 +13,18 @@ public class PromptTests
     [Fact]
     public void English_count_and_mention_prompts()
     {
-        Assert.Equal("text:\nJohn lives in Paris .\nentity type:\nPER\n\n<num>", CountPrompt.Build("John lives in Paris .", Per, PromptLanguage.English));
-        Assert.Equal("text:\nJohn and Ann .\nentity type:\nPER\n\n<num>2\n<mention 2>", MentionPrompt.Build("John and Ann .", Per, PromptLanguage.English, 2, 2));
+        Assert.Equal("text:\nJohn lives in Paris .\nentity type:\nPER\n\n<num>",
+            CountPrompt.Build("John lives in Paris .", Per, PromptLanguage.English));
+        Assert.Equal("text:\nJohn and Ann .\nentity type:\nPER\n\n<num>2\n<mention 2>",
+            MentionPrompt.Build("John and Ann .", Per, PromptLanguage.English, 2, 2));
     }
 
     [Fact]
     public void Chinese_count_and_mention_prompts()
     {
         Assert.Equal("文本:\n高勇：男\n指定NER标签:\n名称\n\n<数量>", CountPrompt.Build("高勇：男", Name, PromptLanguage.Chinese));
-        Assert.Equal("文本:\n高勇：男\n指定NER标签:\n名称\n\n<数量>1\n<第1文段>", MentionPrompt.Build("高勇：男", Name, PromptLanguage.Chinese, 1, 1));
+        Assert.Equal("文本:\n高勇：男\n指定NER标签:\n名称\n\n<数量>1\n<第1文段>",
+            MentionPrompt.Build("高勇：男", Name, PromptLanguage.Chinese, 1, 1));
     }
 
     [Fact]
@@ -35,7 +38,8 @@ public class PromptTests
     public void Count_prompts_parse_back_even_when_the_text_contains_the_headers()
     {
         string text = "weird\nentity type:\nORG\n\n<num> text";
-        Assert.True(CountPrompt.TryParse(CountPrompt.Build(text, Per, PromptLanguage.English), PromptLanguage.English, out string t, out string label));
+        Assert.True(CountPrompt.TryParse(CountPrompt.Build(text, Per, PromptLanguage.English), PromptLanguage.English,
+            out string t, out string label));
         Assert.Equal(text, t);
         Assert.Equal("PER", label);
         Assert.False(CountPrompt.TryParse("text:\nno marker", PromptLanguage.English, out _, out _));

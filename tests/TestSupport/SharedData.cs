@@ -14,9 +14,11 @@ public static class SharedData
 
     public static bool Available => SharedDir is not null;
 
-    public static string DataDir => Path.Combine(SharedDir ?? throw new InvalidOperationException("shared data not found"), "data");
+    public static string DataDir =>
+        Path.Combine(SharedDir ?? throw new InvalidOperationException("shared data not found"), "data");
 
-    public static string Fixtures => Path.Combine(SharedDir ?? throw new InvalidOperationException("shared data not found"), "fixtures");
+    public static string Fixtures =>
+        Path.Combine(SharedDir ?? throw new InvalidOperationException("shared data not found"), "fixtures");
 
     public static string RepoRoot
     {
@@ -34,11 +36,13 @@ public static class SharedData
         }
     }
 
-    public const string MissingReason = "../shared (the data and fixtures beside the checkout) was not found; set PADELLM_SHARED to its path";
+    public const string MissingReason = "../shared (the data and fixtures beside the checkout) was not found; set "
+        + "PADELLM_SHARED to its path";
 
     private static string? Find()
     {
-        if (Environment.GetEnvironmentVariable("PADELLM_SHARED") is { Length: > 0 } env && Directory.Exists(Path.Combine(env, "data")))
+        if (Environment.GetEnvironmentVariable("PADELLM_SHARED") is { Length: > 0 } env
+            && Directory.Exists(Path.Combine(env, "data")))
         {
             return env;
         }

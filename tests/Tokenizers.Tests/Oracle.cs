@@ -3,7 +3,9 @@ using PaDeLLM.Tests;
 
 namespace PaDeLLM.Tokenizers.Tests;
 
-/// <summary>A fixture tokenizer's oracle.json: the ids, pieces and decoded text an established implementation produced.</summary>
+/// <summary>
+/// A fixture tokenizer's oracle.json: the ids, pieces and decoded text an established implementation produced.
+/// </summary>
 internal sealed class Oracle
 {
     private Oracle(string name)
@@ -37,16 +39,19 @@ internal sealed class Oracle
         var oracle = new Oracle(name);
         if (oracle.Cases.Count < 50 || oracle.DecodeCases.Count < 3)
         {
-            throw new InvalidOperationException($"{name}: oracle has only {oracle.Cases.Count} cases and {oracle.DecodeCases.Count} decode cases");
+            throw new InvalidOperationException($"{name}: oracle has only {oracle.Cases.Count} cases and "
+                + $"{oracle.DecodeCases.Count} decode cases");
         }
 
         return oracle;
     }
 
     private static int[]? Ints(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(x => x.GetInt32()).ToArray() : null;
+        e.TryGetProperty(name, out JsonElement a) && a.ValueKind == JsonValueKind.Array
+            ? a.EnumerateArray().Select(x => x.GetInt32()).ToArray() : null;
 
-    public sealed record Case(string Id, string Text, int[] Ids, string? Decoded, int[]? SpmIds, string? SpmDecoded, int[]? HfAddedTokenIds);
+    public sealed record Case(string Id, string Text, int[] Ids, string? Decoded, int[]? SpmIds, string? SpmDecoded,
+        int[]? HfAddedTokenIds);
 
     public sealed record DecodeCase(string Id, int[] Ids, string? Decoded, string? SpmDecoded, string? HfDecoded);
 }

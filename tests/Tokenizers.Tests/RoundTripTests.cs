@@ -11,7 +11,8 @@ namespace PaDeLLM.Tokenizers.Tests;
 public class RoundTripTests
 {
     private static readonly Lazy<List<string>> AllTrainingTexts = new(() =>
-        DatasetCatalog.All.SelectMany(d => d.Read(SharedData.DataDir, DatasetSplit.Train)).Select(s => s.Text).ToList());
+        DatasetCatalog.All.SelectMany(d => d.Read(SharedData.DataDir, DatasetSplit.Train))
+            .Select(s => s.Text).ToList());
 
     private static void AssertRoundTrips(ITokenizer tokenizer, string name)
     {
@@ -23,15 +24,18 @@ public class RoundTripTests
 
     [SharedDataFact]
     public void Llama2_tokenizer_json_round_trips_every_training_sentence() =>
-        AssertRoundTrips(HfTokenizer.Load(Path.Combine(SharedData.Fixtures, "tokenizers", "llama2", "tokenizer.json")), "llama2");
+        AssertRoundTrips(HfTokenizer.Load(Path.Combine(SharedData.Fixtures, "tokenizers", "llama2",
+            "tokenizer.json")), "llama2");
 
     [SharedDataFact]
     public void Llama2_tokenizer_model_round_trips_every_training_sentence() =>
-        AssertRoundTrips(SentencePieceTokenizer.Load(Path.Combine(SharedData.Fixtures, "tokenizers", "llama2", "tokenizer.model")), "llama2.model");
+        AssertRoundTrips(SentencePieceTokenizer.Load(Path.Combine(SharedData.Fixtures, "tokenizers", "llama2",
+            "tokenizer.model")), "llama2.model");
 
     [SharedDataFact]
     public void Qwen3_round_trips_every_training_sentence() =>
-        AssertRoundTrips(HfTokenizer.Load(Path.Combine(SharedData.Fixtures, "tokenizers", "qwen3", "tokenizer.json")), "qwen3");
+        AssertRoundTrips(HfTokenizer.Load(Path.Combine(SharedData.Fixtures, "tokenizers", "qwen3",
+            "tokenizer.json")), "qwen3");
 
     [SharedDataFact]
     public void A_trained_tokenizer_round_trips_every_training_sentence_and_keeps_markers_whole()

@@ -25,7 +25,8 @@ public class BidirectionalTextTests
     {
         int[] tokens = [.. Text, .. label, .. target];
         int promptEnd = Text.Length + label.Length;
-        return (tokens, tokens.Select((_, t) => t >= tokens.Length - 1 ? 0f : t >= promptEnd - 1 ? 1f : 0.5f).ToArray());
+        return (tokens, tokens.Select((_, t) => t >= tokens.Length - 1 ? 0f : t >= promptEnd - 1 ? 1f : 0.5f)
+            .ToArray());
     }
 
     [Fact]

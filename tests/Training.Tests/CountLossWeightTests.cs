@@ -9,7 +9,8 @@ namespace PaDeLLM.Training.Tests;
 /// <summary><c>train.count_loss_weight</c> weighs the predictions of a PaDeLLM count's tokens, and no others.</summary>
 public class CountLossWeightTests
 {
-    private static readonly string[] People = ["Ann", "Bob", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ivy", "Jo", "Kim", "Lu"];
+    private static readonly string[] People = ["Ann", "Bob", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ivy", "Jo",
+        "Kim", "Lu"];
 
     /// <summary>Twelve PER mentions (a two-digit count), one LOC, no ORG or MISC.</summary>
     private static Sentence Sample()

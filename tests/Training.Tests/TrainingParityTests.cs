@@ -13,8 +13,10 @@ public class TrainingParityTests
     {
         JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ModelDir(name), "golden.json")));
         JsonElement g = doc.RootElement;
-        var ids = g.GetProperty("input_ids").EnumerateArray().Select(s => s.EnumerateArray().Select(t => t.GetInt32()).ToArray()).ToList();
-        var masks = g.GetProperty("loss_mask").EnumerateArray().Select(s => s.EnumerateArray().Select(m => m.GetDouble() > 0).ToArray()).ToList();
+        var ids = g.GetProperty("input_ids").EnumerateArray()
+            .Select(s => s.EnumerateArray().Select(t => t.GetInt32()).ToArray()).ToList();
+        var masks = g.GetProperty("loss_mask").EnumerateArray()
+            .Select(s => s.EnumerateArray().Select(m => m.GetDouble() > 0).ToArray()).ToList();
         var batch = ids.Select((tokens, i) => TrainingSequence.Causal(tokens, [.. masks[i], false])).ToList();
         return (batch, g, doc);
     }
@@ -30,7 +32,8 @@ public class TrainingParityTests
         {
             TrainableDecoder model = TrainableDecoder.Load(ModelDir(name));
             double loss = model.ForwardBackward(batch);
-            Assert.True(Math.Abs(loss - golden.GetProperty("loss").GetDouble()) <= 1e-5, $"loss {loss} vs {golden.GetProperty("loss").GetDouble()}");
+            Assert.True(Math.Abs(loss - golden.GetProperty("loss").GetDouble()) <= 1e-5,
+                $"loss {loss} vs {golden.GetProperty("loss").GetDouble()}");
 
             JsonElement grads = golden.GetProperty("grads");
             int checkedTensors = 0;
@@ -63,7 +66,8 @@ public class TrainingParityTests
             JsonElement a = golden.GetProperty("adamw");
             double[] expected = a.GetProperty("losses").EnumerateArray().Select(v => v.GetDouble()).ToArray();
             TrainableDecoder model = TrainableDecoder.Load(ModelDir(name));
-            var optimizer = new AdamW(a.GetProperty("beta1").GetDouble(), a.GetProperty("beta2").GetDouble(), a.GetProperty("eps").GetDouble(), a.GetProperty("weight_decay").GetDouble());
+            var optimizer = new AdamW(a.GetProperty("beta1").GetDouble(), a.GetProperty("beta2").GetDouble(),
+                a.GetProperty("eps").GetDouble(), a.GetProperty("weight_decay").GetDouble());
             for (int step = 0; step < expected.Length; step++)
             {
                 model.ZeroGradients();
@@ -75,7 +79,9 @@ public class TrainingParityTests
     }
 }
 
-/// <summary>Prefix-shared training: one packed tree row has exactly the loss and gradients of its examples trained one by one.</summary>
+/// <summary>
+/// Prefix-shared training: one packed tree row has exactly the loss and gradients of its examples trained one by one.
+/// </summary>
 public class PrefixTreePackingTests
 {
     [SharedDataTheory]
@@ -111,10 +117,12 @@ public class PrefixTreePackingTests
         var weighted = examples.Select(e =>
         {
             int targetStart = Array.IndexOf(e.Item2, true);
-            return (e.Item1, e.Item2.Select((p, t) => p ? 1f : t < targetStart ? (float)promptWeight / examples.Count : 0f).ToArray());
+            return (e.Item1, e.Item2.Select((p, t) => p ? 1f : t < targetStart ? (float)promptWeight / examples.Count
+                : 0f).ToArray());
         }).ToList();
         TrainableDecoder unpacked = TrainableDecoder.Load(Path.Combine(SharedData.Fixtures, "models", name));
-        double lossUnpacked = unpacked.ForwardBackward(weighted.Select(e => TrainingSequence.Causal(e.Item1, e.Item2)).ToList());
+        double lossUnpacked =
+            unpacked.ForwardBackward(weighted.Select(e => TrainingSequence.Causal(e.Item1, e.Item2)).ToList());
         TrainableDecoder packed = TrainableDecoder.Load(Path.Combine(SharedData.Fixtures, "models", name));
         TrainingSequence tree = PrefixTreePacker.Pack(weighted);
         int[] textNodes = Enumerable.Range(0, text.Length).ToArray(); // the shared text packs first, one node per token
@@ -122,7 +130,9 @@ public class PrefixTreePackingTests
         double lossPacked = packed.ForwardBackward([tree]);
 
         // One packed token per distinct prefix of the examples (here 67 tokens for 169 unpacked).
-        int distinctPrefixes = examples.SelectMany(e => Enumerable.Range(1, e.Item1.Length).Select(n => string.Join(',', e.Item1[..n]))).Distinct().Count();
+        int distinctPrefixes =
+            examples.SelectMany(e => Enumerable.Range(1, e.Item1.Length).Select(n => string.Join(',', e.Item1[..n])))
+            .Distinct().Count();
         Assert.Equal(distinctPrefixes, tree.Length);
         Assert.True(tree.Length * 2 < examples.Sum(e => e.Item1.Length));
         Assert.Equal(lossUnpacked, lossPacked, 5);
@@ -144,8 +154,12 @@ public class PrefixTreePackingTests
         var rng = new Random(11);
         int[] R(int n) => Enumerable.Range(0, n).Select(_ => rng.Next(3, 300)).ToArray();
         int[] text = R(9);
-        TrainingSequence tree = PrefixTreePacker.Pack([Example([.. text, 5], [7, 2]), Example([.. text, 6], [11, 13, 60, 61, 2]), Example([.. text, 6], [11, 13, 60, 62, 9, 2])]);
-        TrainingSequence[] rows = [TrainingSequence.Causal(R(23), [.. Enumerable.Range(0, 23).Select(t => t >= 5 && t < 22)]), tree, TrainingSequence.Causal(R(4), [true, true, true, false])];
+        TrainingSequence tree =
+            PrefixTreePacker.Pack([Example([.. text, 5], [7, 2]), Example([.. text, 6], [11, 13, 60, 61, 2]),
+            Example([.. text, 6], [11, 13, 60, 62, 9, 2])]);
+        TrainingSequence[] rows =
+            [TrainingSequence.Causal(R(23), [.. Enumerable.Range(0, 23).Select(t => t >= 5 && t < 22)]), tree,
+            TrainingSequence.Causal(R(4), [true, true, true, false])];
         string dir = Path.Combine(SharedData.Fixtures, "models", name);
 
         TrainableDecoder batched = TrainableDecoder.Load(dir);
@@ -160,7 +174,8 @@ public class PrefixTreePackingTests
             {
                 for (int i = 0; i < g.Length; i++)
                 {
-                    expected[param][i] += g[i] * row.TotalWeight / total; // each row's mean loss, re-weighted to the batch mean
+                    // each row's mean loss, re-weighted to the batch mean
+                    expected[param][i] += g[i] * row.TotalWeight / total;
                 }
             }
         }
@@ -211,7 +226,8 @@ public class TrainingUtilityTests
     [SharedDataTheory]
     [InlineData(PaDeLLM.Model.Numerics.DType.F32, 1e-4)]
     [InlineData(PaDeLLM.Model.Numerics.DType.BF16, 5e-2)]
-    public void A_saved_checkpoint_loads_in_the_inference_engine_with_the_trained_weights(PaDeLLM.Model.Numerics.DType type, double tolerance)
+    public void A_saved_checkpoint_loads_in_the_inference_engine_with_the_trained_weights(
+        PaDeLLM.Model.Numerics.DType type, double tolerance)
     {
         string source = Path.Combine(SharedData.Fixtures, "models", "llama-tiny");
         TrainableDecoder model = TrainableDecoder.Load(source);
@@ -231,14 +247,16 @@ public class TrainingUtilityTests
         float[] logits = engine.Forward([new PaDeLLM.Model.Decoder.Segment(engine.NewCache().CreateRoot(), tokens)]);
 
         // The trained model's own next-token loss on the last position, computed both ways.
-        var probe = new TrainingSequence(tokens, Enumerable.Range(0, tokens.Length).ToArray(), PaDeLLM.Training.Layers.AttentionLayer.Causal(tokens.Length),
+        var probe = new TrainingSequence(tokens, Enumerable.Range(0, tokens.Length).ToArray(),
+            PaDeLLM.Training.Layers.AttentionLayer.Causal(tokens.Length),
             tokens.Select((_, t) => t == tokens.Length - 1 ? new[] { (3, 1f) } : []).ToArray());
         model.ZeroGradients();
         double trainerLoss = model.ForwardBackward([probe]);
         double engineLoss = -PaDeLLM.Model.Kernels.Sampling.LogSoftmaxAt(logits, 3);
         Assert.Equal(trainerLoss, engineLoss, tolerance);
         using var original = PaDeLLM.Model.Decoder.DecoderModel.Load(source);
-        float[] before = original.Forward([new PaDeLLM.Model.Decoder.Segment(original.NewCache().CreateRoot(), tokens)]);
+        float[] before = original.Forward(
+            [new PaDeLLM.Model.Decoder.Segment(original.NewCache().CreateRoot(), tokens)]);
         Assert.NotEqual(before[3], logits[3]); // the weights really changed
     }
 }
@@ -269,7 +287,9 @@ public class TrainerResumeTests
             Assert.True(p.AsSpan().SequenceEqual(resumed.Model.Parameters[name]), name);
         }
 
-        Assert.Contains("rows", Assert.Throws<PaDeLLM.Model.Checkpoints.CheckpointException>(() => Trainer.Resume(dir.Path, rows.Take(5).ToList(), options)).Message);
+        Assert.Contains("rows",
+            Assert.Throws<PaDeLLM.Model.Checkpoints.CheckpointException>(() =>
+            Trainer.Resume(dir.Path, rows.Take(5).ToList(), options)).Message);
     }
 
     [Fact]

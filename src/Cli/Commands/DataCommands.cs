@@ -12,9 +12,11 @@ namespace PaDeLLM.Cli.Commands;
 /// <summary><c>padellm data stats</c> and <c>padellm data reformulate</c>.</summary>
 internal static class DataCommands
 {
-    private static readonly JsonSerializerOptions JsonLines = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions JsonLines = new()
+    { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static Command Create(CliContext ctx) => new("data", "Inspect and convert the NER datasets") { Stats(ctx), Reformulate(ctx) };
+    public static Command Create(CliContext ctx) => new("data", "Inspect and convert the NER datasets")
+        { Stats(ctx), Reformulate(ctx) };
 
     private static Command Stats(CliContext ctx)
     {
@@ -22,22 +24,26 @@ internal static class DataCommands
         var data = DataDirectory.Option();
         var source = new Option<string>("--source")
         {
-            Description = "padellm (the JSON-lines files; MSRA has only columns) or columns (the original column files)",
+            Description = "padellm (the JSON-lines files; MSRA has only columns) or columns (the "
+                + "original column files)",
             DefaultValueFactory = _ => "padellm",
         }.AcceptOnlyFromAmong("padellm", "columns");
         var lenient = new Option<bool>("--lenient") { Description = "count and skip bad mentions instead of stopping" };
         var json = new Option<bool>("--json") { Description = "print JSON" };
-        var command = new Command("stats", "Sentence and mention counts per dataset, split and label") { dataset, data, source, lenient, json };
+        var command = new Command("stats", "Sentence and mention counts per dataset, split and label")
+            { dataset, data, source, lenient, json };
         command.SetAction(r =>
         {
             string dir = DataDirectory.Resolve(r.GetValue(data)!);
             string? name = r.GetValue(dataset);
             IEnumerable<DatasetInfo> sets = name is null ? DatasetCatalog.All : [DatasetCatalog.Get(name)];
             bool columns = r.GetValue(source) == "columns";
-            var rows = new List<(DatasetInfo Info, DatasetSplit Split, string Source, List<Sentence> Sentences, ReadReport Report)>();
+            var rows = new List<(DatasetInfo Info, DatasetSplit Split, string Source, List<Sentence> Sentences,
+                ReadReport Report)>();
             foreach (DatasetInfo info in sets)
             {
-                IEnumerable<DatasetSplit> splits = columns || !info.HasPadellm ? info.ColumnFiles.Keys.Order() : info.Splits;
+                IEnumerable<DatasetSplit> splits = columns || !info.HasPadellm ? info.ColumnFiles.Keys.Order()
+                    : info.Splits;
                 foreach (DatasetSplit split in splits)
                 {
                     var report = new ReadReport();
@@ -76,14 +82,18 @@ internal static class DataCommands
                     });
                 }
 
-                ctx.Out.WriteLine(array.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                ctx.Out.WriteLine(array.ToJsonString(new JsonSerializerOptions
+                { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return 0;
             }
 
-            var table = new Table().AddColumns("dataset", "split", "source", "sentences", "mentions", "nested", "skipped", "per label");
+            var table = new Table()
+                .AddColumns("dataset", "split", "source", "sentences", "mentions", "nested", "skipped", "per label");
             foreach (var row in rows)
             {
-                string perLabel = string.Join("  ", row.Info.Schema.Keys.Select(k => $"{k} {row.Sentences.Sum(s => s.Mentions.Count(m => m.Label == k))}"));
+                string perLabel = string.Join("  ",
+                    row.Info.Schema.Keys.Select(k =>
+                    $"{k} {row.Sentences.Sum(s => s.Mentions.Count(m => m.Label == k))}"));
                 table.AddRow(
                     row.Info.Name, row.Split.Name(), row.Source,
                     N(row.Sentences.Count), N(row.Sentences.Sum(s => s.Mentions.Count)), N(row.Sentences.Sum(Nested)),
@@ -93,7 +103,8 @@ internal static class DataCommands
             ctx.Console.Write(table);
             foreach (var row in rows.Where(x => x.Report.Problems.Count > 0))
             {
-                ctx.Error.WriteLine($"{row.Info.Name}/{row.Split.Name()}: {row.Report.Problems.Count} problem(s), first: {row.Report.Problems[0]}");
+                ctx.Error.WriteLine($"{row.Info.Name}/{row.Split.Name()}: {row.Report.Problems.Count} problem(s), "
+                    + $"first: {row.Report.Problems[0]}");
             }
 
             return 0;
@@ -105,7 +116,8 @@ internal static class DataCommands
     {
         var dataset = new Option<string>("--dataset") { Description = "dataset name", Required = true };
         var split = new Option<string>("--split") { Description = "train or dev", DefaultValueFactory = _ => "train" };
-        var format = new Option<string>("--format") { Description = "padellm, struct, aug or padellm+aug", DefaultValueFactory = _ => "padellm" }
+        var format = new Option<string>("--format")
+        { Description = "padellm, struct, aug or padellm+aug", DefaultValueFactory = _ => "padellm" }
             .AcceptOnlyFromAmong([.. TrainingFormats.Names]);
         var lossSpan = new Option<string>("--loss-span")
         {
@@ -114,7 +126,8 @@ internal static class DataCommands
         }.AcceptOnlyFromAmong("from-count", "mention-only");
         var output = new Option<string>("--out") { Description = "output JSON-lines file", Required = true };
         var data = DataDirectory.Option();
-        var command = new Command("reformulate", "Turn a dataset split into {prompt, target} training pairs") { dataset, split, format, lossSpan, output, data };
+        var command = new Command("reformulate", "Turn a dataset split into {prompt, target} training pairs")
+            { dataset, split, format, lossSpan, output, data };
         command.SetAction(r =>
         {
             string dir = DataDirectory.Resolve(r.GetValue(data)!);
@@ -139,7 +152,8 @@ internal static class DataCommands
             }
 
             ctx.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{info.Name}/{s.Name()}: {sentences.Count} sentences -> {examples} {f.Name} examples ({(double)examples / sentences.Count:F2} per sentence) -> {path}"));
+                $"{info.Name}/{s.Name()}: {sentences.Count} sentences -> {examples} {f.Name} examples "
+                    + $"({(double)examples / sentences.Count:F2} per sentence) -> {path}"));
             return 0;
         });
         return command;
@@ -161,7 +175,8 @@ internal static class DataCommands
     }
 
     private static int Nested(Sentence s) =>
-        s.Mentions.Count(m => s.Mentions.Any(o => !ReferenceEquals(o, m) && o.Span.Contains(m.Span) && o.Span != m.Span));
+        s.Mentions.Count(m =>
+            s.Mentions.Any(o => !ReferenceEquals(o, m) && o.Span.Contains(m.Span) && o.Span != m.Span));
 
     private static string N(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

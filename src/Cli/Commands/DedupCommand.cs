@@ -5,7 +5,9 @@ using PaDeLLM.Ner.Results;
 
 namespace PaDeLLM.Cli.Commands;
 
-/// <summary><c>padellm dedup IN OUT [--policy paper]</c>: rewrites a results file's predictions, every other field untouched.</summary>
+/// <summary>
+/// <c>padellm dedup IN OUT [--policy paper]</c>: rewrites a results file's predictions, every other field untouched.
+/// </summary>
 internal static class DedupCommand
 {
     public static Command Create(CliContext ctx)
@@ -18,7 +20,9 @@ internal static class DedupCommand
             DefaultValueFactory = _ => "paper",
         }.AcceptOnlyFromAmong("paper", "none", "reverse");
         var dataset = ScoreCommand.DatasetOption();
-        var command = new Command("dedup", "De-duplicate a results file: a string predicted under several labels stays under its most probable one") { input, output, policyOption, dataset };
+        var command = new Command("dedup",
+            "De-duplicate a results file: a string predicted under several labels stays under its most probable one")
+            { input, output, policyOption, dataset };
         command.SetAction(r =>
         {
             List<OfficialRecord> records = OfficialResultsFile.Load(r.GetValue(input)!);
@@ -38,7 +42,8 @@ internal static class DedupCommand
             }
 
             OfficialResultsFile.Save(rewritten, r.GetValue(output)!);
-            ctx.Error.WriteLine($"{records.Count} records, {changed} changed by '{policy.ToString().ToLowerInvariant()}' de-duplication -> {r.GetValue(output)}");
+            ctx.Error.WriteLine($"{records.Count} records, {changed} changed by "
+                + $"'{policy.ToString().ToLowerInvariant()}' de-duplication -> {r.GetValue(output)}");
             return 0;
         });
         return command;

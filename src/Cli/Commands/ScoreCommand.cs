@@ -10,16 +10,21 @@ using Spectre.Console;
 
 namespace PaDeLLM.Cli.Commands;
 
-/// <summary><c>padellm score FILE [--dedup paper|none|reverse] [--json]</c>: the paper's metric on a results file.</summary>
+/// <summary>
+/// <c>padellm score FILE [--dedup paper|none|reverse] [--json]</c>: the paper's metric on a results file.
+/// </summary>
 internal static class ScoreCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("file") { Description = "results file in the paper's format (JSON array of {id, texts, pred, gt})" };
+        var file = new Argument<string>("file")
+        { Description = "results file in the paper's format (JSON array of {id, texts, pred, gt})" };
         var dedup = DedupOption();
         var dataset = DatasetOption();
         var json = new Option<bool>("--json") { Description = "print the scores as JSON" };
-        var command = new Command("score", "Score a results file with the paper's micro-F1 (string sets per sentence and label)") { file, dedup, dataset, json };
+        var command = new Command("score",
+            "Score a results file with the paper's micro-F1 (string sets per sentence and label)")
+            { file, dedup, dataset, json };
         command.SetAction(r =>
         {
             List<OfficialRecord> records = OfficialResultsFile.Load(r.GetValue(file)!);
@@ -60,24 +65,30 @@ internal static class ScoreCommand
 
     internal static Option<string?> DatasetOption() => new("--dataset")
     {
-        Description = "dataset whose label order breaks de-duplication ties (default: inferred from the labels in the file)",
+        Description = "dataset whose label order breaks de-duplication ties (default: inferred from the "
+            + "labels in the file)",
     };
 
-    /// <summary>The tie-break order: the named dataset's, else the one inferred from the file's labels, else first appearance.</summary>
-    internal static IReadOnlyList<string> LabelOrder(IReadOnlyList<OfficialRecord> records, string? dataset, CliContext ctx)
+    /// <summary>
+    /// The tie-break order: the named dataset's, else the one inferred from the file's labels, else first appearance.
+    /// </summary>
+    internal static IReadOnlyList<string> LabelOrder(IReadOnlyList<OfficialRecord> records, string? dataset,
+        CliContext ctx)
     {
         var seen = records.SelectMany(r => r.Predicted.Select(p => p.Label).Concat(r.Gold.Keys)).Distinct().ToList();
         DatasetInfo? info = dataset is not null ? DatasetCatalog.Get(dataset) : DatasetCatalog.Infer(seen);
         if (info is null)
         {
-            ctx.Error.WriteLine($"note: labels {string.Join(", ", seen)} match no known dataset; ties go to the label seen first");
+            ctx.Error.WriteLine($"note: labels {string.Join(", ", seen)} match no known dataset; ties go to "
+                + $"the label seen first");
             return seen;
         }
 
         var unknown = seen.Where(l => !info.Schema.Contains(l)).ToList();
         if (unknown.Count > 0)
         {
-            throw new UsageException($"labels {string.Join(", ", unknown)} are not in dataset {info.Name} ({string.Join(", ", info.Schema.Keys)})");
+            throw new UsageException($"labels {string.Join(", ", unknown)} are not in dataset {info.Name} "
+                + $"({string.Join(", ", info.Schema.Keys)})");
         }
 
         return info.Schema.Keys.ToList();
@@ -158,7 +169,8 @@ internal static class ScoreCommand
 
     private static string[] Row(string label, PrfCounts c) =>
     [
-        label, c.Tp.ToString(CultureInfo.InvariantCulture), c.Fp.ToString(CultureInfo.InvariantCulture), c.Fn.ToString(CultureInfo.InvariantCulture),
+        label, c.Tp.ToString(CultureInfo.InvariantCulture), c.Fp.ToString(CultureInfo.InvariantCulture),
+        c.Fn.ToString(CultureInfo.InvariantCulture),
         Pct(c.Precision), Pct(c.Recall), Pct(c.F1),
     ];
 

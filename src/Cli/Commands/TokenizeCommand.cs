@@ -10,11 +10,13 @@ internal static class TokenizeCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var tokenizer = new Option<string>("--tokenizer") { Description = "directory with tokenizer.json or tokenizer.model (or the file itself)", Required = true };
+        var tokenizer = new Option<string>("--tokenizer")
+        { Description = "directory with tokenizer.json or tokenizer.model (or the file itself)", Required = true };
         var text = new Option<string?>("--text") { Description = "text to encode" };
         var decode = new Option<string?>("--decode") { Description = "comma-separated ids to decode" };
         var json = new Option<bool>("--json") { Description = "print JSON" };
-        var command = new Command("tokenize", "Encode text to token ids, or decode ids to text") { tokenizer, text, decode, json };
+        var command = new Command("tokenize", "Encode text to token ids, or decode ids to text")
+            { tokenizer, text, decode, json };
         command.SetAction(r =>
         {
             string? t = r.GetValue(text), d = r.GetValue(decode);
@@ -34,7 +36,8 @@ internal static class TokenizeCommand
                     {
                         ["ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()),
                         ["tokens"] = new JsonArray(tokens.Select(s => (JsonNode?)s).ToArray()),
-                    }.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                    }.ToJsonString(new System.Text.Json.JsonSerializerOptions
+                    { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 }
                 else
                 {

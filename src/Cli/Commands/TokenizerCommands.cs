@@ -16,14 +16,19 @@ internal static class TokenizerCommands
     {
         var data = new Option<string[]>("--data")
         {
-            Description = "PaDeLLM JSON-lines files (*.json), plain-text files (one text per line), or directories of train.json files",
+            Description = "PaDeLLM JSON-lines files (*.json), plain-text files (one text per line), or directories "
+                + "of train.json files",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
-        var vocab = new Option<int>("--vocab-size") { Description = "vocabulary size", DefaultValueFactory = _ => 8000 };
-        var mentions = new Option<int>("--max-mentions") { Description = "<mention k> and <第k文段> markers for k = 1 … N", DefaultValueFactory = _ => 32 };
+        var vocab = new Option<int>("--vocab-size")
+        { Description = "vocabulary size", DefaultValueFactory = _ => 8000 };
+        var mentions = new Option<int>("--max-mentions")
+        { Description = "<mention k> and <第k文段> markers for k = 1 … N", DefaultValueFactory = _ => 32 };
         var output = new Option<string>("--out") { Description = "output directory (tokenizer.json)", Required = true };
-        var command = new Command("train", "Learn a SentencePiece-style BPE with byte fallback and PaDeLLM's markers as whole pieces") { data, vocab, mentions, output };
+        var command = new Command("train",
+            "Learn a SentencePiece-style BPE with byte fallback and PaDeLLM's markers as whole pieces")
+            { data, vocab, mentions, output };
         command.SetAction(r =>
         {
             var texts = TrainingTexts.Read(r.GetValue(data)!).ToList();
@@ -32,7 +37,8 @@ internal static class TokenizerCommands
                 throw new UsageException("--data: no text found");
             }
 
-            var options = new BpeTrainerOptions { VocabSize = r.GetValue(vocab), UserDefined = BpeTrainerOptions.PadellmMarkers(r.GetValue(mentions)) };
+            var options = new BpeTrainerOptions
+            { VocabSize = r.GetValue(vocab), UserDefined = BpeTrainerOptions.PadellmMarkers(r.GetValue(mentions)) };
             var sw = Stopwatch.StartNew();
             System.Text.Json.Nodes.JsonObject? trained = null;
             ctx.Progress.Progress().AutoClear(!ctx.Interactive).Start(p =>
@@ -48,7 +54,8 @@ internal static class TokenizerCommands
             string dir = r.GetValue(output)!;
             BpeTrainer.Save(trained!, dir);
             var check = HfTokenizer.Load(Path.Combine(dir, "tokenizer.json"));
-            ctx.Error.WriteLine($"{texts.Count:N0} texts -> vocabulary of {check.VocabSize:N0} in {sw.Elapsed.TotalSeconds:F1} s -> {Path.Combine(dir, "tokenizer.json")}");
+            ctx.Error.WriteLine($"{texts.Count:N0} texts -> vocabulary of {check.VocabSize:N0} in "
+                + $"{sw.Elapsed.TotalSeconds:F1} s -> {Path.Combine(dir, "tokenizer.json")}");
             return 0;
         });
         return command;
@@ -64,7 +71,8 @@ internal static class TrainingTexts
         {
             if (Directory.Exists(path))
             {
-                foreach (string file in Directory.EnumerateFiles(path, "train.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                foreach (string file in Directory.EnumerateFiles(path, "train.json", SearchOption.AllDirectories)
+                    .Order(StringComparer.Ordinal))
                 {
                     foreach (string t in ReadFile(file))
                     {
@@ -88,7 +96,8 @@ internal static class TrainingTexts
 
     private static IEnumerable<string> ReadFile(string file)
     {
-        bool json = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+        bool json = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
         int line = 0;
         foreach (string l in File.ReadLines(file))
         {
@@ -108,7 +117,8 @@ internal static class TrainingTexts
             try
             {
                 using JsonDocument doc = JsonDocument.Parse(l);
-                text = doc.RootElement.ValueKind == JsonValueKind.Array && doc.RootElement.GetArrayLength() > 0 ? doc.RootElement[0].GetString() : null;
+                text = doc.RootElement.ValueKind == JsonValueKind.Array && doc.RootElement.GetArrayLength() > 0
+                    ? doc.RootElement[0].GetString() : null;
             }
             catch (JsonException e)
             {

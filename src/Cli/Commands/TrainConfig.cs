@@ -102,8 +102,12 @@ internal sealed record TrainConfig
         using (doc)
         {
             JsonElement r = doc.RootElement;
-            int I(string section, string name, int fallback) => Get(r, section, name) is JsonElement e ? Int(e, path, section, name) : fallback;
-            double D(string section, string name, double fallback) => Get(r, section, name) is JsonElement e && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : Get(r, section, name) is null ? fallback : throw new UsageException($"{path}: {section}.{name} must be a number");
+            int I(string section, string name, int fallback) => Get(r, section, name) is JsonElement e
+                ? Int(e, path, section, name) : fallback;
+            double D(string section, string name, double fallback) =>
+                Get(r, section, name) is JsonElement e && e.ValueKind == JsonValueKind.Number ? e.GetDouble()
+                : Get(r, section, name) is null ? fallback
+                : throw new UsageException($"{path}: {section}.{name} must be a number");
             var defaults = new TrainerOptions();
             return new TrainConfig
             {
@@ -120,7 +124,8 @@ internal sealed record TrainConfig
                 SnapshotEvery = Get(r, "train", "snapshot_every") is JsonElement se
                     ? Int(se, path, "train", "snapshot_every", min: 0)
                     : 0,
-                PromptLossWeight = D("train", "prompt_loss_weight", 0) is double w && w >= 0 && w <= 1 ? (float)w : throw new UsageException($"{path}: train.prompt_loss_weight must be between 0 and 1"),
+                PromptLossWeight = D("train", "prompt_loss_weight", 0) is double w && w >= 0 && w <= 1 ? (float)w
+                    : throw new UsageException($"{path}: train.prompt_loss_weight must be between 0 and 1"),
                 CountLossWeight = D("train", "count_loss_weight", 1) is double c && c > 0 && c <= 100
                     ? (float)c
                     : throw new UsageException($"{path}: train.count_loss_weight must be above 0 and at most 100"),
@@ -133,7 +138,8 @@ internal sealed record TrainConfig
                     ? mr
                     : throw new UsageException($"{path}: augment.mention_replacement must be above 0 and at most 1"),
                 JoinAdjacent = Bool(r, path, "augment", "join_adjacent"),
-                DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
+                DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds
+                    ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
                 EvalEvery = Get(r, "eval", "every") is JsonElement ev ? Int(ev, path, "eval", "every", min: 0) : 0,
                 Train = new TrainerOptions
                 {
@@ -171,18 +177,21 @@ internal sealed record TrainConfig
     };
 
     private static JsonElement? Get(JsonElement root, string section, string name) =>
-        root.TryGetProperty(section, out JsonElement s) && s.ValueKind == JsonValueKind.Object && s.TryGetProperty(name, out JsonElement v) ? v : null;
+        root.TryGetProperty(section, out JsonElement s) && s.ValueKind == JsonValueKind.Object
+            && s.TryGetProperty(name, out JsonElement v) ? v : null;
 
-    private static bool Bool(JsonElement root, string path, string section, string name) => Get(root, section, name) switch
-    {
-        null => false,
-        JsonElement { ValueKind: JsonValueKind.True } => true,
-        JsonElement { ValueKind: JsonValueKind.False } => false,
-        _ => throw new UsageException($"{path}: {section}.{name} must be true or false"),
-    };
+    private static bool Bool(JsonElement root, string path, string section, string name) =>
+        Get(root, section, name) switch
+        {
+            null => false,
+            JsonElement { ValueKind: JsonValueKind.True } => true,
+            JsonElement { ValueKind: JsonValueKind.False } => false,
+            _ => throw new UsageException($"{path}: {section}.{name} must be true or false"),
+        };
 
     private static int Int(JsonElement e, string path, string section, string name, int min = 1) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) && v >= min
             ? v
-            : throw new UsageException($"{path}: {section}.{name} must be a {(min > 0 ? "positive" : "non-negative")} integer");
+            : throw new UsageException($"{path}: {section}.{name} must be a "
+                + $"{(min > 0 ? "positive" : "non-negative")} integer");
 }

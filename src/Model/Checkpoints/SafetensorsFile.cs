@@ -24,7 +24,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
     private readonly Dictionary<string, TensorInfo> _tensors;
     private bool _disposed;
 
-    private SafetensorsFile(string path, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* basePtr, long dataStart, Dictionary<string, TensorInfo> tensors, Dictionary<string, string> metadata)
+    private SafetensorsFile(string path, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* basePtr,
+        long dataStart, Dictionary<string, TensorInfo> tensors, Dictionary<string, string> metadata)
     {
         Path = path;
         _map = map;
@@ -60,7 +61,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
         if (fileLength < 8)
         {
-            throw new CheckpointException($"{path}: truncated: {fileLength} bytes, shorter than the 8-byte header length");
+            throw new CheckpointException($"{path}: truncated: {fileLength} bytes, shorter than the "
+                + $"8-byte header length");
         }
 
         MemoryMappedFile map;
@@ -79,7 +81,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         p += view.PointerOffset;
         try
         {
-            (long dataStart, var tensors, var metadata) = ParseHeader(new ReadOnlySpan<byte>(p, (int)Math.Min(fileLength, int.MaxValue)), fileLength, path);
+            (long dataStart, var tensors, var metadata) =
+                ParseHeader(new ReadOnlySpan<byte>(p, (int)Math.Min(fileLength, int.MaxValue)), fileLength, path);
             return new SafetensorsFile(path, map, view, p, dataStart, tensors, metadata);
         }
         catch
@@ -94,7 +97,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public bool Contains(string name) => _tensors.ContainsKey(name);
 
     public TensorInfo Info(string name) =>
-        _tensors.TryGetValue(name, out TensorInfo? t) ? t : throw new CheckpointException($"{Path}: missing tensor '{name}'");
+        _tensors.TryGetValue(name, out TensorInfo? t) ? t
+            : throw new CheckpointException($"{Path}: missing tensor '{name}'");
 
     /// <summary>Pointer to a tensor's bytes; valid while this file is open.</summary>
     public void* Pointer(TensorInfo t)
@@ -129,23 +133,28 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 }
 
                 break;
-            default: throw new CheckpointException($"{Path}: tensor '{name}' is {t.Type.Name()}, not a floating-point type");
+            default:
+                throw new CheckpointException($"{Path}: tensor '{name}' is {t.Type.Name()}, not a "
+                    + $"floating-point type");
         }
 
         return result;
     }
 
-    internal static (long DataStart, Dictionary<string, TensorInfo> Tensors, Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> file, long fileLength, string path)
+    internal static (long DataStart, Dictionary<string, TensorInfo> Tensors,
+        Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> file, long fileLength, string path)
     {
         ulong headerLength = BitConverter.ToUInt64(file[..8]);
         if (headerLength > MaxHeaderBytes)
         {
-            throw new CheckpointException($"{path}: header length {headerLength} exceeds the {MaxHeaderBytes >> 20} MiB limit (not a safetensors file?)");
+            throw new CheckpointException($"{path}: header length {headerLength} exceeds the {MaxHeaderBytes >> 20} "
+                + $"MiB limit (not a safetensors file?)");
         }
 
         if (8 + (long)headerLength > fileLength)
         {
-            throw new CheckpointException($"{path}: header length {headerLength} runs past the end of the {fileLength}-byte file (truncated?)");
+            throw new CheckpointException($"{path}: header length {headerLength} runs past the end of the "
+                + $"{fileLength}-byte file (truncated?)");
         }
 
         long dataStart = 8 + (long)headerLength;
@@ -198,7 +207,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         {
             if (previous is not null && t.Begin < previous.End)
             {
-                throw new CheckpointException($"{path}: tensors '{previous.Name}' [{previous.Begin}, {previous.End}) and '{t.Name}' [{t.Begin}, {t.End}) overlap");
+                throw new CheckpointException($"{path}: tensors '{previous.Name}' [{previous.Begin}, {previous.End}) "
+                    + $"and '{t.Name}' [{t.Begin}, {t.End}) overlap");
             }
 
             previous = t;
@@ -243,7 +253,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
             shape[d++] = v;
         }
 
-        if (!e.TryGetProperty("data_offsets", out JsonElement off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2
+        if (!e.TryGetProperty("data_offsets", out JsonElement off) || off.ValueKind != JsonValueKind.Array
+            || off.GetArrayLength() != 2
             || off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number
             || !off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end))
         {
@@ -252,7 +263,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
         if (begin < 0 || end < begin || end > dataLength)
         {
-            throw new CheckpointException($"{where}: data_offsets [{begin}, {end}] are outside the {dataLength}-byte data section");
+            throw new CheckpointException($"{where}: data_offsets [{begin}, {end}] are outside the "
+                + $"{dataLength}-byte data section");
         }
 
         long elements;
@@ -267,7 +279,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
         if (elements * type.Size() != end - begin)
         {
-            throw new CheckpointException($"{where}: {type.Name()} [{string.Join(", ", shape)}] needs {elements * type.Size()} bytes but data_offsets give {end - begin}");
+            throw new CheckpointException($"{where}: {type.Name()} [{string.Join(", ", shape)}] needs "
+                + $"{elements * type.Size()} bytes but data_offsets give {end - begin}");
         }
 
         return new TensorInfo(prop.Name, type, shape, begin, end);

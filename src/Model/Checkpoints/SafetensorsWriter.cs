@@ -4,7 +4,9 @@ using PaDeLLM.Model.Numerics;
 
 namespace PaDeLLM.Model.Checkpoints;
 
-/// <summary>Writes a .safetensors file: tensors in the order added, each 8-byte aligned, header padded with spaces to 8 bytes.</summary>
+/// <summary>
+/// Writes a .safetensors file: tensors in the order added, each 8-byte aligned, header padded with spaces to 8 bytes.
+/// </summary>
 public sealed class SafetensorsWriter
 {
     private readonly List<(string Name, DType Type, long[] Shape, byte[] Data)> _tensors = [];
@@ -21,7 +23,8 @@ public sealed class SafetensorsWriter
         long expected = shape.Aggregate(1L, (a, b) => a * b) * type.Size();
         if (expected != data.Length)
         {
-            throw new ArgumentException($"tensor '{name}': {type.Name()} [{string.Join(", ", shape)}] needs {expected} bytes, got {data.Length}");
+            throw new ArgumentException($"tensor '{name}': {type.Name()} [{string.Join(", ", shape)}] needs {expected} "
+                + $"bytes, got {data.Length}");
         }
 
         if (_tensors.Any(t => t.Name == name))

@@ -218,7 +218,8 @@ public sealed unsafe class DecoderModel : IDisposable
             RmsNorm.Forward(norm, x, w.AttentionNorm, total, c.RmsNormEps);
             fixed (float* pn = norm, pq = q, pk = k, pv = v, bq = w.QBias, bk = w.KBias, bv = w.VBias)
             {
-                MatMul.ForwardShared(pn, total, [new((nint)pq, w.Q, (nint)bq), new((nint)pk, w.K, (nint)bk), new((nint)pv, w.V, (nint)bv)]);
+                MatMul.ForwardShared(pn, total,
+                    [new((nint)pq, w.Q, (nint)bq), new((nint)pk, w.K, (nint)bk), new((nint)pv, w.V, (nint)bv)]);
             }
 
             for (int r = 0; r < total; r++)
@@ -371,19 +372,22 @@ public sealed unsafe class DecoderModel : IDisposable
             int end = s.Node.EndPosition + s.Tokens.Length;
             if (end > Config.MaxPositions)
             {
-                throw new ArgumentException($"sequence of {end} positions exceeds max_position_embeddings {Config.MaxPositions}", nameof(segments));
+                throw new ArgumentException($"sequence of {end} positions exceeds max_position_embeddings "
+                    + $"{Config.MaxPositions}", nameof(segments));
             }
 
             if (Config.SlidingWindow is int window && end > window)
             {
-                throw new ArgumentException($"sequence of {end} positions exceeds the sliding window {window}, which this engine does not implement", nameof(segments));
+                throw new ArgumentException($"sequence of {end} positions exceeds the sliding window {window}, which "
+                    + $"this engine does not implement", nameof(segments));
             }
 
             foreach (int t in s.Tokens)
             {
                 if ((uint)t >= (uint)Config.VocabSize)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(segments), t, $"token id {t} is outside the vocabulary of {Config.VocabSize}");
+                    throw new ArgumentOutOfRangeException(nameof(segments), t,
+                        $"token id {t} is outside the vocabulary of {Config.VocabSize}");
                 }
             }
 

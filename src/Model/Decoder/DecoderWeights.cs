@@ -30,14 +30,17 @@ public sealed unsafe class DecoderWeights : IDisposable
     public IReadOnlyList<LayerWeights> Layers { get; private init; } = [];
 
     /// <summary>Bytes of matrix weights (what one decode step must stream from memory).</summary>
-    public long MatrixBytes => Layers.Sum(l => l.Q.Bytes + l.K.Bytes + l.V.Bytes + l.O.Bytes + l.Gate.Bytes + l.Up.Bytes + l.Down.Bytes) + LmHead.Bytes;
+    public long MatrixBytes =>
+        Layers.Sum(l => l.Q.Bytes + l.K.Bytes + l.V.Bytes + l.O.Bytes + l.Gate.Bytes + l.Up.Bytes + l.Down.Bytes)
+        + LmHead.Bytes;
 
     public long ParameterCount
     {
         get
         {
             ModelConfig c = Config;
-            long perLayer = ((long)c.HiddenSize * (c.QDim + (2 * c.KvDim))) + ((long)c.QDim * c.HiddenSize) + (3L * c.HiddenSize * c.IntermediateSize) + (2L * c.HiddenSize);
+            long perLayer = ((long)c.HiddenSize * (c.QDim + (2 * c.KvDim))) + ((long)c.QDim * c.HiddenSize)
+                + (3L * c.HiddenSize * c.IntermediateSize) + (2L * c.HiddenSize);
             if (c.AttentionBias)
             {
                 perLayer += c.QDim + (2 * c.KvDim);
@@ -88,7 +91,9 @@ public sealed unsafe class DecoderWeights : IDisposable
 
         Weight embed = ck.Matrix("model.embed_tokens.weight", c.VocabSize, c.HiddenSize);
         Weight head = c.TieWordEmbeddings || !ck.Contains("lm_head.weight")
-            ? (c.TieWordEmbeddings ? embed : throw new CheckpointException("checkpoint has no tensor 'lm_head.weight' and tie_word_embeddings is false"))
+            ? (c.TieWordEmbeddings ? embed
+                : throw new CheckpointException("checkpoint has no tensor 'lm_head.weight' and "
+                + "tie_word_embeddings is false"))
             : ck.Matrix("lm_head.weight", c.VocabSize, c.HiddenSize);
         return new DecoderWeights(c, ck, [])
         {
@@ -99,7 +104,9 @@ public sealed unsafe class DecoderWeights : IDisposable
         };
     }
 
-    /// <summary>A randomly initialised model (benchmarks, tests): N(0, 0.02)-like uniform weights, unit norms.</summary>
+    /// <summary>
+    /// A randomly initialised model (benchmarks, tests): N(0, 0.02)-like uniform weights, unit norms.
+    /// </summary>
     public static DecoderWeights Random(ModelConfig c, DType type, int seed)
     {
         var rng = new System.Random(seed);
@@ -128,7 +135,8 @@ public sealed unsafe class DecoderWeights : IDisposable
         }
 
         float[] Ones(int n) => Enumerable.Repeat(1f, n).ToArray();
-        float[]? Bias(int n) => c.AttentionBias ? Enumerable.Range(0, n).Select(_ => ((float)rng.NextDouble() - 0.5f) * 0.02f).ToArray() : null;
+        float[]? Bias(int n) => c.AttentionBias
+            ? Enumerable.Range(0, n).Select(_ => ((float)rng.NextDouble() - 0.5f) * 0.02f).ToArray() : null;
 
         var layers = new LayerWeights[c.Layers];
         for (int i = 0; i < c.Layers; i++)

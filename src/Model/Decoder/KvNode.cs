@@ -74,7 +74,10 @@ public sealed class KvNode
         return Cache.Track(new KvNode(Cache, this));
     }
 
-    /// <summary>Forgets this node's tokens from <paramref name="length"/> on (e.g. rejected draft tokens); their K/V slots are reused.</summary>
+    /// <summary>
+    /// Forgets this node's tokens from <paramref name="length"/> on (e.g. rejected draft tokens); their K/V slots are
+    /// reused.
+    /// </summary>
     public void Truncate(int length)
     {
         if (IsFrozen)

@@ -1,6 +1,8 @@
 namespace PaDeLLM.Model.Inference;
 
-/// <summary>Counters of a <see cref="ContinuousBatcher"/>, read by /metrics: steps, tokens, batch sizes, refusals.</summary>
+/// <summary>
+/// Counters of a <see cref="ContinuousBatcher"/>, read by /metrics: steps, tokens, batch sizes, refusals.
+/// </summary>
 public sealed class BatcherMetrics
 {
     /// <summary>Upper bounds of the batch-size histogram's buckets (sequences per step).</summary>
@@ -18,7 +20,9 @@ public sealed class BatcherMetrics
 
     public long BatchSizeSum => Interlocked.Read(ref _batchSum);
 
-    /// <summary>Steps whose batch size was at most each bucket bound (cumulative, Prometheus style), then the total.</summary>
+    /// <summary>
+    /// Steps whose batch size was at most each bucket bound (cumulative, Prometheus style), then the total.
+    /// </summary>
     public long[] BatchSizeCumulative()
     {
         var result = new long[_batchCounts.Length];

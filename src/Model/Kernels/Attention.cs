@@ -23,9 +23,11 @@ public static class Attention
 {
     /// <param name="output">[heads · headDim] for this token.</param>
     /// <param name="query">[heads · headDim], already rotated.</param>
-    /// <param name="runs">The K/V runs this token sees, in position order; the last may be cut by <paramref name="lastRunLength"/>.</param>
+    /// <param name="runs">The K/V runs this token sees, in position order; the last may be cut by
+    /// <paramref name="lastRunLength"/>.</param>
     /// <param name="scores">Scratch of at least the total visible length.</param>
-    public static void Forward(Span<float> output, ReadOnlySpan<float> query, ReadOnlySpan<KvRun> runs, int lastRunLength, int heads, int kvHeads, int headDim, Span<float> scores)
+    public static void Forward(Span<float> output, ReadOnlySpan<float> query, ReadOnlySpan<KvRun> runs,
+        int lastRunLength, int heads, int kvHeads, int headDim, Span<float> scores)
     {
         int group = heads / kvHeads;
         int kvDim = kvHeads * headDim;

@@ -13,7 +13,8 @@ public static class Embedding
             int id = ids[t];
             if ((uint)id >= (uint)table.Rows)
             {
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id {id} is outside the vocabulary of {table.Rows}");
+                throw new ArgumentOutOfRangeException(nameof(ids), id,
+                    $"token id {id} is outside the vocabulary of {table.Rows}");
             }
 
             table.ReadRow(id, output.Slice(t * d, d));

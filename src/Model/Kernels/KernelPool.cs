@@ -24,7 +24,9 @@ public static class KernelPool
         }
     }
 
-    /// <summary>Runs body(0 … count−1), each index once, across the workers and the caller; rethrows the first failure.</summary>
+    /// <summary>
+    /// Runs body(0 … count−1), each index once, across the workers and the caller; rethrows the first failure.
+    /// </summary>
     public static void For(int count, Action<int> body)
     {
         if (count <= 0)

@@ -97,7 +97,8 @@ public static class ReferenceKernels
     }
 
     /// <summary>Causal GQA attention of one query over keys/values [T, kvHeads·headDim].</summary>
-    public static void Attention(float[] output, float[] query, float[] keys, float[] values, int visible, int heads, int kvHeads, int headDim)
+    public static void Attention(float[] output, float[] query, float[] keys, float[] values, int visible, int heads,
+        int kvHeads, int headDim)
     {
         int kvDim = kvHeads * headDim;
         for (int h = 0; h < heads; h++)

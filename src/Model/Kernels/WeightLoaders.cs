@@ -4,7 +4,9 @@ using PaDeLLM.Model.Numerics;
 
 namespace PaDeLLM.Model.Kernels;
 
-/// <summary>Loads weights as F32 vectors; kernels are generic over it so the JIT emits one specialised loop per dtype.</summary>
+/// <summary>
+/// Loads weights as F32 vectors; kernels are generic over it so the JIT emits one specialised loop per dtype.
+/// </summary>
 internal unsafe interface IWeightLoader
 {
     static abstract float Scalar(void* p, long i);

@@ -1,6 +1,8 @@
 namespace PaDeLLM.Model.Numerics;
 
-/// <summary>Element types of checkpoint tensors. The engine computes in F32; F32 and BF16 weights are used in place.</summary>
+/// <summary>
+/// Element types of checkpoint tensors. The engine computes in F32; F32 and BF16 weights are used in place.
+/// </summary>
 public enum DType
 {
     F32,

@@ -6,7 +6,8 @@ namespace PaDeLLM.Ner.Aggregation;
 /// One extracted entity: its label, its text, its probability and every place the text
 /// occurs in the sentence. A prediction not found in the text is kept with no spans.
 /// </summary>
-public sealed record ExtractedEntity(string Label, string Text, double Probability, int K, IReadOnlyList<CharSpan> Spans)
+public sealed record ExtractedEntity(string Label, string Text, double Probability, int K,
+    IReadOnlyList<CharSpan> Spans)
 {
     public bool FoundInText => Spans.Count > 0;
 }

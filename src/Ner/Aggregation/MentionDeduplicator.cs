@@ -3,9 +3,11 @@ namespace PaDeLLM.Ner.Aggregation;
 /// <summary>Applies a <see cref="DedupPolicy"/> to one sentence's predictions.</summary>
 public static class MentionDeduplicator
 {
-    /// <param name="predictions">Per-label predictions; the output keeps their labels and order, emptied labels included.</param>
+    /// <param name="predictions">Per-label predictions; the output keeps their labels and order, emptied labels
+    /// included.</param>
     /// <param name="labelOrder">Tie-break order; labels not in it come after, in input order.</param>
-    public static List<LabelPredictions> Apply(IReadOnlyList<LabelPredictions> predictions, IReadOnlyList<string> labelOrder, DedupPolicy policy)
+    public static List<LabelPredictions> Apply(IReadOnlyList<LabelPredictions> predictions,
+        IReadOnlyList<string> labelOrder, DedupPolicy policy)
     {
         if (policy == DedupPolicy.None)
         {
@@ -43,7 +45,8 @@ public static class MentionDeduplicator
 
                 // Strict comparison: on a tie the label met first (earlier in label order) keeps it.
                 if (!winner.TryGetValue(m.Text, out var best)
-                    || (policy == DedupPolicy.Paper ? m.Probability > best.Probability : m.Probability < best.Probability))
+                    || (policy == DedupPolicy.Paper ? m.Probability > best.Probability
+                        : m.Probability < best.Probability))
                 {
                     winner[m.Text] = (lp.Label, m.Probability);
                 }
@@ -53,7 +56,8 @@ public static class MentionDeduplicator
         return predictions
             .Select(lp => lp with
             {
-                Mentions = lp.Mentions.Where(m => labelsOf[m.Text].Count < 2 || winner[m.Text].Label == lp.Label).ToArray(),
+                Mentions = lp.Mentions.Where(m =>
+                    labelsOf[m.Text].Count < 2 || winner[m.Text].Label == lp.Label).ToArray(),
             })
             .ToList();
     }

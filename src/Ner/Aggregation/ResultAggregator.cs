@@ -9,14 +9,16 @@ namespace PaDeLLM.Ner.Aggregation;
 /// </summary>
 public static class ResultAggregator
 {
-    public static ExtractionResult Aggregate(string text, LabelSchema schema, IEnumerable<MentionPrediction> predictions, DedupPolicy policy)
+    public static ExtractionResult Aggregate(string text, LabelSchema schema,
+        IEnumerable<MentionPrediction> predictions, DedupPolicy policy)
     {
         List<MentionPrediction> all = predictions.ToList();
         foreach (MentionPrediction p in all)
         {
             if (!schema.Contains(p.Label))
             {
-                throw new ArgumentException($"prediction for label '{p.Label}' is outside schema {schema}", nameof(predictions));
+                throw new ArgumentException($"prediction for label '{p.Label}' is outside schema {schema}",
+                    nameof(predictions));
             }
         }
 
@@ -25,7 +27,8 @@ public static class ResultAggregator
             .Where(g => g.Count > 0)
             .ToList();
         var perLabel = grouped
-            .Select(g => new LabelPredictions(g[0].Label, g.Select(p => new ScoredMention(p.Text, p.Probability)).ToArray()))
+            .Select(g => new LabelPredictions(g[0].Label,
+                g.Select(p => new ScoredMention(p.Text, p.Probability)).ToArray()))
             .ToList();
         List<LabelPredictions> kept = MentionDeduplicator.Apply(perLabel, schema.Keys.ToArray(), policy);
 
@@ -54,7 +57,8 @@ public static class ResultAggregator
                     }
 
                     at[(p.Label, p.Text)] = entities.Count;
-                    entities.Add(new ExtractedEntity(p.Label, p.Text, p.Probability, p.K, SpanLocator.FindAll(text, p.Text)));
+                    entities.Add(new ExtractedEntity(p.Label, p.Text, p.Probability, p.K,
+                        SpanLocator.FindAll(text, p.Text)));
                 }
             }
         }

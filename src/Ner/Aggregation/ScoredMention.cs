@@ -1,6 +1,8 @@
 namespace PaDeLLM.Ner.Aggregation;
 
-/// <summary>A predicted mention string with its probability (product of its tokens' probabilities, EOS excluded).</summary>
+/// <summary>
+/// A predicted mention string with its probability (product of its tokens' probabilities, EOS excluded).
+/// </summary>
 public readonly record struct ScoredMention(string Text, double Probability);
 
 /// <summary>The predictions of one label, in the order they were made (k = 1, 2, …).</summary>

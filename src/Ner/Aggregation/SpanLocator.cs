@@ -2,7 +2,9 @@ using PaDeLLM.Ner.Data;
 
 namespace PaDeLLM.Ner.Aggregation;
 
-/// <summary>Finds where a predicted mention string occurs in its text (the paper loses positions; we recover them).</summary>
+/// <summary>
+/// Finds where a predicted mention string occurs in its text (the paper loses positions; we recover them).
+/// </summary>
 public static class SpanLocator
 {
     /// <summary>Every occurrence, overlapping ones included, ordinal comparison.</summary>

@@ -10,7 +10,8 @@ namespace PaDeLLM.Ner.Data;
 /// </summary>
 internal sealed class BoundedLineReader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false,
+        throwOnInvalidBytes: true);
 
     private readonly Stream _stream;
     private readonly string _source;
@@ -34,7 +35,10 @@ internal sealed class BoundedLineReader
     /// <summary>True after the first line if the stream began with a UTF-8 byte order mark (it is skipped).</summary>
     public bool SawByteOrderMark { get; private set; }
 
-    /// <summary>Next line, or null at end of stream. Throws <see cref="DataFormatException"/> for an oversized line or bad UTF-8.</summary>
+    /// <summary>
+    /// Next line, or null at end of stream. Throws <see cref="DataFormatException"/> for an oversized line or bad
+    /// UTF-8.
+    /// </summary>
     public string? ReadLine()
     {
         _line.ResetWrittenCount();
@@ -81,7 +85,8 @@ internal sealed class BoundedLineReader
         LineNumber++;
         if (tooLong)
         {
-            throw new DataFormatException(_source, LineNumber, null, $"line is longer than the limit of {_maxLineBytes:N0} bytes");
+            throw new DataFormatException(_source, LineNumber, null,
+                $"line is longer than the limit of {_maxLineBytes:N0} bytes");
         }
 
         ReadOnlySpan<byte> bytes = _line.WrittenSpan;

@@ -22,8 +22,10 @@ public static class ChunkDecoder
 
     /// <param name="tags">The tags, e.g. "B-PER", "O".</param>
     /// <param name="onBadTag">Called with (tag index, message) for a tag the scheme does not allow; must throw.</param>
-    /// <param name="dropUnclosed">BIOES/BMES: drop a chunk begun by B- that is not closed by E- (what the paper's data conversion did), instead of keeping it.</param>
-    public static List<TokenChunk> Decode(IReadOnlyList<string> tags, TagScheme scheme, Action<int, string> onBadTag, out int repairs, bool dropUnclosed = false)
+    /// <param name="dropUnclosed">BIOES/BMES: drop a chunk begun by B- that is not closed by E- (what the paper's data
+    /// conversion did), instead of keeping it.</param>
+    public static List<TokenChunk> Decode(IReadOnlyList<string> tags, TagScheme scheme, Action<int, string> onBadTag,
+        out int repairs, bool dropUnclosed = false)
     {
         var chunks = new List<TokenChunk>();
         repairs = 0;
@@ -123,7 +125,8 @@ public static class ChunkDecoder
         return chunks;
     }
 
-    private static (Role Role, string? Type) Classify(string tag, TagScheme scheme, int index, Action<int, string> onBadTag)
+    private static (Role Role, string? Type) Classify(string tag, TagScheme scheme, int index,
+        Action<int, string> onBadTag)
     {
         if (tag == "O")
         {

@@ -9,7 +9,8 @@ namespace PaDeLLM.Ner.Data;
 /// </summary>
 public static class ColumnReader
 {
-    public static List<Sentence> ReadFile(string path, ColumnFormat format, ReadOptions? options = null, ReadReport? report = null)
+    public static List<Sentence> ReadFile(string path, ColumnFormat format, ReadOptions? options = null,
+        ReadReport? report = null)
     {
         using (FileStream stream = DataFiles.OpenRead(path))
         {
@@ -17,7 +18,8 @@ public static class ColumnReader
         }
     }
 
-    public static IEnumerable<Sentence> Read(Stream stream, string source, ColumnFormat format, ReadOptions? options = null, ReadReport? report = null)
+    public static IEnumerable<Sentence> Read(Stream stream, string source, ColumnFormat format,
+        ReadOptions? options = null, ReadReport? report = null)
     {
         options ??= ReadOptions.Strict;
         report ??= new ReadReport();
@@ -62,7 +64,8 @@ public static class ColumnReader
 
         if (!any)
         {
-            throw new DataFormatException(source, 0, null, lines.LineNumber == 0 ? "file is empty" : "file has no token lines");
+            throw new DataFormatException(source, 0, null,
+                lines.LineNumber == 0 ? "file is empty" : "file has no token lines");
         }
     }
 
@@ -86,7 +89,8 @@ public static class ColumnReader
         int split = tab >= 0 ? tab : line.LastIndexOf(' ');
         if (split < 0)
         {
-            throw new DataFormatException(source, lineNumber, "tag", $"no TAB or space separates a token from its tag in \"{Truncate(line)}\"");
+            throw new DataFormatException(source, lineNumber, "tag",
+                $"no TAB or space separates a token from its tag in \"{Truncate(line)}\"");
         }
 
         string token = line[..split];
@@ -109,7 +113,8 @@ public static class ColumnReader
         {
             if (token.Length < 2 || !char.IsAsciiDigit(token[^1]))
             {
-                throw new DataFormatException(source, lineNumber, "token", $"expected a character followed by a position digit, found \"{token}\"");
+                throw new DataFormatException(source, lineNumber, "token",
+                    $"expected a character followed by a position digit, found \"{token}\"");
             }
 
             token = token[..^1];
@@ -123,7 +128,8 @@ public static class ColumnReader
         return (token, tag);
     }
 
-    private static Sentence? Build(List<string> tokens, List<string> tags, List<int> tagLines, string source, ColumnFormat format, ReadOptions options, ReadReport report)
+    private static Sentence? Build(List<string> tokens, List<string> tags, List<int> tagLines, string source,
+        ColumnFormat format, ReadOptions options, ReadReport report)
     {
         if (format.DocumentMarker is { } marker && tokens.Count == 1 && tokens[0] == marker)
         {
@@ -134,7 +140,9 @@ public static class ColumnReader
         int repairs;
         try
         {
-            chunks = ChunkDecoder.Decode(tags, format.Scheme, (i, problem) => throw new DataFormatException(source, tagLines[i], "tag", problem), out repairs, format.DropUnclosedChunks);
+            chunks = ChunkDecoder.Decode(tags, format.Scheme,
+                (i, problem) => throw new DataFormatException(source, tagLines[i], "tag", problem), out repairs,
+                format.DropUnclosedChunks);
         }
         catch (DataFormatException e) when (options.Lenient)
         {
@@ -167,7 +175,8 @@ public static class ColumnReader
             string type = format.TypeMap is { } map && map.TryGetValue(c.Type, out string? mapped) ? mapped : c.Type;
             if (options.Schema is { } schema && !schema.Contains(type))
             {
-                var e = new DataFormatException(source, tagLines[c.First], "tag", $"type '{c.Type}' is not in schema {schema}");
+                var e = new DataFormatException(source, tagLines[c.First], "tag",
+                    $"type '{c.Type}' is not in schema {schema}");
                 if (!options.Lenient)
                 {
                     throw e;

@@ -16,20 +16,25 @@ public static class DatasetCatalog
         new DatasetInfo("conll03", English("conll03", "ORG", "MISC", "PER", "LOC"))
         {
             PadellmOffsets = OffsetConvention.TokensInclusive,
-            Columns = new ColumnFormat(TagScheme.IOB1) { TokenIsFirstColumn = true, JoinWithSpace = true, DocumentMarker = "-DOCSTART-" },
+            Columns = new ColumnFormat(TagScheme.IOB1)
+                { TokenIsFirstColumn = true, JoinWithSpace = true, DocumentMarker = "-DOCSTART-" },
             ColumnFiles = Files("conll2003/eng.train", "conll2003/eng.testa"),
         },
         new DatasetInfo("genia", English("genia", "DNA", "RNA", "cell_type", "protein", "cell_line"))
         {
             PadellmOffsets = OffsetConvention.TokensExclusive,
         },
-        new DatasetInfo("resume", Chinese("resume", ("NAME", "名称"), ("CONT", "国籍"), ("RACE", "民族"), ("TITLE", "职位"), ("EDU", "学历"), ("ORG", "公司"), ("PRO", "专业"), ("LOC", "籍贯")))
+        new DatasetInfo("resume",
+            Chinese("resume", ("NAME", "名称"), ("CONT", "国籍"), ("RACE", "民族"), ("TITLE", "职位"), ("EDU", "学历"),
+            ("ORG", "公司"), ("PRO", "专业"), ("LOC", "籍贯")))
         {
             PadellmOffsets = OffsetConvention.CodePointsInclusive,
             Columns = new ColumnFormat(TagScheme.BMES),
             ColumnFiles = Files("resume/train.char.bmes", "resume/dev.char.bmes"),
         },
-        new DatasetInfo("weibo", Chinese("weibo", ("PER.NAM", "名称特指"), ("PER.NOM", "名称代称"), ("GPE.NAM", "行政区特指"), ("GPE.NOM", "行政区代称"), ("LOC.NOM", "地点代称"), ("LOC.NAM", "地点特指"), ("ORG.NOM", "组织代称"), ("ORG.NAM", "组织特指")))
+        new DatasetInfo("weibo",
+            Chinese("weibo", ("PER.NAM", "名称特指"), ("PER.NOM", "名称代称"), ("GPE.NAM", "行政区特指"), ("GPE.NOM", "行政区代称"),
+            ("LOC.NOM", "地点代称"), ("LOC.NAM", "地点特指"), ("ORG.NOM", "组织代称"), ("ORG.NAM", "组织特指")))
         {
             PadellmOffsets = OffsetConvention.CodePointsInclusive,
             Columns = new ColumnFormat(TagScheme.BIO) { DropTrailingDigit = true },

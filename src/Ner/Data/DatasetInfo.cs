@@ -14,7 +14,8 @@ public sealed record DatasetInfo(string Name, LabelSchema Schema)
     public ColumnFormat? Columns { get; init; }
 
     /// <summary>Column file per split, relative to the data directory.</summary>
-    public IReadOnlyDictionary<DatasetSplit, string> ColumnFiles { get; init; } = new Dictionary<DatasetSplit, string>();
+    public IReadOnlyDictionary<DatasetSplit, string> ColumnFiles { get; init; } =
+        new Dictionary<DatasetSplit, string>();
 
     public bool HasPadellm => PadellmOffsets is not null;
 
@@ -25,7 +26,8 @@ public sealed record DatasetInfo(string Name, LabelSchema Schema)
         ColumnFiles.TryGetValue(split, out string? rel) ? Path.Combine(dataDir, "columns", rel) : null;
 
     /// <summary>Reads a split: the PaDeLLM JSON-lines file when the dataset has one, else its column file.</summary>
-    public List<Sentence> Read(string dataDir, DatasetSplit split, ReadOptions? options = null, ReadReport? report = null)
+    public List<Sentence> Read(string dataDir, DatasetSplit split, ReadOptions? options = null,
+        ReadReport? report = null)
     {
         options ??= ReadOptions.Strict with { Schema = Schema };
         if (PadellmOffsets is { } offsets)
@@ -36,9 +38,11 @@ public sealed record DatasetInfo(string Name, LabelSchema Schema)
         return ReadColumns(dataDir, split, options, report);
     }
 
-    public List<Sentence> ReadColumns(string dataDir, DatasetSplit split, ReadOptions? options = null, ReadReport? report = null)
+    public List<Sentence> ReadColumns(string dataDir, DatasetSplit split, ReadOptions? options = null,
+        ReadReport? report = null)
     {
-        string path = ColumnPath(dataDir, split) ?? throw new FormatException($"dataset '{Name}' has no column file for split '{split.Name()}'");
+        string path = ColumnPath(dataDir, split)
+            ?? throw new FormatException($"dataset '{Name}' has no column file for split '{split.Name()}'");
         return ColumnReader.ReadFile(path, Columns!, options ?? ReadOptions.Strict with { Schema = Schema }, report);
     }
 

@@ -19,14 +19,17 @@ public sealed record OffsetConvention(OffsetUnit Unit, bool EndInclusive)
     public static readonly OffsetConvention CodePointsInclusive = new(OffsetUnit.CodePoint, true);
     public static readonly OffsetConvention CodePointsExclusive = new(OffsetUnit.CodePoint, false);
 
-    /// <summary>Parses "tokens-inclusive", "tokens-exclusive", "codepoints-inclusive", "codepoints-exclusive".</summary>
+    /// <summary>
+    /// Parses "tokens-inclusive", "tokens-exclusive", "codepoints-inclusive", "codepoints-exclusive".
+    /// </summary>
     public static OffsetConvention Parse(string value) => value.Trim().ToLowerInvariant() switch
     {
         "tokens-inclusive" => TokensInclusive,
         "tokens-exclusive" => TokensExclusive,
         "codepoints-inclusive" or "chars-inclusive" => CodePointsInclusive,
         "codepoints-exclusive" or "chars-exclusive" => CodePointsExclusive,
-        _ => throw new FormatException($"unknown offset convention '{value}' (expected tokens-inclusive, tokens-exclusive, codepoints-inclusive or codepoints-exclusive)"),
+        _ => throw new FormatException($"unknown offset convention '{value}' (expected tokens-inclusive, "
+            + $"tokens-exclusive, codepoints-inclusive or codepoints-exclusive)"),
     };
 
     public override string ToString() =>

@@ -9,7 +9,8 @@ namespace PaDeLLM.Ner.Data;
 /// </summary>
 public static class PadellmJsonReader
 {
-    public static List<Sentence> ReadFile(string path, OffsetConvention offsets, ReadOptions? options = null, ReadReport? report = null)
+    public static List<Sentence> ReadFile(string path, OffsetConvention offsets, ReadOptions? options = null,
+        ReadReport? report = null)
     {
         using (FileStream stream = DataFiles.OpenRead(path))
         {
@@ -17,7 +18,8 @@ public static class PadellmJsonReader
         }
     }
 
-    public static IEnumerable<Sentence> Read(Stream stream, string source, OffsetConvention offsets, ReadOptions? options = null, ReadReport? report = null)
+    public static IEnumerable<Sentence> Read(Stream stream, string source, OffsetConvention offsets,
+        ReadOptions? options = null, ReadReport? report = null)
     {
         options ??= ReadOptions.Strict;
         report ??= new ReadReport();
@@ -67,12 +69,16 @@ public static class PadellmJsonReader
 
         if (nonBlank == 0)
         {
-            throw new DataFormatException(source, 0, null, lines.LineNumber == 0 ? "file is empty" : "file has no sentences (only blank lines)");
+            throw new DataFormatException(source, 0, null,
+                lines.LineNumber == 0 ? "file is empty" : "file has no sentences (only blank lines)");
         }
     }
 
-    /// <summary>Parses one line; in lenient mode a bad mention is skipped and counted, in strict mode it throws.</summary>
-    internal static Sentence ParseLine(string line, string source, int lineNumber, OffsetConvention offsets, ReadOptions options, ReadReport report)
+    /// <summary>
+    /// Parses one line; in lenient mode a bad mention is skipped and counted, in strict mode it throws.
+    /// </summary>
+    internal static Sentence ParseLine(string line, string source, int lineNumber, OffsetConvention offsets,
+        ReadOptions options, ReadReport report)
     {
         JsonDocument doc;
         try
@@ -81,7 +87,8 @@ public static class PadellmJsonReader
         }
         catch (JsonException e)
         {
-            throw new DataFormatException(source, lineNumber, null, $"malformed JSON at column {e.BytePositionInLine + 1}: {FirstSentence(e.Message)}");
+            throw new DataFormatException(source, lineNumber, null,
+                $"malformed JSON at column {e.BytePositionInLine + 1}: {FirstSentence(e.Message)}");
         }
 
         using (doc)
@@ -89,16 +96,19 @@ public static class PadellmJsonReader
             JsonElement root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() == 0)
             {
-                throw new DataFormatException(source, lineNumber, null, "expected a JSON array [text, [start, end, surface, TYPE], ...]");
+                throw new DataFormatException(source, lineNumber, null,
+                    "expected a JSON array [text, [start, end, surface, TYPE], ...]");
             }
 
             JsonElement textElement = root[0];
             if (textElement.ValueKind != JsonValueKind.String)
             {
-                throw new DataFormatException(source, lineNumber, "text", $"must be a string, found {textElement.ValueKind}");
+                throw new DataFormatException(source, lineNumber, "text",
+                    $"must be a string, found {textElement.ValueKind}");
             }
 
-            string text = JsonStrings.Get(textElement) ?? throw new DataFormatException(source, lineNumber, "text", JsonStrings.UnpairedSurrogate);
+            string text = JsonStrings.Get(textElement)
+                ?? throw new DataFormatException(source, lineNumber, "text", JsonStrings.UnpairedSurrogate);
             var index = TextIndex.Build(text, offsets.Unit);
             var mentions = new List<GoldMention>(root.GetArrayLength() - 1);
             for (int m = 1; m < root.GetArrayLength(); m++)
@@ -118,7 +128,8 @@ public static class PadellmJsonReader
         }
     }
 
-    private static GoldMention ParseMention(JsonElement e, int m, string text, TextIndex index, OffsetConvention offsets, ReadOptions options, string source, int line)
+    private static GoldMention ParseMention(JsonElement e, int m, string text, TextIndex index,
+        OffsetConvention offsets, ReadOptions options, string source, int line)
     {
         string field = $"mention {m}";
         if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 4)
@@ -137,8 +148,10 @@ public static class PadellmJsonReader
             throw new DataFormatException(source, line, field, "surface and TYPE must be strings");
         }
 
-        string surface = JsonStrings.Get(e[2]) ?? throw new DataFormatException(source, line, field, JsonStrings.UnpairedSurrogate);
-        string label = JsonStrings.Get(e[3]) ?? throw new DataFormatException(source, line, field, JsonStrings.UnpairedSurrogate);
+        string surface = JsonStrings.Get(e[2])
+            ?? throw new DataFormatException(source, line, field, JsonStrings.UnpairedSurrogate);
+        string label = JsonStrings.Get(e[3])
+            ?? throw new DataFormatException(source, line, field, JsonStrings.UnpairedSurrogate);
         field = $"mention {m} (\"{surface}\", {label})";
         if (options.Schema is { } schema && !schema.Contains(label))
         {
@@ -149,19 +162,22 @@ public static class PadellmJsonReader
         CharSpan? span = index.Span(start, lastExclusive);
         if (span is null)
         {
-            throw new DataFormatException(source, line, field, $"offsets [{start}, {end}] ({offsets}) are outside the text's {index.Count} {UnitName(offsets)}");
+            throw new DataFormatException(source, line, field,
+                $"offsets [{start}, {end}] ({offsets}) are outside the text's {index.Count} {UnitName(offsets)}");
         }
 
         string found = span.Value.Slice(text);
         if (!string.Equals(found, surface, StringComparison.Ordinal))
         {
-            throw new DataFormatException(source, line, field, $"offsets [{start}, {end}] ({offsets}) select \"{found}\", not the surface \"{surface}\"");
+            throw new DataFormatException(source, line, field,
+                $"offsets [{start}, {end}] ({offsets}) select \"{found}\", not the surface \"{surface}\"");
         }
 
         return new GoldMention(label, surface, span.Value);
     }
 
-    private static string UnitName(OffsetConvention offsets) => offsets.Unit == OffsetUnit.WhitespaceToken ? "tokens" : "code points";
+    private static string UnitName(OffsetConvention offsets) => offsets.Unit == OffsetUnit.WhitespaceToken ? "tokens"
+        : "code points";
 
     private static string FirstSentence(string message)
     {

@@ -14,7 +14,10 @@ public sealed class ReadReport
 
     public int SkippedLines { get; internal set; }
 
-    /// <summary>Tag sequences that broke their scheme (an I- after O in BIO, a B- without E- in BIOES) and were read the conlleval way.</summary>
+    /// <summary>
+    /// Tag sequences that broke their scheme (an I- after O in BIO, a B- without E- in BIOES) and were read the
+    /// conlleval way.
+    /// </summary>
     public int RepairedTagSequences { get; internal set; }
 
     /// <summary>The first problems met, for a human to look at.</summary>

@@ -34,7 +34,8 @@ public sealed class LabelSchema
             // a bracket would make the output unparseable.
             if (label.PromptName.IndexOfAny(['\n', '\r', '(', ')', '[', ']', ' ']) >= 0)
             {
-                throw new ArgumentException($"label schema '{name}': prompt name '{label.PromptName}' must not contain spaces, newlines, brackets or parentheses");
+                throw new ArgumentException($"label schema '{name}': prompt name '{label.PromptName}' must not contain "
+                    + $"spaces, newlines, brackets or parentheses");
             }
 
             if (!_byKey.TryAdd(label.Key, i))
@@ -63,12 +64,15 @@ public sealed class LabelSchema
     public int IndexOf(string key) => _byKey.TryGetValue(key, out int i) ? i : -1;
 
     public EntityLabel Get(string key) =>
-        _byKey.TryGetValue(key, out int i) ? Labels[i] : throw new KeyNotFoundException($"label '{key}' is not in schema '{Name}' ({string.Join(", ", Keys)})");
+        _byKey.TryGetValue(key, out int i) ? Labels[i]
+            : throw new KeyNotFoundException($"label '{key}' is not in schema '{Name}' ({string.Join(", ", Keys)})");
 
     public EntityLabel? FindByPromptName(string promptName) =>
         _byPromptName.TryGetValue(promptName, out int i) ? Labels[i] : null;
 
-    /// <summary>A schema with only <paramref name="keys"/>, in the order given (for a request that asks for a subset).</summary>
+    /// <summary>
+    /// A schema with only <paramref name="keys"/>, in the order given (for a request that asks for a subset).
+    /// </summary>
     public LabelSchema Subset(IEnumerable<string> keys) => new(Name, Language, keys.Select(Get));
 
     public override string ToString() => $"{Name} [{string.Join(' ', Keys)}]";

@@ -84,16 +84,20 @@ public static class LabelSchemaFile
                         list.Add(new EntityLabel(item.GetString()!, item.GetString()!));
                         break;
                     case JsonValueKind.Object:
-                        string key = item.TryGetProperty("key", out JsonElement k) && k.ValueKind == JsonValueKind.String
+                        string key = item.TryGetProperty("key", out JsonElement k)
+                            && k.ValueKind == JsonValueKind.String
                             ? k.GetString()!
-                            : throw new FormatException($"{source}: labels[{index}]: field 'key' is missing or not a string");
-                        string prompt = item.TryGetProperty("prompt", out JsonElement p) && p.ValueKind == JsonValueKind.String
+                            : throw new FormatException($"{source}: labels[{index}]: field 'key' is "
+                                + $"missing or not a string");
+                        string prompt = item.TryGetProperty("prompt", out JsonElement p)
+                            && p.ValueKind == JsonValueKind.String
                             ? p.GetString()!
                             : key;
                         list.Add(new EntityLabel(key, prompt));
                         break;
                     default:
-                        throw new FormatException($"{source}: labels[{index}] must be a string or an object with 'key' and 'prompt'");
+                        throw new FormatException($"{source}: labels[{index}] must be a string or an object with "
+                            + $"'key' and 'prompt'");
                 }
             }
 

@@ -16,7 +16,8 @@ public sealed class NerEvaluator
     {
         if (!string.Equals(gold.Text, predicted.Text, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"result text does not match gold sentence (line {gold.Line} of {gold.Source})", nameof(predicted));
+            throw new ArgumentException($"result text does not match gold sentence (line {gold.Line} of {gold.Source})",
+                nameof(predicted));
         }
 
         Sentences++;

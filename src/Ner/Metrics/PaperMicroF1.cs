@@ -15,8 +15,10 @@ public sealed class PaperMicroF1
     {
         foreach (string label in predicted.Keys.Union(gold.Keys))
         {
-            var p = new HashSet<string>(predicted.TryGetValue(label, out List<string>? pl) ? pl : [], StringComparer.Ordinal);
-            var g = new HashSet<string>(gold.TryGetValue(label, out List<string>? gl) ? gl : [], StringComparer.Ordinal);
+            var p = new HashSet<string>(predicted.TryGetValue(label, out List<string>? pl) ? pl : [],
+                StringComparer.Ordinal);
+            var g = new HashSet<string>(gold.TryGetValue(label, out List<string>? gl) ? gl : [],
+                StringComparer.Ordinal);
             Scores.Add(label, PrfCounts.OfSets(p, g));
         }
     }

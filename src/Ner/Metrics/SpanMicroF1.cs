@@ -12,7 +12,8 @@ public sealed class SpanMicroF1
 
     public PrfCounts Micro => Scores.Micro;
 
-    public void Add(IEnumerable<(string Label, CharSpan Span)> predicted, IEnumerable<(string Label, CharSpan Span)> gold)
+    public void Add(IEnumerable<(string Label, CharSpan Span)> predicted,
+        IEnumerable<(string Label, CharSpan Span)> gold)
     {
         var p = predicted.ToHashSet();
         var g = gold.ToHashSet();

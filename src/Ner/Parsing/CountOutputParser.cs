@@ -10,7 +10,8 @@ public static class CountOutputParser
 
     /// <param name="generated">The decoded generated text, EOS not included.</param>
     /// <param name="endedWithEos">Whether generation stopped on the EOS token.</param>
-    /// <param name="maxCount">Counts above this are rejected (the paper's data has at most a few dozen per label).</param>
+    /// <param name="maxCount">Counts above this are rejected (the paper's data has at most a few dozen per
+    /// label).</param>
     public static Parsed<int> Parse(string generated, bool endedWithEos, int maxCount = DefaultMaxCount)
     {
         int newline = generated.IndexOf('\n');
@@ -19,7 +20,8 @@ public static class CountOutputParser
         {
             return generated.Length == 0
                 ? Parsed<int>.Fail(ParseFailureKind.Empty, "no count was generated")
-                : Parsed<int>.Fail(ParseFailureKind.Truncated, $"count \"{Clip(generated)}\" has no newline or EOS after it");
+                : Parsed<int>.Fail(ParseFailureKind.Truncated,
+                    $"count \"{Clip(generated)}\" has no newline or EOS after it");
         }
 
         if (digits.Length == 0)
@@ -32,18 +34,21 @@ public static class CountOutputParser
         {
             if (!char.IsAsciiDigit(c))
             {
-                return Parsed<int>.Fail(ParseFailureKind.NotANumber, $"count \"{Clip(digits)}\" is not a non-negative integer");
+                return Parsed<int>.Fail(ParseFailureKind.NotANumber,
+                    $"count \"{Clip(digits)}\" is not a non-negative integer");
             }
 
             n = (n * 10) + (c - '0');
             if (n > maxCount)
             {
-                return Parsed<int>.Fail(ParseFailureKind.CountTooLarge, $"count {Clip(digits)} exceeds the limit of {maxCount}");
+                return Parsed<int>.Fail(ParseFailureKind.CountTooLarge,
+                    $"count {Clip(digits)} exceeds the limit of {maxCount}");
             }
         }
 
         return Parsed<int>.Success((int)n);
     }
 
-    internal static string Clip(string s) => s.Length <= 40 ? s.Replace("\n", "\\n", StringComparison.Ordinal) : s[..40].Replace("\n", "\\n", StringComparison.Ordinal) + "…";
+    internal static string Clip(string s) => s.Length <= 40 ? s.Replace("\n", "\\n", StringComparison.Ordinal)
+        : s[..40].Replace("\n", "\\n", StringComparison.Ordinal) + "…";
 }

@@ -7,7 +7,8 @@ public static class MentionOutputParser
     {
         if (!endedWithEos)
         {
-            return Parsed<string>.Fail(ParseFailureKind.Truncated, $"mention \"{CountOutputParser.Clip(generated)}\" was cut off before EOS");
+            return Parsed<string>.Fail(ParseFailureKind.Truncated,
+                $"mention \"{CountOutputParser.Clip(generated)}\" was cut off before EOS");
         }
 
         if (string.IsNullOrWhiteSpace(generated))

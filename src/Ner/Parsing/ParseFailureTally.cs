@@ -24,5 +24,6 @@ public sealed class ParseFailureTally
     }
 
     public override string ToString() =>
-        Total == 0 ? "no parse failures" : string.Join(", ", _counts.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"));
+        Total == 0 ? "no parse failures"
+            : string.Join(", ", _counts.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"));
 }

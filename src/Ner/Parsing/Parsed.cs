@@ -21,7 +21,8 @@ public readonly struct Parsed<T>
 
     public static Parsed<T> Success(T value) => new(value, null);
 
-    public static Parsed<T> Fail(ParseFailureKind kind, string message) => new(default, new ParseFailure(kind, message));
+    public static Parsed<T> Fail(ParseFailureKind kind, string message) =>
+        new(default, new ParseFailure(kind, message));
 
     public static implicit operator Parsed<T>(ParseFailure failure) => new(default, failure);
 

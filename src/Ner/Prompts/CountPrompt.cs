@@ -22,7 +22,8 @@ public static class CountPrompt
     {
         PromptTemplate t = PromptTemplate.For(language);
         text = labelPromptName = "";
-        if (!prompt.StartsWith(t.TextHeader, StringComparison.Ordinal) || !prompt.EndsWith(t.CountMarker, StringComparison.Ordinal))
+        if (!prompt.StartsWith(t.TextHeader, StringComparison.Ordinal)
+            || !prompt.EndsWith(t.CountMarker, StringComparison.Ordinal))
         {
             return false;
         }

@@ -7,7 +7,8 @@ namespace PaDeLLM.Ner.Prompts;
 /// The literal pieces of the paper's prompts for one language:
 /// <c>{TextHeader}{TEXT}{LabelHeader}{LABEL}{CountMarker}</c>, then <c>{n}\n{MentionMarker(k)}</c>.
 /// </summary>
-public sealed record PromptTemplate(string TextHeader, string LabelHeader, string CountMarker, string MentionMarkerFormat)
+public sealed record PromptTemplate(string TextHeader, string LabelHeader, string CountMarker,
+    string MentionMarkerFormat)
 {
     public static readonly PromptTemplate English = new("text:\n", "\nentity type:\n", "\n\n<num>", "<mention {0}>");
 
@@ -18,7 +19,9 @@ public sealed record PromptTemplate(string TextHeader, string LabelHeader, strin
     /// <summary>The marker that asks for the k-th mention (k from 1).</summary>
     public string MentionMarker(int k) => string.Format(CultureInfo.InvariantCulture, MentionMarkerFormat, k);
 
-    /// <summary>Reads k back from a marker at the start of <paramref name="s"/>; returns the marker length, or 0.</summary>
+    /// <summary>
+    /// Reads k back from a marker at the start of <paramref name="s"/>; returns the marker length, or 0.
+    /// </summary>
     public int MatchMentionMarker(ReadOnlySpan<char> s, out int k)
     {
         k = 0;

@@ -10,7 +10,8 @@ namespace PaDeLLM.Ner.Results;
 /// </summary>
 public sealed class OfficialRecord
 {
-    internal OfficialRecord(JsonObject node, string text, List<LabelPredictions> predicted, Dictionary<string, List<string>> gold)
+    internal OfficialRecord(JsonObject node, string text, List<LabelPredictions> predicted,
+        Dictionary<string, List<string>> gold)
     {
         Node = node;
         Text = text;
@@ -30,7 +31,9 @@ public sealed class OfficialRecord
     public Dictionary<string, List<string>> PredictedStrings() =>
         Predicted.ToDictionary(p => p.Label, p => p.Mentions.Select(m => m.Text).ToList(), StringComparer.Ordinal);
 
-    /// <summary>A copy of the record whose "pred" holds <paramref name="predicted"/>, every other field untouched.</summary>
+    /// <summary>
+    /// A copy of the record whose "pred" holds <paramref name="predicted"/>, every other field untouched.
+    /// </summary>
     public JsonObject WithPredictions(IReadOnlyList<LabelPredictions> predicted)
     {
         var copy = (JsonObject)Node.DeepClone();

@@ -113,10 +113,13 @@ public static class OfficialResultsFile
                     || pair[0] is not JsonValue mv || !JsonStrings.TryGet(mv, out string? mention)
                     || pair[1] is not JsonValue pv || !pv.TryGetValue(out double prob))
                 {
-                    throw new DataFormatException(source, 0, $"{where}.pred.{label}[{j}]", "expected [mention, probability]");
+                    throw new DataFormatException(source, 0, $"{where}.pred.{label}[{j}]",
+                        "expected [mention, probability]");
                 }
 
-                mentions.Add(new ScoredMention(mention ?? throw new DataFormatException(source, 0, $"{where}.pred.{label}[{j}]", JsonStrings.UnpairedSurrogate), prob));
+                mentions.Add(new ScoredMention(mention
+                    ?? throw new DataFormatException(source, 0, $"{where}.pred.{label}[{j}]",
+                    JsonStrings.UnpairedSurrogate), prob));
             }
 
             predicted.Add(new LabelPredictions(label, mentions));
@@ -139,7 +142,8 @@ public static class OfficialResultsFile
             for (int j = 0; j < items.Count; j++)
             {
                 strings.Add(items[j] is JsonValue v && JsonStrings.TryGet(v, out string? s)
-                    ? s ?? throw new DataFormatException(source, 0, $"{where}.gt.{label}[{j}]", JsonStrings.UnpairedSurrogate)
+                    ? s ?? throw new DataFormatException(source, 0, $"{where}.gt.{label}[{j}]",
+                        JsonStrings.UnpairedSurrogate)
                     : throw new DataFormatException(source, 0, $"{where}.gt.{label}[{j}]", "is not a string"));
             }
 

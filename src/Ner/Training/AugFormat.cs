@@ -16,7 +16,8 @@ public sealed class AugFormat(LabelSchema schema) : ITrainingFormat
 
     public IEnumerable<TrainingExample> Reformulate(Sentence sentence, int sentenceIndex)
     {
-        yield return new TrainingExample(sentenceIndex, null, AutoregPrompt.Aug(sentence.Text, schema.Language), Render(sentence));
+        yield return new TrainingExample(sentenceIndex, null, AutoregPrompt.Aug(sentence.Text, schema.Language),
+            Render(sentence));
     }
 
     public string Render(Sentence sentence)
@@ -90,7 +91,8 @@ public sealed class AugFormat(LabelSchema schema) : ITrainingFormat
                 case '\\':
                     if (i + 1 >= annotated.Length)
                     {
-                        return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.Malformed, "dangling escape at the end");
+                        return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.Malformed,
+                            "dangling escape at the end");
                     }
 
                     plain.Append(annotated[++i]);
@@ -101,7 +103,8 @@ public sealed class AugFormat(LabelSchema schema) : ITrainingFormat
                 case ']':
                     if (opens.Count == 0)
                     {
-                        return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.Malformed, $"unmatched ']' at offset {i}");
+                        return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.Malformed,
+                            $"unmatched ']' at offset {i}");
                     }
 
                     int start = opens.Pop();
@@ -109,14 +112,16 @@ public sealed class AugFormat(LabelSchema schema) : ITrainingFormat
                     int space = segment.LastIndexOf(' ');
                     if (space <= 0)
                     {
-                        return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.Malformed, $"bracket closed at offset {i} has no \"mention LABEL\"");
+                        return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.Malformed,
+                            $"bracket closed at offset {i} has no \"mention LABEL\"");
                     }
 
                     string name = segment[(space + 1)..];
                     EntityLabel? label = schema.FindByPromptName(name);
                     if (label is null)
                     {
-                        return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.UnknownLabel, $"label '{name}' at offset {i} is not in schema {schema}");
+                        return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.UnknownLabel,
+                            $"label '{name}' at offset {i} is not in schema {schema}");
                     }
 
                     mentions.Add((start, start + space, new LabeledMention(label.Key, segment[..space])));
@@ -130,11 +135,13 @@ public sealed class AugFormat(LabelSchema schema) : ITrainingFormat
 
         if (opens.Count > 0)
         {
-            return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.Malformed, $"{opens.Count} '[' not closed");
+            return Parsed<(List<LabeledMention>, string)>.Fail(ParseFailureKind.Malformed,
+                $"{opens.Count} '[' not closed");
         }
 
         // Text order as Sentence.InTextOrder: by start, outer (longer) first.
-        List<LabeledMention> inOrder = mentions.OrderBy(m => m.Start).ThenByDescending(m => m.End).Select(m => m.Mention).ToList();
+        List<LabeledMention> inOrder = mentions.OrderBy(m => m.Start).ThenByDescending(m => m.End)
+            .Select(m => m.Mention).ToList();
         return Parsed<(List<LabeledMention>, string)>.Success((inOrder, plain.ToString()));
     }
 }

@@ -10,8 +10,10 @@ namespace PaDeLLM.Ner.Training;
 public static class AutoregPrompt
 {
     public static string Struct(string text, PromptLanguage language) =>
-        PromptTemplate.For(language).TextHeader + text + (language == PromptLanguage.Chinese ? "\n实体:\n" : "\nentities:\n");
+        PromptTemplate.For(language).TextHeader + text
+            + (language == PromptLanguage.Chinese ? "\n实体:\n" : "\nentities:\n");
 
     public static string Aug(string text, PromptLanguage language) =>
-        PromptTemplate.For(language).TextHeader + text + (language == PromptLanguage.Chinese ? "\n标注文本:\n" : "\nannotated text:\n");
+        PromptTemplate.For(language).TextHeader + text
+            + (language == PromptLanguage.Chinese ? "\n标注文本:\n" : "\nannotated text:\n");
 }

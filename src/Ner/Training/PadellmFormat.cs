@@ -56,7 +56,8 @@ public sealed class PadellmFormat(LabelSchema schema, LossSpan lossSpan = LossSp
             EntityLabel? label = schema.FindByPromptName(promptName);
             if (label is null)
             {
-                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.UnknownLabel, $"label '{promptName}' is not in schema {schema}");
+                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.UnknownLabel,
+                    $"label '{promptName}' is not in schema {schema}");
             }
 
             Parsed<(int N, int K, string? Mention)> target = ParseTarget(ex.Target, template);
@@ -73,12 +74,14 @@ public sealed class PadellmFormat(LabelSchema schema, LossSpan lossSpan = LossSp
             }
             else if (entry.Count != n)
             {
-                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed, $"label {label.Key} has counts {entry.Count} and {n}");
+                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed,
+                    $"label {label.Key} has counts {entry.Count} and {n}");
             }
 
             if (mention is not null && !entry.Mentions.TryAdd(k, mention))
             {
-                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed, $"label {label.Key} has mention {k} twice");
+                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed,
+                    $"label {label.Key} has mention {k} twice");
             }
         }
 
@@ -92,7 +95,8 @@ public sealed class PadellmFormat(LabelSchema schema, LossSpan lossSpan = LossSp
 
             if (entry.Mentions.Count != entry.Count)
             {
-                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed, $"label {label.Key} announces {entry.Count} mentions but has {entry.Mentions.Count}");
+                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed,
+                    $"label {label.Key} announces {entry.Count} mentions but has {entry.Mentions.Count}");
             }
 
             result.AddRange(entry.Mentions.Values.Select(m => new LabeledMention(label.Key, m)));
@@ -106,7 +110,8 @@ public sealed class PadellmFormat(LabelSchema schema, LossSpan lossSpan = LossSp
     {
         int newline = target.IndexOf('\n');
         string countText = newline < 0 ? target : target[..newline];
-        Parsed<int> count = CountOutputParser.Parse(newline < 0 ? target : target[..(newline + 1)], endedWithEos: true, maxCount: int.MaxValue / 16);
+        Parsed<int> count = CountOutputParser.Parse(newline < 0 ? target : target[..(newline + 1)], endedWithEos: true,
+            maxCount: int.MaxValue / 16);
         if (!count.Ok)
         {
             return count.Failure;
@@ -116,7 +121,8 @@ public sealed class PadellmFormat(LabelSchema schema, LossSpan lossSpan = LossSp
         {
             return count.Value == 0
                 ? Parsed<(int, int, string?)>.Success((0, 0, null))
-                : Parsed<(int, int, string?)>.Fail(ParseFailureKind.Malformed, $"count {countText} is not followed by a mention");
+                : Parsed<(int, int, string?)>.Fail(ParseFailureKind.Malformed,
+                    $"count {countText} is not followed by a mention");
         }
 
         ReadOnlySpan<char> rest = target.AsSpan(newline + 1);
@@ -128,7 +134,8 @@ public sealed class PadellmFormat(LabelSchema schema, LossSpan lossSpan = LossSp
 
         if (k < 1 || k > count.Value)
         {
-            return Parsed<(int, int, string?)>.Fail(ParseFailureKind.Malformed, string.Create(CultureInfo.InvariantCulture, $"mention index {k} is outside 1..{count.Value}"));
+            return Parsed<(int, int, string?)>.Fail(ParseFailureKind.Malformed,
+                string.Create(CultureInfo.InvariantCulture, $"mention index {k} is outside 1..{count.Value}"));
         }
 
         string mention = rest[markerLength..].ToString();

@@ -18,7 +18,8 @@ public sealed class StructFormat(LabelSchema schema) : ITrainingFormat
 
     public IEnumerable<TrainingExample> Reformulate(Sentence sentence, int sentenceIndex)
     {
-        yield return new TrainingExample(sentenceIndex, null, AutoregPrompt.Struct(sentence.Text, schema.Language), Render(sentence));
+        yield return new TrainingExample(sentenceIndex, null, AutoregPrompt.Struct(sentence.Text, schema.Language),
+            Render(sentence));
     }
 
     public string Render(Sentence sentence)
@@ -69,9 +70,11 @@ public sealed class StructFormat(LabelSchema schema) : ITrainingFormat
     /// </summary>
     public Parsed<List<LabeledMention>> Parse(string target)
     {
-        if (target.Length < 4 || !target.StartsWith("((", StringComparison.Ordinal) || !target.EndsWith("))", StringComparison.Ordinal))
+        if (target.Length < 4 || !target.StartsWith("((", StringComparison.Ordinal)
+            || !target.EndsWith("))", StringComparison.Ordinal))
         {
-            return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed, "a struct target starts with \"((\" and ends with \"))\"");
+            return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed,
+                "a struct target starts with \"((\" and ends with \"))\"");
         }
 
         string inner = target[1..^1]; // "(L): (m), (L): (m)"
@@ -81,19 +84,23 @@ public sealed class StructFormat(LabelSchema schema) : ITrainingFormat
         {
             if (pos >= inner.Length || inner[pos] != '(')
             {
-                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed, $"expected \"(LABEL): (\" at offset {pos + 1}");
+                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed,
+                    $"expected \"(LABEL): (\" at offset {pos + 1}");
             }
 
             EntityLabel? label = MatchLabelHead(inner, pos, out int mentionStart);
             if (label is null)
             {
-                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.UnknownLabel, $"no known label at offset {pos + 1} (labels: {string.Join(", ", schema.Labels.Select(l => l.PromptName))})");
+                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.UnknownLabel,
+                    $"no known label at offset {pos + 1} (labels: "
+                    + $"{string.Join(", ", schema.Labels.Select(l => l.PromptName))})");
             }
 
             int end = FindItemEnd(inner, mentionStart, out int next);
             if (end < 0)
             {
-                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed, $"mention of {label.Key} at offset {mentionStart + 1} is not closed");
+                return Parsed<List<LabeledMention>>.Fail(ParseFailureKind.Malformed,
+                    $"mention of {label.Key} at offset {mentionStart + 1} is not closed");
             }
 
             string mention = inner[mentionStart..end];

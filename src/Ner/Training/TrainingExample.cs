@@ -5,7 +5,8 @@ namespace PaDeLLM.Ner.Training;
 /// <see cref="Target"/> (followed by EOS when <see cref="AppendEos"/>). The loss covers
 /// the target from character <see cref="LossStart"/> on.
 /// </summary>
-public sealed record TrainingExample(int Sentence, string? Label, string Prompt, string Target, bool AppendEos = true, int LossStart = 0)
+public sealed record TrainingExample(int Sentence, string? Label, string Prompt, string Target, bool AppendEos = true,
+    int LossStart = 0)
 {
     /// <summary>The format that made the example, where a row mixes formats (<see cref="MixedFormat"/>).</summary>
     public string? Format { get; init; }

@@ -12,7 +12,8 @@ public interface IMessageQueue
 
     Task SendAsync(string text, CancellationToken cancel = default);
 
-    Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancel = default);
+    Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout,
+        CancellationToken cancel = default);
 
     Task DeleteAsync(QueueMessage message, CancellationToken cancel = default);
 }

@@ -10,7 +10,8 @@ public static class BpeMerger
     /// <param name="symbols">Initial symbols (characters, or atomic pieces).</param>
     /// <param name="priority">For a pair, its priority (smaller merges first), or null if it cannot merge.</param>
     /// <param name="atomic">Symbols that never merge (user-defined pieces).</param>
-    public static List<string> Merge(List<string> symbols, Func<string, string, double?> priority, IReadOnlySet<int>? atomic = null)
+    public static List<string> Merge(List<string> symbols, Func<string, string, double?> priority,
+        IReadOnlySet<int>? atomic = null)
     {
         int n = symbols.Count;
         if (n < 2)
@@ -49,7 +50,8 @@ public static class BpeMerger
 
         while (heap.TryDequeue(out var e, out _))
         {
-            if (!alive[e.Left] || !alive[e.Right] || next[e.Left] != e.Right || version[e.Left] != e.LeftVersion || version[e.Right] != e.RightVersion)
+            if (!alive[e.Left] || !alive[e.Right] || next[e.Left] != e.Right || version[e.Left] != e.LeftVersion
+                || version[e.Right] != e.RightVersion)
             {
                 continue; // stale: one side has merged since
             }

@@ -3,7 +3,9 @@ using System.Text;
 
 namespace PaDeLLM.Tokenizers.Bpe;
 
-/// <summary>Byte pieces <c>&lt;0xNN&gt;</c>: characters missing from a vocabulary are spelled as their UTF-8 bytes.</summary>
+/// <summary>
+/// Byte pieces <c>&lt;0xNN&gt;</c>: characters missing from a vocabulary are spelled as their UTF-8 bytes.
+/// </summary>
 public static class ByteFallback
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
@@ -13,7 +15,8 @@ public static class ByteFallback
     /// <summary>The byte of a <c>&lt;0xNN&gt;</c> piece, or null.</summary>
     public static byte? ByteOf(string piece) =>
         piece.Length == 6 && piece.StartsWith("<0x", StringComparison.Ordinal) && piece[5] == '>'
-            && byte.TryParse(piece.AsSpan(3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b)
+            && byte.TryParse(piece.AsSpan(3, 2), NumberStyles.AllowHexSpecifier,
+                CultureInfo.InvariantCulture, out byte b)
             ? b
             : null;
 

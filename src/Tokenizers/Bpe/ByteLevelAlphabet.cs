@@ -9,7 +9,8 @@ namespace PaDeLLM.Tokenizers.Bpe;
 public static class ByteLevelAlphabet
 {
     private static readonly char[] ByteToChar = Build();
-    private static readonly Dictionary<char, byte> CharToByte = ByteToChar.Select((c, b) => (c, (byte)b)).ToDictionary(x => x.c, x => x.Item2);
+    private static readonly Dictionary<char, byte> CharToByte = ByteToChar.Select((c, b) => (c, (byte)b))
+        .ToDictionary(x => x.c, x => x.Item2);
 
     public static char Encode(byte b) => ByteToChar[b];
 
@@ -24,7 +25,9 @@ public static class ByteLevelAlphabet
         return new string(chars);
     }
 
-    /// <summary>Back to bytes; a character outside the table (an added token's) contributes its own UTF-8 bytes.</summary>
+    /// <summary>
+    /// Back to bytes; a character outside the table (an added token's) contributes its own UTF-8 bytes.
+    /// </summary>
     public static void Decode(string token, List<byte> output)
     {
         Span<byte> buf = stackalloc byte[4];

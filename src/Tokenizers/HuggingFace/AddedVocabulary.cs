@@ -60,7 +60,8 @@ internal sealed class AddedVocabulary
         while (i < text.Length)
         {
             AddedToken? match = _byFirst.TryGetValue(text[i], out var candidates)
-                ? candidates.FirstOrDefault(t => string.CompareOrdinal(text, i, t.Content, 0, t.Content.Length) == 0 && WordBoundaryOk(text, i, t))
+                ? candidates.FirstOrDefault(t =>
+                    string.CompareOrdinal(text, i, t.Content, 0, t.Content.Length) == 0 && WordBoundaryOk(text, i, t))
                 : null;
             if (match is null)
             {

@@ -18,13 +18,15 @@ internal sealed class BpeModel
     {
         foreach (string field in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
         {
-            if (e.TryGetProperty(field, out JsonElement v) && v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0)
+            if (e.TryGetProperty(field, out JsonElement v) && v.ValueKind == JsonValueKind.String
+                && v.GetString()!.Length > 0)
             {
                 throw new TokenizerException($"{where}: {field} '{v.GetString()}' is not supported");
             }
         }
 
-        if (e.TryGetProperty("dropout", out JsonElement dropout) && dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() > 0)
+        if (e.TryGetProperty("dropout", out JsonElement dropout) && dropout.ValueKind == JsonValueKind.Number
+            && dropout.GetDouble() > 0)
         {
             throw new TokenizerException($"{where}: BPE dropout is not supported");
         }
@@ -36,7 +38,8 @@ internal sealed class BpeModel
 
         foreach (JsonProperty p in vocab.EnumerateObject())
         {
-            int id = p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetInt32() : throw new TokenizerException($"{where}.vocab: id of '{p.Name}' is not a number");
+            int id = p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetInt32()
+                : throw new TokenizerException($"{where}.vocab: id of '{p.Name}' is not a number");
             Vocab[p.Name] = id;
             if (ByteFallback.ByteOf(p.Name) is byte b)
             {
@@ -50,14 +53,17 @@ internal sealed class BpeModel
             (string a, string b) = m.ValueKind switch
             {
                 JsonValueKind.String when m.GetString()!.Split(' ') is [string x, string y] => (x, y),
-                JsonValueKind.Array when m.GetArrayLength() == 2 && m[0].GetString() is string x && m[1].GetString() is string y => (x, y),
-                _ => throw new TokenizerException($"{where}.merges[{rank}]: expected \"a b\" or [\"a\", \"b\"], found {m.GetRawText()}"),
+                JsonValueKind.Array when m.GetArrayLength() == 2 && m[0].GetString() is string x
+                    && m[1].GetString() is string y => (x, y),
+                _ => throw new TokenizerException($"{where}.merges[{rank}]: expected \"a b\" or [\"a\", \"b\"], "
+                    + $"found {m.GetRawText()}"),
             };
             foreach (string part in new[] { a, b, a + b })
             {
                 if (!Vocab.ContainsKey(part))
                 {
-                    throw new TokenizerException($"{where}.merges[{rank}]: merge \"{a} {b}\" names '{part}', which is not in the vocabulary");
+                    throw new TokenizerException($"{where}.merges[{rank}]: merge \"{a} {b}\" names '{part}', which is "
+                        + $"not in the vocabulary");
                 }
             }
 
@@ -69,7 +75,8 @@ internal sealed class BpeModel
         FuseUnknown = JsonParts.Bool(e, "fuse_unk", false);
         if (e.TryGetProperty("unk_token", out JsonElement unk) && unk.ValueKind == JsonValueKind.String)
         {
-            UnknownId = Vocab.TryGetValue(unk.GetString()!, out int u) ? u : throw new TokenizerException($"{where}: unk_token '{unk.GetString()}' is not in the vocabulary");
+            UnknownId = Vocab.TryGetValue(unk.GetString()!, out int u) ? u
+                : throw new TokenizerException($"{where}: unk_token '{unk.GetString()}' is not in the vocabulary");
         }
     }
 
@@ -110,7 +117,8 @@ internal sealed class BpeModel
                 output.Add(id);
                 lastUnknown = false;
             }
-            else if (ByteFallbackEnabled && Encoding.UTF8.GetBytes(s) is var bytes && bytes.All(b => _byteIds[b] is not null))
+            else if (ByteFallbackEnabled && Encoding.UTF8.GetBytes(s) is var bytes
+                && bytes.All(b => _byteIds[b] is not null))
             {
                 output.AddRange(bytes.Select(b => _byteIds[b]!.Value));
                 lastUnknown = false;
@@ -126,7 +134,8 @@ internal sealed class BpeModel
             }
             else
             {
-                throw new TokenizerException($"'{s}' is not in the vocabulary and the model has no unk_token or byte fallback");
+                throw new TokenizerException($"'{s}' is not in the vocabulary and the model has no "
+                    + $"unk_token or byte fallback");
             }
         }
     }

@@ -4,7 +4,9 @@ using PaDeLLM.Tokenizers.Bpe;
 
 namespace PaDeLLM.Tokenizers.HuggingFace;
 
-/// <summary>tokenizer.json decoders: ByteLevel, ByteFallback, Fuse, Strip, Replace, Sequence. Each maps tokens to tokens.</summary>
+/// <summary>
+/// tokenizer.json decoders: ByteLevel, ByteFallback, Fuse, Strip, Replace, Sequence. Each maps tokens to tokens.
+/// </summary>
 internal static class Decoders
 {
     public static Func<List<string>, List<string>> Create(JsonElement e, string where)
@@ -76,12 +78,14 @@ internal static class Decoders
 
             case "Sequence":
                 {
-                    var parts = JsonParts.Array(e, "decoders", where).Select((d, i) => Create(d, $"{where}.decoders[{i}]")).ToArray();
+                    var parts = JsonParts.Array(e, "decoders", where)
+                        .Select((d, i) => Create(d, $"{where}.decoders[{i}]")).ToArray();
                     return tokens => parts.Aggregate(tokens, (acc, f) => f(acc));
                 }
 
             default:
-                throw new TokenizerException($"{where}: decoder type '{type}' is not supported (supported: ByteLevel, ByteFallback, Fuse, Strip, Replace, Sequence)");
+                throw new TokenizerException($"{where}: decoder type '{type}' is not supported (supported: ByteLevel, "
+                    + $"ByteFallback, Fuse, Strip, Replace, Sequence)");
         }
     }
 

@@ -6,21 +6,25 @@ namespace PaDeLLM.Tokenizers.HuggingFace;
 internal static class JsonParts
 {
     public static string Type(JsonElement e, string where) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out JsonElement t)
+            && t.ValueKind == JsonValueKind.String
             ? t.GetString()!
             : throw new TokenizerException($"{where}: missing \"type\"");
 
     public static string String(JsonElement e, string name, string where) =>
-        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new TokenizerException($"{where}: missing string \"{name}\"");
+        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString()!
+            : throw new TokenizerException($"{where}: missing string \"{name}\"");
 
     public static bool Bool(JsonElement e, string name, bool fallback) =>
-        e.TryGetProperty(name, out JsonElement v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : fallback;
+        e.TryGetProperty(name, out JsonElement v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? v.GetBoolean() : fallback;
 
     public static int Int(JsonElement e, string name, int fallback) =>
         e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : fallback;
 
     public static IEnumerable<JsonElement> Array(JsonElement e, string name, string where) =>
-        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray() : throw new TokenizerException($"{where}: missing array \"{name}\"");
+        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray()
+            : throw new TokenizerException($"{where}: missing array \"{name}\"");
 
     /// <summary>A pattern {"String": "…"} (literal) or {"Regex": "…"}.</summary>
     public static (string Text, bool IsRegex) Pattern(JsonElement e, string where)

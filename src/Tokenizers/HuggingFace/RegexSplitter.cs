@@ -77,7 +77,8 @@ internal static class RegexSplitter
             {
                 UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
                     or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter => AstralLetter,
-                UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => AstralNumber,
+                UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber =>
+                    AstralNumber,
                 _ => AstralOther,
             });
         }

@@ -22,12 +22,15 @@ public sealed class SentencePieceTokenizer : ITokenizer
     {
         if (model.ModelType != 2)
         {
-            throw new TokenizerException($"{source}: model_type {(model.ModelType == 1 ? "UNIGRAM" : model.ModelType.ToString(System.Globalization.CultureInfo.InvariantCulture))} is not supported (only BPE)");
+            throw new TokenizerException($"{source}: model_type {(model.ModelType == 1 ? "UNIGRAM"
+                : model.ModelType.ToString(System.Globalization.CultureInfo.InvariantCulture))} "
+                + $"is not supported (only BPE)");
         }
 
         if (model.NormalizerName != "identity" && model.PrecompiledCharsmapBytes > 0)
         {
-            throw new TokenizerException($"{source}: normalizer '{model.NormalizerName}' with a precompiled charsmap is not supported (only identity)");
+            throw new TokenizerException($"{source}: normalizer '{model.NormalizerName}' with a precompiled charsmap "
+                + $"is not supported (only identity)");
         }
 
         _model = model;
@@ -70,7 +73,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
 
     public int? TokenToId(string token) => _ids.TryGetValue(token, out int id) ? id : null;
 
-    public IReadOnlyList<string> EncodeToPieces(string text) => Encode(text).Select(id => _model.Pieces[id].Piece).ToArray();
+    public IReadOnlyList<string> EncodeToPieces(string text) =>
+        Encode(text).Select(id => _model.Pieces[id].Piece).ToArray();
 
     public int[] Encode(string text)
     {
@@ -85,7 +89,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
         for (int i = 0; i < normalized.Length;)
         {
             if (_userDefined.TryGetValue(normalized[i], out var candidates)
-                && candidates.FirstOrDefault(c => string.CompareOrdinal(normalized, i, c, 0, c.Length) == 0) is string user)
+                && candidates.FirstOrDefault(c =>
+                    string.CompareOrdinal(normalized, i, c, 0, c.Length) == 0) is string user)
             {
                 atomic.Add(symbols.Count);
                 symbols.Add(user);
@@ -149,7 +154,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
         {
             if ((uint)id >= (uint)_model.Pieces.Count)
             {
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id {id} is outside the vocabulary of {_model.Pieces.Count}");
+                throw new ArgumentOutOfRangeException(nameof(ids), id,
+                    $"token id {id} is outside the vocabulary of {_model.Pieces.Count}");
             }
 
             (string piece, _, PieceType type) = _model.Pieces[id];
@@ -205,6 +211,7 @@ public sealed class SentencePieceTokenizer : ITokenizer
         Span<char> merged = length <= 256 ? stackalloc char[length] : new char[length];
         a.CopyTo(merged);
         b.CopyTo(merged[a.Length..]);
-        return _idsBySpan.TryGetValue(merged, out int id) && _model.Pieces[id].Type == PieceType.Normal ? -_model.Pieces[id].Score : null;
+        return _idsBySpan.TryGetValue(merged, out int id) && _model.Pieces[id].Type == PieceType.Normal
+            ? -_model.Pieces[id].Score : null;
     }
 }

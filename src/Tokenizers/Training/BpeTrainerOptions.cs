@@ -5,7 +5,10 @@ public sealed record BpeTrainerOptions
 {
     public int VocabSize { get; init; } = 8000;
 
-    /// <summary>Characters are kept in the vocabulary, most frequent first, until they cover this share of the text; the rest use byte fallback.</summary>
+    /// <summary>
+    /// Characters are kept in the vocabulary, most frequent first, until they cover this share of the text; the rest
+    /// use byte fallback.
+    /// </summary>
     public double CharacterCoverage { get; init; } = 0.9995;
 
     /// <summary>Longest piece, in characters.</summary>
@@ -23,7 +26,10 @@ public sealed record BpeTrainerOptions
     /// <summary>Whole pieces matched in text before BPE and never split: PaDeLLM's markers and the newline.</summary>
     public IReadOnlyList<string> UserDefined { get; init; } = PadellmMarkers(32);
 
-    /// <summary><c>\n</c>, <c>&lt;num&gt;</c>, <c>&lt;数量&gt;</c>, and <c>&lt;mention k&gt;</c>, <c>&lt;第k文段&gt;</c> for k = 1 … <paramref name="maxMentions"/>.</summary>
+    /// <summary>
+    /// <c>\n</c>, <c>&lt;num&gt;</c>, <c>&lt;数量&gt;</c>, and <c>&lt;mention k&gt;</c>, <c>&lt;第k文段&gt;</c> for k = 1 …
+    /// <paramref name="maxMentions"/>.
+    /// </summary>
     public static IReadOnlyList<string> PadellmMarkers(int maxMentions) =>
     [
         "\n", "<num>", "<数量>",

@@ -8,7 +8,8 @@ namespace PaDeLLM.Training.Layers;
 /// </summary>
 public static class CrossEntropyLayer
 {
-    public static double ForwardBackward(float[] dlogits, float[] logits, (int Target, float Weight)[][] targets, int vocab, float scale)
+    public static double ForwardBackward(float[] dlogits, float[] logits, (int Target, float Weight)[][] targets,
+        int vocab, float scale)
     {
         double loss = 0;
         for (int t = 0; t < targets.Length; t++)

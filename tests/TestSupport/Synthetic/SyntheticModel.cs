@@ -18,15 +18,18 @@ namespace PaDeLLM.Tests;
 /// </summary>
 public static class SyntheticNer
 {
-    public static readonly string[] People = ["Anna", "Boris", "Chen", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kofi", "Lena"];
-    public static readonly string[] Places = ["Paris", "Lima", "Oslo", "Cairo", "Tokyo", "Quito", "Rome", "Dakar", "Hanoi", "Bern", "Riga", "Doha"];
+    public static readonly string[] People = ["Anna", "Boris", "Chen", "Dmitri", "Elena", "Farid", "Greta", "Hiro",
+        "Ines", "Jonas", "Kofi", "Lena"];
+    public static readonly string[] Places = ["Paris", "Lima", "Oslo", "Cairo", "Tokyo", "Quito", "Rome", "Dakar",
+        "Hanoi", "Bern", "Riga", "Doha"];
     private static readonly string[] Templates =
     [
         "{P} flew to {L} .", "{P} met {P} in {L} .", "In {L} , {P} won the race .", "{P} stayed at home .",
         "{L} welcomed {P} and {P} .", "Rain fell on {L} .", "{P} called {P} from {L} .", "The team left {L} for {L} .",
     ];
 
-    public static readonly LabelSchema Schema = new("synthetic", PromptLanguage.English, [new EntityLabel("PER", "PER"), new EntityLabel("LOC", "LOC")]);
+    public static readonly LabelSchema Schema = new("synthetic", PromptLanguage.English,
+        [new EntityLabel("PER", "PER"), new EntityLabel("LOC", "LOC")]);
 
     public static List<Sentence> Generate(int count, int seed)
     {
@@ -76,7 +79,8 @@ public static class SyntheticNer
         List<Sentence> train = Generate(400, 1);
         var format = new PadellmFormat(Schema);
         var corpus = train.SelectMany((s, i) => format.Reformulate(s, i)).Select(e => e.Prompt + e.Target).ToList();
-        BpeTrainer.Save(BpeTrainer.Train(corpus, new BpeTrainerOptions { VocabSize = 400, UserDefined = BpeTrainerOptions.PadellmMarkers(4) }), dir);
+        BpeTrainer.Save(BpeTrainer.Train(corpus,
+            new BpeTrainerOptions { VocabSize = 400, UserDefined = BpeTrainerOptions.PadellmMarkers(4) }), dir);
         var tokenizer = HfTokenizer.Load(Path.Combine(dir, "tokenizer.json"));
         var config = new ModelConfig
         {
@@ -104,7 +108,8 @@ public static class SyntheticNer
         for (int step = 0; step < steps; step++)
         {
             model.ZeroGradients();
-            losses.Add(model.ForwardBackward(Enumerable.Range(0, batch).Select(_ => rows[rng.Next(rows.Count)]).ToList()));
+            losses.Add(model.ForwardBackward(Enumerable.Range(0, batch).Select(_ => rows[rng.Next(rows.Count)])
+                .ToList()));
             GradientClipping.ClipGlobalNorm(model.Gradients, 1.0);
             optimizer.Update(model.Parameters, model.Gradients, schedule.At(step));
         }
@@ -114,7 +119,9 @@ public static class SyntheticNer
         {
             ["name"] = Schema.Name,
             ["language"] = "en",
-            ["labels"] = new JsonArray(Schema.Labels.Select(l => (JsonNode)new JsonObject { ["key"] = l.Key, ["prompt"] = l.PromptName }).ToArray()),
+            ["labels"] = new JsonArray(
+                Schema.Labels.Select(l => (JsonNode)new JsonObject { ["key"] = l.Key, ["prompt"] = l.PromptName })
+                .ToArray()),
         }.ToJsonString());
         return losses;
     }
