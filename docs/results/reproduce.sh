@@ -449,6 +449,12 @@ train_bidir_msra() {
     --out "$R/$run" --dtype bf16
   ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
   "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  INIT=$R/zh-msra-resume-bidir pair_runs resume-zh-bidir-msra-seed47 resume-zh-bidir-msra-seed48
+  run=resume-zh-bidir-msra-soup4
+  "$P" model export --model "$R/resume-zh-bidir-msra" --model "$R/resume-zh-bidir-msra-seed46" \
+    --model "$R/resume-zh-bidir-msra-seed47" --model "$R/resume-zh-bidir-msra-seed48" --out "$R/$run" --dtype bf16
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
 }
 
 pair_runs() {
