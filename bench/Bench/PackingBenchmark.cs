@@ -40,19 +40,7 @@ internal static class PackingBenchmark
         var unpacked = sample.SelectMany(i => format.Reformulate(sentences[i], i))
             .Select(e => PackedExamples.Tokenize(e, tokenizer))
             .Select(t => TrainingSequence.Causal(t.Tokens, t.Weights)).ToList();
-        var config = new ModelConfig
-        {
-            Architecture = "LlamaForCausalLM",
-            HiddenSize = 256,
-            IntermediateSize = 688,
-            Layers = 4,
-            Heads = 4,
-            KvHeads = 4,
-            HeadDim = 64,
-            VocabSize = tokenizer.VocabSize,
-            MaxPositions = 512,
-            TieWordEmbeddings = true
-        };
+        ModelConfig config = BenchModels.Shipped(tokenizer.VocabSize);
         var model = TrainableDecoder.Random(config, 1);
         // A step of 16 rows (the configs' batch) as the trainer runs it: one batched pass; and the
         // peer, each row its own pass (the trainer before batching: GEMMs of one row's length).
