@@ -21,6 +21,7 @@
 #   docs/results/reproduce.sh joined       # the shipped Resume model trained on, with sentences joined and without
 #   docs/results/reproduce.sh bidir        # the shipped Resume model trained on, its text read bidirectionally or not
 #   docs/results/reproduce.sh bidir-msra   # the text read bidirectionally from an MSRA stage on, then Resume
+#   docs/results/reproduce.sh bidir-msra6  # two more seeds from bidir-msra's stage and the soup of six (after bidir-msra)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -457,6 +458,25 @@ train_bidir_msra() {
   "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
 }
 
+train_bidir_msra6() {
+  # Two more Resume runs from bidir-msra's stage 1 (seeds 49 and 50, session 25) and the soup of all six seeds.
+  INIT=$R/zh-msra-resume-bidir pair_runs resume-zh-bidir-msra-seed49 resume-zh-bidir-msra-seed50
+  local run=resume-zh-bidir-msra-soup6 m=() s
+  for s in "" -seed46 -seed47 -seed48 -seed49 -seed50; do m+=(--model "$R/resume-zh-bidir-msra$s"); done
+  "$P" model export "${m[@]}" --out "$R/$run" --dtype bf16
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  # Other soups of the six, by the seeds they take (45 is the run without a seed in its name).
+  local seeds
+  for seeds in 45-46-50 45-46-47-50 45-46-49-50 45-46-47-49-50; do
+    m=(); for s in ${seeds//-/ }; do m+=(--model "$R/resume-zh-bidir-msra$([ "$s" = 45 ] || echo "-seed$s")"); done
+    "$P" model export "${m[@]}" --out "$R/resume-zh-bidir-msra-soup-$seeds" --dtype bf16
+    ev resume "$R/resume-zh-bidir-msra-soup-$seeds" "resume-zh-bidir-msra-soup-$seeds-copy-batch" batch
+  done
+  # The soup of seeds 45-48 (bidir-msra's, 89.19) shipped as models/resume-zh (session 25).
+  cp "$R/resume-zh-bidir-msra-soup4/model.safetensors" "$R/resume-zh-bidir-msra-soup4/config.json" models/resume-zh/
+}
+
 pair_runs() {
   # Two Resume runs from the shipped soup (or from $INIT), one core each, side by side (configs named like the runs);
   # each exported in BF16, scored on all of dev and by gold strings per pair, its log kept.
@@ -667,12 +687,13 @@ case "${1:-all}" in
   gold-counts) gold_counts ;;
   joined) train_joined ;;
   bidir-msra) train_bidir_msra ;;
+  bidir-msra6) train_bidir_msra6 ;;
   bidir) train_bidir ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
