@@ -203,6 +203,24 @@ public class TrainCommandTests
     }
 
     [SharedDataFact]
+    public void Replaced_copies_get_characters_the_given_tokenizer_lacks()
+    {
+        // The shipped Chinese tokenizer lacks 喆 (Resume dev's 孙喆浩): such characters are what the copies get.
+        string zh = Path.Combine(SharedData.RepoRoot, "models", "resume-zh");
+        var tokenizer = PaDeLLM.Tokenizers.HuggingFace.HfTokenizer.Load(Path.Combine(zh, "tokenizer.json"));
+        Assert.Equal(3, tokenizer.Encode("喆").Length); // its UTF-8 bytes
+        using var dir = new TempDir();
+        string config = dir.File("tiny.json", Tiny(
+            ("\"steps\": 4", "\"steps\": 1"), ("\"dev_sentences\": 2", "\"dev_sentences\": 1"),
+            ("\"eval\":", "\"augment\": {\"copies\": 1, \"unseen_characters\": 1}, \"eval\":")));
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "resume", "--config", config, "--tokenizer", zh,
+            "--out", Path.Combine(dir.Path, "model"), "--max-sentences", "20", "--data", SharedData.DataDir);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("resume 20 (+20 with mentions replaced) (20 of them with characters the tokenizer lacks)",
+            stderr);
+    }
+
+    [SharedDataFact]
     public void Joined_pairs_join_the_training_rows_beside_the_replaced_copies()
     {
         using var dir = new TempDir();
@@ -329,11 +347,28 @@ public class TrainCommandTests
     [InlineData("""{"augment": {"copies": 1, "mention_replacement": 0}}""",
         "bad.json: augment.mention_replacement must be above 0 and at most 1")]
     [InlineData("""{"augment": {"join_adjacent": 1}}""", "bad.json: augment.join_adjacent must be true or false")]
+    [InlineData("""{"augment": {"copies": 1, "unseen_characters": 2}}""",
+        "bad.json: augment.unseen_characters must be between 0 and 1")]
     public void A_bad_config_is_a_clear_error(string json, string error)
     {
         using var dir = new TempDir();
         string config = dir.File("bad.json", json);
         var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "conll03", "--config", config, "--out", dir.Path);
+        Assert.Equal(2, exit);
+        Assert.Contains(error, stderr);
+    }
+
+    [SharedDataTheory]
+    [InlineData("""{"augment": {"unseen_characters": 0.1}}""",
+        "augment.unseen_characters writes into the replaced copies: set augment.copies as well")]
+    [InlineData("""{"augment": {"copies": 1, "unseen_characters": 0.1}}""",
+        "augment.unseen_characters needs the tokenizer before the data (--init or --tokenizer)")]
+    public void Unseen_characters_without_copies_or_a_tokenizer_are_a_clear_error(string json, string error)
+    {
+        using var dir = new TempDir();
+        string config = dir.File("unseen.json", json);
+        var (exit, _, stderr) = CliRunner.Run("train", "--dataset", "resume", "--config", config,
+            "--out", Path.Combine(dir.Path, "model"), "--data", SharedData.DataDir);
         Assert.Equal(2, exit);
         Assert.Contains(error, stderr);
     }

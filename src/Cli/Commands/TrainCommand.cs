@@ -119,6 +119,9 @@ internal static class TrainCommand
         var examples = new List<List<TrainingExample>>();
         var texts = new List<string>(); // each sentence's text header and text, the prompts' common start
         var sentenceCounts = new List<string>();
+        Func<PromptLanguage, char[]>? unseenPool = cfg.UnseenCharacterProbability > 0
+            ? UnseenPool(cfg, tokenizerDir, resume, outDir)
+            : null;
         foreach (DatasetInfo source in infos)
         {
             List<Sentence> train = source.Read(dataDir, DatasetSplit.Train);
@@ -127,7 +130,7 @@ internal static class TrainCommand
                 train = train.Take(n).ToList();
             }
 
-            int read = train.Count;
+            int read = train.Count, withUnseen = 0;
             List<Sentence> joined = cfg.JoinAdjacent
                 ? AdjacentJoining.Pairs(train, source.Schema.Language == PromptLanguage.Chinese ? "" : " ").ToList()
                 : [];
@@ -135,8 +138,18 @@ internal static class TrainCommand
             {
                 // Seeded by the run's seed and the dataset's place in the list: a resumed run rebuilds the same rows.
                 int seed = unchecked((int)cfg.Train.Seed * 31 + sentenceCounts.Count);
-                train.AddRange(new MentionReplacement(train, cfg.ReplacementProbability)
-                    .Copies(train, cfg.AugmentCopies, seed).ToList());
+                List<Sentence> copies = new MentionReplacement(train, cfg.ReplacementProbability)
+                    .Copies(train, cfg.AugmentCopies, seed).ToList();
+                if (unseenPool is not null)
+                {
+                    var unseen = new UnseenCharacters(
+                        unseenPool(source.Schema.Language), cfg.UnseenCharacterProbability);
+                    List<Sentence> swapped = unseen.Apply(copies, unchecked(seed * 31 + 7)).ToList();
+                    withUnseen = swapped.Where((c, i) => !ReferenceEquals(c, copies[i])).Count();
+                    copies = swapped;
+                }
+
+                train.AddRange(copies);
             }
 
             train.AddRange(joined);
@@ -151,6 +164,7 @@ internal static class TrainCommand
             int replaced = train.Count - read - joined.Count;
             sentenceCounts.Add($"{source.Name} {read:N0}"
                 + (replaced > 0 ? $" (+{replaced:N0} with mentions replaced)" : "")
+                + (withUnseen > 0 ? $" ({withUnseen:N0} of them with characters the tokenizer lacks)" : "")
                 + (joined.Count > 0 ? $" (+{joined.Count:N0} joined to the next)" : ""));
         }
         Directory.CreateDirectory(outDir);
@@ -367,5 +381,47 @@ internal static class TrainCommand
         return bidirectional && !model.Config.BidirectionalText
             ? new TrainableDecoder(model.Config with { BidirectionalText = true }, model.Parameters, model.Shapes)
             : model;
+    }
+
+    /// <summary>
+    /// The characters of each language's script that the run's tokenizer has no piece for (it writes them as UTF-8
+    /// bytes): CJK ideographs for Chinese, Latin letters with diacritics for English. The tokenizer must be known
+    /// before the data is: given by --init or --tokenizer, or the one a resumed run trained.
+    /// </summary>
+    private static Func<PromptLanguage, char[]> UnseenPool(TrainConfig cfg, string? tokenizerDir, bool resume,
+        string outDir)
+    {
+        if (cfg.AugmentCopies == 0)
+        {
+            throw new UsageException(
+                "augment.unseen_characters writes into the replaced copies: set augment.copies as well");
+        }
+
+        string? path = tokenizerDir is not null ? Path.Combine(tokenizerDir, "tokenizer.json")
+            : resume && File.Exists(Path.Combine(outDir, "tokenizer.json")) ? Path.Combine(outDir, "tokenizer.json")
+            : null;
+        if (path is null)
+        {
+            throw new UsageException("augment.unseen_characters needs the tokenizer before the data (--init or "
+                + "--tokenizer): which characters it lacks is known only then");
+        }
+
+        HfTokenizer tokenizer = HfTokenizer.Load(path);
+        var pools = new Dictionary<PromptLanguage, char[]>();
+        return language =>
+        {
+            if (!pools.TryGetValue(language, out char[]? pool))
+            {
+                (char first, char last) = language == PromptLanguage.Chinese
+                    ? ('\u4E00', '\u9FFF')
+                    : ('\u00C0', '\u024F');
+                pool = [.. Enumerable.Range(first, last - first + 1).Select(c => (char)c)
+                    .Where(c => char.IsLetter(c) && tokenizer.Encode(c.ToString()).Any(id =>
+                        tokenizer.IdToToken(id) is string t && t.StartsWith("<0x", StringComparison.Ordinal)))];
+                pools[language] = pool;
+            }
+
+            return pool;
+        };
     }
 }

@@ -10,7 +10,8 @@ namespace PaDeLLM.Cli.Commands;
 /// "bidirectional_text"},
 /// "tokenizer": {"vocab_size", "copy_aligned"}, "train": {"steps", "batch_size", "lr", "warmup", "weight_decay",
 /// "clip", "seed", "checkpoint_every", "prompt_loss_weight", "count_loss_weight", "dropout"},
-/// "augment": {"copies", "mention_replacement", "join_adjacent"}, "eval": {"dev_sentences", "every"}}</c>. Dev
+/// "augment": {"copies", "mention_replacement", "unseen_characters", "join_adjacent"},
+/// "eval": {"dev_sentences", "every"}}</c>. Dev
 /// evaluation runs on the first dev_sentences dev sentences every <c>every</c> steps (0: at the end only) and is
 /// logged beside the loss.
 /// </summary>
@@ -82,6 +83,12 @@ internal sealed record TrainConfig
     /// </summary>
     public bool JoinAdjacent { get; init; }
 
+    /// <summary>
+    /// The chance that a mention of a replaced copy, and the copy's text outside its mentions, gets one character the
+    /// tokenizer lacks (<see cref="Ner.Training.UnseenCharacters"/>; 0: none).
+    /// </summary>
+    public double UnseenCharacterProbability { get; init; }
+
     public static TrainConfig Load(string? path)
     {
         if (path is null)
@@ -138,6 +145,9 @@ internal sealed record TrainConfig
                     ? mr
                     : throw new UsageException($"{path}: augment.mention_replacement must be above 0 and at most 1"),
                 JoinAdjacent = Bool(r, path, "augment", "join_adjacent"),
+                UnseenCharacterProbability = D("augment", "unseen_characters", 0) is double uc && uc >= 0 && uc <= 1
+                    ? uc
+                    : throw new UsageException($"{path}: augment.unseen_characters must be between 0 and 1"),
                 DevSentences = Get(r, "eval", "dev_sentences") is JsonElement ds
                     ? Int(ds, path, "eval", "dev_sentences", min: 0) : 200,
                 EvalEvery = Get(r, "eval", "every") is JsonElement ev ? Int(ev, path, "eval", "every", min: 0) : 0,
