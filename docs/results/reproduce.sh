@@ -490,34 +490,31 @@ train_bidir_msra6() {
   ev resume models/resume-zh resume-zh-copy-multi multi --out docs/results/resume-zh-copy-multi-dev.json
 }
 
-train_bidir_more() {
-  # bidir-msra's stage 1 with more Chinese data (session 25): Weibo, Youku and Ecommerce read with MSRA and Resume, each
-  # sentence under its own dataset's labels (600 steps, both cores), then the Resume stage with seeds 45 and 46 and
-  # their soup, against bidir-msra's 87.19, 87.25 and 88.21.
-  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,weibo,youku,ecommerce,resume --format padellm+aug \
-    --config "$C/zh-more-resume-bidir.json" --init "$ZH3" --out "$R/zh-more-resume-bidir" --resume
-  cp "$R/zh-more-resume-bidir/train_log.jsonl" docs/results/zh-more-resume-bidir-train_log.jsonl
-  INIT=$R/zh-more-resume-bidir pair_runs resume-zh-bidir-more resume-zh-bidir-more-seed46
-  local run=resume-zh-bidir-more-soup2
-  "$P" model export --model "$R/resume-zh-bidir-more" --model "$R/resume-zh-bidir-more-seed46" --out "$R/$run" \
-    --dtype bf16
+stage_then_pair() {
+  # DATASETS STAGE PREFIX: a stage of training on DATASETS from ZH3 (config STAGE.json, both cores), then the Resume
+  # stage from its end with seeds 45 and 46 (configs PREFIX.json and PREFIX-seed46.json) and the soup of the two.
+  local datasets=$1 stage=$2 prefix=$3
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset "$datasets" --format padellm+aug \
+    --config "$C/$stage.json" --init "$ZH3" --out "$R/$stage" --resume
+  cp "$R/$stage/train_log.jsonl" "docs/results/$stage-train_log.jsonl"
+  INIT=$R/$stage pair_runs "$prefix" "$prefix-seed46"
+  local run=$prefix-soup2
+  "$P" model export --model "$R/$prefix" --model "$R/$prefix-seed46" --out "$R/$run" --dtype bf16
   ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
   "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
 }
 
+train_bidir_more() {
+  # bidir-msra's stage 1 with more Chinese data (session 25): Weibo, Youku and Ecommerce read with MSRA and Resume, each
+  # sentence under its own dataset's labels (600 steps), then Resume with seeds 45 and 46 and their soup, against
+  # bidir-msra's 87.19, 87.25 and 88.21.
+  stage_then_pair msra,weibo,youku,ecommerce,resume zh-more-resume-bidir resume-zh-bidir-more
+}
+
 train_bidir_long() {
   # bidir-msra's stage 1 two and a half times as long (1,500 steps, as the causal MSRA stages were; session 25 started
-  # it, about 52 minutes on two cores), then the Resume stage with seeds 45 and 46 and their soup, against bidir-msra's
-  # 87.19, 87.25 and 88.21.
-  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
-    --config "$C/zh-msra-resume-bidir-long.json" --init "$ZH3" --out "$R/zh-msra-resume-bidir-long" --resume
-  cp "$R/zh-msra-resume-bidir-long/train_log.jsonl" docs/results/zh-msra-resume-bidir-long-train_log.jsonl
-  INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long resume-zh-bidir-long-seed46
-  local run=resume-zh-bidir-long-soup2
-  "$P" model export --model "$R/resume-zh-bidir-long" --model "$R/resume-zh-bidir-long-seed46" --out "$R/$run" \
-    --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  # it, about 52 minutes on two cores), then Resume with seeds 45 and 46 and their soup, against 87.19, 87.25, 88.21.
+  stage_then_pair msra,resume zh-msra-resume-bidir-long resume-zh-bidir-long
 }
 
 pair_runs() {
