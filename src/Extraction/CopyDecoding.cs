@@ -1,5 +1,6 @@
 using PaDeLLM.Model.Inference;
 using PaDeLLM.Tokenizers;
+using PaDeLLM.Tokenizers.Bpe;
 
 namespace PaDeLLM.Extraction;
 
@@ -24,11 +25,8 @@ public sealed class CopyDecoding
         for (int id = 0; id < _insideCharacter.Length; id++)
         {
             // Byte fallback <0x80>…<0xBF>: a UTF-8 continuation byte, never a character's first.
-            _insideCharacter[id] = tokenizer.IdToToken(id) is { Length: 6 } p
-                && p.StartsWith("<0x", StringComparison.Ordinal)
-                && p[5] == '>'
-                && byte.TryParse(p.AsSpan(3, 2), System.Globalization.NumberStyles.HexNumber, null, out byte b)
-                && b is >= 0x80 and <= 0xBF;
+            _insideCharacter[id] = tokenizer.IdToToken(id) is string p
+                && ByteFallback.ByteOf(p) is >= 0x80 and <= 0xBF;
         }
     }
 

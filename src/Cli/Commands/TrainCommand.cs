@@ -11,6 +11,7 @@ using PaDeLLM.Ner.Metrics;
 using PaDeLLM.Ner.Prompts;
 using PaDeLLM.Ner.Training;
 using PaDeLLM.Tokenizers;
+using PaDeLLM.Tokenizers.Bpe;
 using PaDeLLM.Tokenizers.HuggingFace;
 using PaDeLLM.Tokenizers.Training;
 using PaDeLLM.Training;
@@ -119,8 +120,8 @@ internal static class TrainCommand
         var examples = new List<List<TrainingExample>>();
         var texts = new List<string>(); // each sentence's text header and text, the prompts' common start
         var sentenceCounts = new List<string>();
-        Func<PromptLanguage, char[]>? unseenPool = cfg.UnseenCharacterProbability > 0
-            ? UnseenPool(cfg, tokenizerDir, resume, outDir)
+        Dictionary<PromptLanguage, char[]>? unseenPools = cfg.UnseenCharacterProbability > 0
+            ? UnseenPools(cfg, infos.Select(i => i.Schema.Language), tokenizerDir, resume, outDir)
             : null;
         foreach (DatasetInfo source in infos)
         {
@@ -140,10 +141,10 @@ internal static class TrainCommand
                 int seed = unchecked((int)cfg.Train.Seed * 31 + sentenceCounts.Count);
                 List<Sentence> copies = new MentionReplacement(train, cfg.ReplacementProbability)
                     .Copies(train, cfg.AugmentCopies, seed).ToList();
-                if (unseenPool is not null)
+                if (unseenPools is not null)
                 {
                     var unseen = new UnseenCharacters(
-                        unseenPool(source.Schema.Language), cfg.UnseenCharacterProbability);
+                        unseenPools[source.Schema.Language], cfg.UnseenCharacterProbability);
                     List<Sentence> swapped = unseen.Apply(copies, unchecked(seed * 31 + 7)).ToList();
                     withUnseen = swapped.Where((c, i) => !ReferenceEquals(c, copies[i])).Count();
                     copies = swapped;
@@ -388,8 +389,8 @@ internal static class TrainCommand
     /// bytes): CJK ideographs for Chinese, Latin letters with diacritics for English. The tokenizer must be known
     /// before the data is: given by --init or --tokenizer, or the one a resumed run trained.
     /// </summary>
-    private static Func<PromptLanguage, char[]> UnseenPool(TrainConfig cfg, string? tokenizerDir, bool resume,
-        string outDir)
+    private static Dictionary<PromptLanguage, char[]> UnseenPools(
+        TrainConfig cfg, IEnumerable<PromptLanguage> languages, string? tokenizerDir, bool resume, string outDir)
     {
         if (cfg.AugmentCopies == 0)
         {
@@ -407,21 +408,13 @@ internal static class TrainCommand
         }
 
         HfTokenizer tokenizer = HfTokenizer.Load(path);
-        var pools = new Dictionary<PromptLanguage, char[]>();
-        return language =>
+        return languages.Distinct().ToDictionary(language => language, language =>
         {
-            if (!pools.TryGetValue(language, out char[]? pool))
-            {
-                (char first, char last) = language == PromptLanguage.Chinese
-                    ? ('\u4E00', '\u9FFF')
-                    : ('\u00C0', '\u024F');
-                pool = [.. Enumerable.Range(first, last - first + 1).Select(c => (char)c)
-                    .Where(c => char.IsLetter(c) && tokenizer.Encode(c.ToString()).Any(id =>
-                        tokenizer.IdToToken(id) is string t && t.StartsWith("<0x", StringComparison.Ordinal)))];
-                pools[language] = pool;
-            }
-
-            return pool;
-        };
+            (char first, char last) = language == PromptLanguage.Chinese ? ('\u4E00', '\u9FFF') : ('\u00C0', '\u024F');
+            return Enumerable.Range(first, last - first + 1).Select(c => (char)c)
+                .Where(c => char.IsLetter(c) && tokenizer.Encode(c.ToString())
+                    .Any(id => tokenizer.IdToToken(id) is string t && ByteFallback.ByteOf(t) is not null))
+                .ToArray();
+        });
     }
 }
