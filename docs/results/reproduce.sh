@@ -7,6 +7,7 @@
 #   docs/results/reproduce.sh models  # conll03-en's 2nd and 3rd cycles (shipped: their mean); Resume alone, with dropout
 #   docs/results/reproduce.sh eval-models  # their dev scores, mentions copied and free; plots
 #   docs/results/reproduce.sh count-bias   # count calibration on the shipped CoNLL-2003 model
+#   docs/results/reproduce.sh repeats      # repeats decoded again, on both shipped models
 #   docs/results/reproduce.sh wide         # a wider, deeper CoNLL-2003 model (hours; resumable)
 #   docs/results/reproduce.sh wide-aug     # the shipped conll03-en: wide AutoReg_Aug, then padellm+aug (hours)
 #   docs/results/reproduce.sh zh           # Resume after MSRA: MSRA + Resume, then Resume alone, then Resume padellm+aug
@@ -626,6 +627,20 @@ train_mixed() {
   for w in 1 4; do ev conll03 "$R/conll03-en-c4-count$w" "conll03-en-c4-count$w-copy-batch" batch --copy-end argmax; done
 }
 
+repeats() {
+  # A mention that repeats another k of its label decoded again (docs/results, "Decoding repeats again"): the
+  # shipped models on all of dev, mentions copied, repeats kept (the paper) and decoded again at four floors.
+  for ds in resume:resume-zh conll03:conll03-en; do
+    local d=${ds%%:*} m=${ds##*:}
+    ev "$d" "models/$m" "$m-repeats-keep" batch --repeats keep
+    for f in 0 0.02 0.05 0.1; do
+      ev "$d" "models/$m" "$m-repeats-again-$f" batch --repeat-min-probability "$f"
+    done
+  done
+  ev resume models/resume-zh resume-zh-repeats-again-multi multi
+  ev resume models/resume-zh resume-zh-repeats-keep-multi multi --repeats keep
+}
+
 count_bias() {
   # Count calibration on the CoNLL-2003 model shipped when it was measured (the third PaDeLLM cycle, BF16):
   # the first 1,000 dev sentences at each β.
@@ -714,6 +729,7 @@ case "${1:-all}" in
   plots) plots ;;
   models) train_models ;;
   count-bias) count_bias ;;
+  repeats) repeats ;;
   wide) train_wide ;;
   wide-aug) train_wide_aug ;;
   zh) train_zh ;;
@@ -736,6 +752,6 @@ case "${1:-all}" in
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac

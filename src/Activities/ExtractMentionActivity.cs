@@ -14,7 +14,6 @@ public sealed class ExtractMentionActivity(IPadellmEngine engine) : TaskActivity
     public override Task<MentionAnswer> RunAsync(TaskActivityContext context, MentionRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return engine.MentionAsync(
-            input.Text, input.Schema.ToSchema(), new MentionCall(input.Label, input.Count, input.K));
+        return engine.MentionAsync(input.Text, input.Schema.ToSchema(), input.Call);
     }
 }

@@ -12,7 +12,8 @@ namespace PaDeLLM.Extraction;
 /// <summary>
 /// The paper's "multi" setting, one device per sequence: every count and every mention decoded
 /// alone from its full prompt. <see cref="Latency"/> is what such a deployment would wait: the
-/// slowest count plus the slowest mention. Counts in <c>givenCounts</c> are decoded as given
+/// slowest count plus the slowest mention of each round (the second: repeats decoded again, if any). Counts
+/// in <c>givenCounts</c> are decoded as given
 /// (<see cref="ForcedCount"/>, a diagnosis), not by the model.
 /// </summary>
 public sealed class AloneSteps(
@@ -21,9 +22,9 @@ public sealed class AloneSteps(
     : IPadellmSteps
 {
     private readonly Dictionary<string, string> _contexts = new(StringComparer.Ordinal);
-    private double _slowestCount, _slowestMention;
+    private double _slowestCount, _slowestMentions;
 
-    public TimeSpan Latency => TimeSpan.FromSeconds(_slowestCount + _slowestMention);
+    public TimeSpan Latency => TimeSpan.FromSeconds(_slowestCount + _slowestMentions);
 
     public long ComputedTokens { get; private set; }
 
@@ -53,15 +54,18 @@ public sealed class AloneSteps(
     public Task<IReadOnlyList<MentionAnswer>> MentionAsync(
         string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
     {
-        ITokenConstraint? constraint = copy?.For(text);
+        ITokenConstraint? shared = copy?.For(text);
+        double slowest = 0;
         var answers = calls.Select(c =>
         {
+            ITokenConstraint? constraint = c.Avoid is null ? shared : copy?.For(text, c.Avoid, c.From, c.Before);
             string prompt = _contexts[c.Label] + PromptTemplate.For(schema.Language).MentionMarker(c.K);
             int[] ids = tokenizer.Encode(prompt);
             return OutputReader.MentionAnswer(
-                c, Alone(text, schema, ids, limits.MaxMentionTokens, stops.Mention, constraint, ref _slowestMention),
+                c, Alone(text, schema, ids, limits.MaxMentionTokens, stops.Mention, constraint, ref slowest),
                 tokenizer);
         }).ToList();
+        _slowestMentions += slowest;
         return Task.FromResult<IReadOnlyList<MentionAnswer>>(answers);
     }
 

@@ -11,9 +11,11 @@ namespace PaDeLLM.Extraction;
 /// character aside), or (after at least one token) a stop token; a stop token when none does.
 /// With <see cref="CopyEnding.StopMass"/> the mention ends, where it may, exactly when the stop
 /// tokens hold more than half the probability, and otherwise goes on with the best allowed token.
+/// A mention may not start at <paramref name="barredStarts"/> (character positions in the text).
 /// </summary>
 public sealed class CharacterRunConstraint(
-    string text, ITokenizer tokenizer, IReadOnlySet<int> stops, CopyEnding ending = CopyEnding.StopMass)
+    string text, ITokenizer tokenizer, IReadOnlySet<int> stops, CopyEnding ending = CopyEnding.StopMass,
+    IReadOnlySet<int>? barredStarts = null)
     : ITokenConstraint
 {
     /// <summary>How many of the most probable tokens are tried before the mention is ended.</summary>
@@ -50,7 +52,7 @@ public sealed class CharacterRunConstraint(
         if (stops.Contains(token))
         {
             string whole = tokenizer.Decode(generated).TrimStart();
-            return whole.Length > 0 && text.Contains(whole, StringComparison.Ordinal);
+            return whole.Length > 0 && OccursAtFreeStart(whole);
         }
 
         string mention = tokenizer.Decode([.. generated, token]).TrimStart();
@@ -61,7 +63,7 @@ public sealed class CharacterRunConstraint(
             for (int at = text.IndexOf(before, StringComparison.Ordinal); at >= 0 && at + before.Length < text.Length;
                 at = text.IndexOf(before, at + 1, StringComparison.Ordinal))
             {
-                if (text[at + before.Length] > '\u007F')
+                if (text[at + before.Length] > '\u007F' && barredStarts?.Contains(at) != true)
                 {
                     return true;
                 }
@@ -70,7 +72,21 @@ public sealed class CharacterRunConstraint(
             return false;
         }
 
-        return mention.Length > 0 && text.Contains(mention, StringComparison.Ordinal);
+        return mention.Length > 0 && OccursAtFreeStart(mention);
+    }
+
+    private bool OccursAtFreeStart(string mention)
+    {
+        for (int at = text.IndexOf(mention, StringComparison.Ordinal); at >= 0;
+            at = text.IndexOf(mention, at + 1, StringComparison.Ordinal))
+        {
+            if (barredStarts?.Contains(at) != true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The <paramref name="k"/> highest logits' tokens, best first.</summary>

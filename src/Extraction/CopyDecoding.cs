@@ -43,7 +43,52 @@ public sealed class CopyDecoding
     }
 
     /// <summary>The constraint for the mentions of one text (share it between the text's mention sequences).</summary>
-    public ITokenConstraint For(string text) => TokenExact
-        ? new TokenRunConstraint(_tokenizer.Encode(text), _stops, _insideCharacter, Ending)
-        : new CharacterRunConstraint(text, _tokenizer, _stops, Ending);
+    public ITokenConstraint For(string text) => For(text, null);
+
+    /// <summary>
+    /// The constraint for a mention decoded again (<see cref="Ner.Algorithm.MentionCall.Avoid"/>): it may not start
+    /// where one of <paramref name="avoid"/> stands in the text, so it cannot repeat them, nor outside the character
+    /// positions [<paramref name="from"/>, <paramref name="before"/>).
+    /// </summary>
+    public ITokenConstraint For(string text, IReadOnlyCollection<string>? avoid, int? from = null, int? before = null)
+    {
+        HashSet<int>? barred = BarredCharacters(text, avoid, from, before);
+        if (!TokenExact)
+        {
+            return new CharacterRunConstraint(text, _tokenizer, _stops, Ending, barred);
+        }
+
+        int[] source = _tokenizer.Encode(text);
+        HashSet<int>? starts = barred is null
+            ? null
+            : Enumerable.Range(0, source.Length).Where(at => barred.Contains(CharStart(source, at))).ToHashSet();
+        return new TokenRunConstraint(source, _stops, _insideCharacter, Ending, starts);
+    }
+
+    // Where token `at`'s visible text starts in the text: the decoded prefix through it, less its own text.
+    private int CharStart(int[] source, int at) =>
+        _tokenizer.Decode(source[..(at + 1)]).Length - _tokenizer.Decode([source[at]]).TrimStart().Length;
+
+    // Character positions a mention may not start at: where a string to avoid stands, and outside [from, before).
+    private static HashSet<int>? BarredCharacters(
+        string text, IReadOnlyCollection<string>? avoid, int? from, int? before)
+    {
+        if ((avoid is null || avoid.Count == 0) && from is null && before is null)
+        {
+            return null;
+        }
+
+        var barred = Enumerable.Range(0, text.Length + 1)
+            .Where(c => c < (from ?? 0) || c >= (before ?? int.MaxValue)).ToHashSet();
+        foreach (string mention in (avoid ?? []).Where(m => m.Length > 0))
+        {
+            for (int at = text.IndexOf(mention, StringComparison.Ordinal); at >= 0;
+                at = text.IndexOf(mention, at + 1, StringComparison.Ordinal))
+            {
+                barred.Add(at);
+            }
+        }
+
+        return barred;
+    }
 }

@@ -166,8 +166,14 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
 
         if (CopyMentions)
         {
-            // A cached text's mention calls share one constraint: its token ids are encoded once.
-            request = request with { Constraint = cached?.CopyConstraint(_copy) ?? _copy.For(text) };
+            // A cached text's mention calls share one constraint: its token ids are encoded once. A mention decoded
+            // again (a repeat) has its own, barred from its label's strings.
+            request = request with
+            {
+                Constraint = call.Avoid is not null
+                    ? _copy.For(text, call.Avoid, call.From, call.Before)
+                    : cached?.CopyConstraint(_copy) ?? _copy.For(text),
+            };
         }
 
         GenerationResult r = (await _batcher.GenerateAsync([request], cancel))[0];

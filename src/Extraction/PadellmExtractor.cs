@@ -32,6 +32,15 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
     /// <summary>β of <see cref="CountCalibration"/>: 0 for the model's own greedy counts.</summary>
     public double CountBias { get; init; }
 
+    /// <summary>
+    /// Mentions that repeat another k of their label are decoded again, barred from the label's strings
+    /// (<see cref="PadellmOptions.DecodeRepeatsAgain"/>); with copied mentions only.
+    /// </summary>
+    public bool DecodeRepeatsAgain { get; init; } = true;
+
+    /// <summary><see cref="PadellmOptions.RepeatMinProbability"/>.</summary>
+    public double RepeatMinProbability { get; init; } = PadellmOptions.DefaultRepeatMinProbability;
+
     /// <summary>The model's name recorded in results (its directory's name).</summary>
     public string? ModelName { get; init; }
 
@@ -76,5 +85,10 @@ public sealed class PadellmExtractor(DecoderModel model, ITokenizer tokenizer)
 
     // The steps here are synchronous underneath, so the algorithm's tasks are already complete.
     private ResultDocument Run(string? id, string text, LabelSchema schema, IPadellmSteps steps) =>
-        PadellmAlgorithm.RunAsync(id, text, schema, steps, () => DateTime.UtcNow, Dedup).GetAwaiter().GetResult();
+        PadellmAlgorithm.RunAsync(id, text, schema, steps, () => DateTime.UtcNow, new PadellmOptions
+        {
+            Dedup = Dedup,
+            DecodeRepeatsAgain = DecodeRepeatsAgain && CopyMentions,
+            RepeatMinProbability = RepeatMinProbability,
+        }).GetAwaiter().GetResult();
 }

@@ -25,6 +25,8 @@ public sealed class PrefixTreeSteps(
     private readonly Dictionary<string, (string Context, GenerationResult Count)> _branches =
         new(StringComparer.Ordinal);
 
+    private readonly Dictionary<string, KvNode> _labelNodes = new(StringComparer.Ordinal);
+
     // For a model that reads its text bidirectionally: the text, prefilled once, and the node holding it.
     private BidirectionalText? _text;
     private KvNode? _textNode;
@@ -63,22 +65,25 @@ public sealed class PrefixTreeSteps(
     public Task<IReadOnlyList<MentionAnswer>> MentionAsync(
         string text, LabelSchema schema, IReadOnlyList<MentionCall> calls)
     {
-        // Commit each counted label's last token once, so its mention branches share it.
-        List<string> labels = calls.Select(c => c.Label).Distinct().ToList();
+        // Commit each counted label's last token once, so its mention branches (and any decoded again) share it.
+        List<string> labels = calls.Select(c => c.Label).Distinct().Where(l => !_labelNodes.ContainsKey(l)).ToList();
         IReadOnlyList<KvNode> nodes = _generator.CommitLastTokens(labels.Select(l => Branch(l).Count).ToList());
-        var labelNode = labels.Select((l, i) => (l, nodes[i]))
-            .ToDictionary(x => x.l, x => x.Item2, StringComparer.Ordinal);
+        for (int i = 0; i < labels.Count; i++)
+        {
+            _labelNodes[labels[i]] = nodes[i];
+        }
 
-        ITokenConstraint? constraint = copy?.For(text);
+        ITokenConstraint? shared = copy?.For(text);
         var requests = calls.Select(c =>
         {
             (string context, GenerationResult count) = Branch(c.Label);
+            ITokenConstraint? constraint = c.Avoid is null ? shared : copy?.For(text, c.Avoid, c.From, c.Before);
             int[] committed = [.. count.Node.AllTokens(), count.Tokens[^1]];
             int[] full = tokenizer.Encode(context + PromptTemplate.For(schema.Language).MentionMarker(c.K));
 
             // Continue the label's branch when the tokenizer did not merge across its end; else the full prompt.
             return TokenPath.Remainder(full, committed) is int[] rest
-                ? new GenerationRequest(labelNode[c.Label], rest, limits.MaxMentionTokens, stops.Mention)
+                ? new GenerationRequest(_labelNodes[c.Label], rest, limits.MaxMentionTokens, stops.Mention)
                 {
                     Constraint = constraint,
                 }

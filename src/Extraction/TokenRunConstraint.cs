@@ -14,9 +14,11 @@ namespace PaDeLLM.Extraction;
 /// <param name="insideCharacter">Per vocabulary id: a piece that continues a character (a UTF-8
 /// continuation byte), before which a mention may neither start nor end.</param>
 /// <param name="ending">How the choice between a stop and the text's best continuation is made.</param>
+/// <param name="barredStarts">Token positions a run may not start at: the occurrences of strings a mention must
+/// not repeat (<see cref="CopyDecoding.For(string, IReadOnlyCollection{string}?)"/>).</param>
 public sealed class TokenRunConstraint(
     int[] source, IReadOnlySet<int> stops, IReadOnlyList<bool>? insideCharacter = null,
-    CopyEnding ending = CopyEnding.StopMass)
+    CopyEnding ending = CopyEnding.StopMass, IReadOnlySet<int>? barredStarts = null)
     : ITokenConstraint
 {
     public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> generated)
@@ -25,7 +27,7 @@ public sealed class TokenRunConstraint(
         bool mayEnd = false;
         for (int start = 0; start + length <= source.Length; start++)
         {
-            if ((length == 0 && Inside(start)) || !Occurs(start, generated))
+            if ((length == 0 && Inside(start)) || barredStarts?.Contains(start) == true || !Occurs(start, generated))
             {
                 continue;
             }

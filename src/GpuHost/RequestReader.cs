@@ -42,8 +42,32 @@ public sealed class RequestReader(GpuHostOptions options)
         }
 
         int count = Int(body, "count", 1, options.MaxCount);
-        return new MentionBody(text, schema, new MentionCall(label, count, Int(body, "k", 1, count)));
+        var call = new MentionCall(label, count, Int(body, "k", 1, count));
+        return new MentionBody(text, schema, body["avoid"] is null && body["from"] is null && body["before"] is null
+            ? call
+            : call with
+            {
+                Avoid = Avoid(body),
+                From = OptionalInt(body, "from", 0, text.Length),
+                Before = OptionalInt(body, "before", 0, text.Length),
+            });
     }
+
+    // A mention decoded again: the strings it may not repeat (at most a count's worth).
+    private List<string> Avoid(JsonObject body)
+    {
+        if (body["avoid"] is not JsonArray avoid || avoid.Count == 0 || avoid.Count > options.MaxCount
+            || avoid.Any(a => a is not JsonValue v || !JsonStrings.TryGet(v, out string? s) || string.IsNullOrEmpty(s)))
+        {
+            throw ProblemException.BadRequest("avoid", "avoid must be an array of 1 to "
+                + $"{options.MaxCount} non-empty strings (the mentions a repeat may not give again)");
+        }
+
+        return avoid.Select(a => (string)a!).ToList();
+    }
+
+    private static int? OptionalInt(JsonObject body, string field, int min, int max) =>
+        body[field] is null ? null : Int(body, field, min, max);
 
     public async Task<ExtractBody> ExtractAsync(HttpRequest request)
     {

@@ -19,6 +19,6 @@ internal sealed class ActivitySteps(TaskOrchestrationContext context, SchemaSpec
     public async Task<IReadOnlyList<MentionAnswer>> MentionAsync(
         string text, LabelSchema labels, IReadOnlyList<MentionCall> calls) =>
         await Task.WhenAll(calls.Select(c => context.CallActivityAsync<MentionAnswer>(
-            TaskNames.ExtractMention, new MentionRequest(text, schema, c.Label, c.Count, c.K),
+            TaskNames.ExtractMention, MentionRequest.For(text, schema, c),
             ExtractDocumentOrchestrator.Retry)));
 }

@@ -36,12 +36,7 @@ public class CopyDecodingTests(ITestOutputHelper output)
     public void A_random_model_copies_token_runs_of_the_text_with_a_copy_aligned_tokenizer(CopyEnding ending)
     {
         using var dir = new TempDir();
-        List<Sentence> train = DatasetCatalog.Get("conll03").Read(SharedData.DataDir, DatasetSplit.Train)
-            .Take(400).ToList();
-        BpeTrainer.Save(BpeTrainer.Train(
-            train.Select(s => s.Text).Append(Texts[3]), new BpeTrainerOptions { VocabSize = 600, CopyAligned = true }),
-            dir.Path);
-        ITokenizer tokenizer = TokenizerLoader.Load(dir.Path);
+        ITokenizer tokenizer = CopyAlignedTokenizer(dir.Path);
         var copy = CopyDecoding.For(tokenizer, StopTokens.For(tokenizer), ending);
         Assert.True(copy.TokenExact, "a tokenizer trained copy-aligned is recognised as such");
 
@@ -104,6 +99,57 @@ public class CopyDecodingTests(ITestOutputHelper output)
 
         // The same random model unconstrained writes strings that are not in the text: the check has work to do.
         Assert.True(unconstrainedOutside > 0, "the random model happened to copy without the constraint");
+    }
+
+    [SharedDataTheory]
+    [InlineData("copy-aligned")]
+    [InlineData("llama2")]
+    public void A_mention_decoded_again_repeats_no_barred_string_and_starts_inside_its_window(string name)
+    {
+        using var dir = new TempDir();
+        ITokenizer tokenizer = name == "llama2"
+            ? TokenizerLoader.Load(Path.Combine(SharedData.Fixtures, "tokenizers", name))
+            : CopyAlignedTokenizer(dir.Path);
+        // Ended by the first rule, a random model's mentions end anywhere (by stop mass only at the text's end).
+        var copy = CopyDecoding.For(tokenizer, StopTokens.For(tokenizer), CopyEnding.Argmax);
+        Assert.Equal(name != "llama2", copy.TokenExact);
+        using DecoderModel model = RandomModel(tokenizer, dir.Path);
+
+        string text = Texts[1];
+        string[] free = Mentions(model, tokenizer, text, copy.For(text), seeds: 12)
+            .Where(r => r.Stopped).Select(r => tokenizer.Decode(r.Tokens[..^1]).Trim()).ToArray();
+
+        // Barred: the model's favourite copy and a name, and the text's first and last words by the window.
+        string[] avoid = [free.GroupBy(m => m).MaxBy(g => g.Count())!.Key, "Brussels"];
+        int from = text.IndexOf("Blackburn", StringComparison.Ordinal);
+        int before = text.IndexOf("Tuesday", StringComparison.Ordinal);
+        var barred = avoid.SelectMany(a => Enumerable.Range(0, text.Length)
+            .Where(p => string.CompareOrdinal(text, p, a, 0, a.Length) == 0)).ToHashSet();
+        bool Keeps(string m) => !avoid.Contains(m) && Enumerable.Range(from, before - from)
+            .Any(p => !barred.Contains(p) && string.CompareOrdinal(text, p, m, 0, m.Length) == 0);
+
+        string[] again = Mentions(model, tokenizer, text, copy.For(text, avoid, from, before), seeds: 12)
+            .Where(r => r.Stopped).Select(r => tokenizer.Decode(r.Tokens[..^1]).Trim()).ToArray();
+        output.WriteLine($"barred: {string.Join(" | ", again)}\ncopied: {string.Join(" | ", free)}");
+        Assert.True(again.Length >= 6, $"only {again.Length} mentions ended: too few to show anything");
+        Assert.All(again, m => Assert.True(Keeps(m), $"'{m}' repeats a barred string or starts outside its window"));
+
+        // The same model with only the copy constraint writes mentions the bars refuse: they have work to do.
+        Assert.Contains(free, m => !Keeps(m));
+    }
+
+    [Fact]
+    public void A_barred_start_leaves_the_tokens_other_occurrences_to_continue()
+    {
+        int[] source = [5, 6, 7, 5, 8];
+        float[] logits = new float[10];
+        (logits[5], logits[6], logits[8]) = (3, 2, 1);
+        Assert.Equal(6, new TokenRunConstraint(source, new HashSet<int> { 0 }).Choose(logits, [5]));
+        var barred = new TokenRunConstraint(source, new HashSet<int> { 0 }, barredStarts: new HashSet<int> { 0 });
+        Assert.Equal(5, barred.Choose(logits, [])); // 5 still stands at position 3
+        Assert.Equal(8, barred.Choose(logits, [5])); // and goes on as it does there
+        var both = new TokenRunConstraint(source, new HashSet<int> { 0 }, barredStarts: new HashSet<int> { 0, 3 });
+        Assert.Equal(6, both.Choose(logits, [])); // no 5 may start a mention now
     }
 
     [Theory]
@@ -209,6 +255,17 @@ public class CopyDecodingTests(ITestOutputHelper output)
             Constraint = constraint,
         }).ToList();
         return new GreedyGenerator(model).Generate(requests);
+    }
+
+    /// <summary>A copy-aligned BPE trained on CoNLL-2003 sentences and the Chinese example, saved in dir.</summary>
+    private static ITokenizer CopyAlignedTokenizer(string dir)
+    {
+        List<Sentence> train = DatasetCatalog.Get("conll03").Read(SharedData.DataDir, DatasetSplit.Train)
+            .Take(400).ToList();
+        BpeTrainer.Save(BpeTrainer.Train(
+            train.Select(s => s.Text).Append(Texts[3]), new BpeTrainerOptions { VocabSize = 600, CopyAligned = true }),
+            dir);
+        return TokenizerLoader.Load(dir);
     }
 
     private static bool IsRun(int[] source, int[] run) =>

@@ -43,6 +43,22 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         Assert.Equal(expectedMention.Mention, (string?)mention["mention"]);
         Assert.Equal(expectedMention.LogProbability, (double)mention["logprob"]!, 4);
 
+        // A mention decoded again carries what it may not repeat, and where it may start, through the wire.
+        var barred = new MentionCall("PER", 2, 2) { Avoid = ["Greta", "Kofi"], From = 1, Before = 18 };
+        JsonNode decodedAgain = await host.PostOk("/v1/mention", new JsonObject
+        {
+            ["text"] = text,
+            ["label"] = "PER",
+            ["count"] = 2,
+            ["k"] = 2,
+            ["avoid"] = new JsonArray("Greta", "Kofi"),
+            ["from"] = 1,
+            ["before"] = 18,
+        });
+        var expectedAgain = await local.MentionAsync(text, SyntheticNer.Schema, barred);
+        Assert.Equal(expectedAgain.Mention, (string?)decodedAgain["mention"]);
+        Assert.DoesNotContain((string?)decodedAgain["mention"], barred.Avoid);
+
         JsonNode doc = await host.PostOk("/v1/extract",
             new JsonObject { ["text"] = text, ["labels"] = new JsonArray("LOC") });
         Assert.Equal([("LOC", "Hanoi", 18, 23)], doc["entities"]!.AsArray()
@@ -189,6 +205,20 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
             new JsonObject { ["text"] = "a", ["label"] = "DATE", ["count"] = 1, ["k"] = 1 }), 400, "label");
         await host.Problem(await host.Post("/v1/mention",
             new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = "two", ["k"] = 1 }), 400, "count");
+        // A mention decoded again: avoid must be strings, a window needs them, and lies within the text.
+        JsonObject Again(string field, JsonNode? value)
+        {
+            var body = new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = 1, ["k"] = 1 };
+            (body["avoid"], body[field]) = (new JsonArray("a"), value);
+            return body;
+        }
+
+        await host.Problem(await host.Post("/v1/mention", Again("avoid", "a")), 400, "avoid");
+        await host.Problem(await host.Post("/v1/mention", Again("avoid", new JsonArray("a", 3))), 400, "avoid");
+        JsonObject windowAlone = Again("from", 0);
+        windowAlone.Remove("avoid");
+        await host.Problem(await host.Post("/v1/mention", windowAlone), 400, "avoid");
+        await host.Problem(await host.Post("/v1/mention", Again("before", 2)), 400, "before");
         await host.Problem(await host.PostRaw("/v1/extract",
             "{\"text\": \"\\ud800 lone surrogate\"}", "application/json"), 400, "text");
         await host.Problem(await host.PostRaw("/v1/count",

@@ -59,6 +59,25 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_repeated_mention_is_decoded_again_through_an_activity_that_carries_what_it_may_not_repeat()
+    {
+        await using DurablePipeline pipeline = await Start();
+        const string text = "ECHO Pia Pete Paul";
+        ResultDocument d = await Extract(pipeline, "e1", text);
+
+        // PER's second slot repeated "Pia" (less probably than the first): decoded again after Pia (at 5), before
+        // the third slot's Paul (at 14), barred from both, it finds Pete.
+        Assert.Equal(["mention PER 2/3 again avoid=Pia,Paul from=6 before=14"],
+            _engine.Calls.Where(c => c.Contains("again", StringComparison.Ordinal)));
+        Assert.Equal(["Paul", "Pete", "Pia"], d.Entities.Select(e => e.Text).Order());
+        Assert.Equal(2 + 3 + 1, d.Sequences);
+
+        ResultDocument direct =
+            await PadellmAlgorithm.RunAsync("e1", text, Schema, new EngineSteps(_engine), () => DateTime.UtcNow);
+        Assert.Equal(Json(direct with { Timings = null, Model = null }), Json(d with { Timings = null, Model = null }));
+    }
+
+    [Fact]
     public async Task
         Unreadable_counts_are_failures_in_the_result_and_a_failing_engine_fails_the_document_after_its_retries()
     {

@@ -9,7 +9,9 @@ namespace PaDeLLM.Orchestrations.Tests;
 /// An engine whose answers are a pure function of the text, so that expected results can be
 /// computed independently: a text's words that start with the label's letter are its mentions
 /// (PER: 'P…', LOC: 'L…'), and the word "Both" is a mention of each, more probable as LOC; a
-/// text containing "BROKEN" fails every call; "GARBLED" gives unreadable counts. Every call is logged.
+/// text containing "BROKEN" fails every call; "GARBLED" gives unreadable counts; in an "ECHO" text the second
+/// mention of a label repeats the first, and a mention decoded again is the first of the label's words that it
+/// may give (not avoided, starting in its window). Every call is logged.
 /// </summary>
 internal sealed class ScriptedEngine : IPadellmEngine
 {
@@ -38,8 +40,21 @@ internal sealed class ScriptedEngine : IPadellmEngine
     public Task<MentionAnswer> MentionAsync(
         string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default)
     {
-        Calls.Enqueue($"mention {call.Label} {call.K}/{call.Count}");
-        string mention = Mentions(text, call.Label)[call.K - 1];
+        string[] words = Mentions(text, call.Label);
+        string mention;
+        if (call.Avoid is IReadOnlyList<string> avoid)
+        {
+            Calls.Enqueue($"mention {call.Label} {call.K}/{call.Count} again avoid={string.Join(",", avoid)} "
+                + $"from={call.From} before={call.Before}");
+            mention = words.First(w => !avoid.Contains(w)
+                && text.IndexOf(w, StringComparison.Ordinal) >= (call.From ?? 0)
+                && text.IndexOf(w, StringComparison.Ordinal) < (call.Before ?? text.Length));
+        }
+        else
+        {
+            Calls.Enqueue($"mention {call.Label} {call.K}/{call.Count}");
+            mention = words[text.Contains("ECHO", StringComparison.Ordinal) && call.K == 2 ? 0 : call.K - 1];
+        }
 
         double logProbability = mention != "Both" ? -0.1 * call.K : call.Label == "LOC" ? -0.5 : -2.0;
         return Task.FromResult(new MentionAnswer(call.Label, call.K, mention, logProbability, null, mention.Length));

@@ -20,7 +20,7 @@ internal static class DatasetExtraction
     public static Func<Sentence, (ResultDocument Document, TimeSpan Latency)> For(
         DecoderModel decoder, ITokenizer tokenizer, LabelSchema schema, string mode, string autoregFormat,
         bool copyMentions = true, double countBias = 0, CopyEnding copyEnding = CopyEnding.StopMass,
-        bool goldCounts = false)
+        bool goldCounts = false, double? repeatMinProbability = PadellmOptions.DefaultRepeatMinProbability)
     {
         if (mode == "autoreg")
         {
@@ -43,6 +43,8 @@ internal static class DatasetExtraction
             CopyMentions = copyMentions,
             CountBias = countBias,
             CopyEnding = copyEnding,
+            DecodeRepeatsAgain = repeatMinProbability is not null,
+            RepeatMinProbability = repeatMinProbability ?? 0,
         };
         return sentence =>
         {

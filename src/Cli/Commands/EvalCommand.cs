@@ -65,6 +65,17 @@ internal static class EvalCommand
             Description = "diagnosis: decode each label's count as the sentence's gold count, so that only the "
                 + "mention step's errors are left (PaDeLLM modes)",
         };
+        var repeats = new Option<string>("--repeats")
+        {
+            Description = "a copied mention that repeats another k of its label: decoded again, barred from its "
+                + "label's strings (again), or left to the merge as the paper does (keep)",
+            DefaultValueFactory = _ => "again",
+        }.AcceptOnlyFromAmong("again", "keep");
+        var repeatFloor = new Option<double>("--repeat-min-probability")
+        {
+            Description = "with --repeats again: the least probability a mention decoded again needs to be taken",
+            DefaultValueFactory = _ => PadellmOptions.DefaultRepeatMinProbability,
+        };
         var warmUp = new Option<double>("--warmup-seconds")
         {
             Description = "decode the first sentences this long, untimed, before the timed pass "
@@ -76,7 +87,7 @@ internal static class EvalCommand
             "Evaluate a model on a dataset split: F1 (paper and span), latency, tokens per sequence")
         {
             model, dataset, split, mode, format, max, output, json, unconstrained, countBias, copyEnd, goldCounts,
-            warmUp, data,
+            repeats, repeatFloor, warmUp, data,
         };
         var backend = new BackendChoice();
         backend.AddTo(command);
@@ -101,7 +112,11 @@ internal static class EvalCommand
                 DatasetExtraction.For(
                     decoder, tokenizer, info.Schema, m, r.GetValue(format)!, !r.GetValue(unconstrained), bias,
                     r.GetValue(copyEnd) == "argmax" ? CopyEnding.Argmax : CopyEnding.StopMass,
-                    r.GetValue(goldCounts));
+                    r.GetValue(goldCounts), r.GetValue(repeats) == "again"
+                        ? r.GetValue(repeatFloor) is double f && f >= 0 && f <= 1
+                            ? f
+                            : throw new UsageException("--repeat-min-probability must be a number in [0, 1]")
+                        : null);
             double warmSeconds = r.GetValue(warmUp) is double w && double.IsFinite(w) && w >= 0
                 ? w
                 : throw new UsageException("--warmup-seconds must be a number ≥ 0");
@@ -147,6 +162,11 @@ internal static class EvalCommand
                 ["gold_counts"] = r.GetValue(goldCounts),
                 ["warmup_seconds"] = warmSeconds,
                 ["copy_end"] = m != "autoreg" && !r.GetValue(unconstrained) ? r.GetValue(copyEnd) : null,
+                ["repeats"] = m != "autoreg" && !r.GetValue(unconstrained) ? r.GetValue(repeats) : null,
+                ["repeat_min_probability"] =
+                    m != "autoreg" && !r.GetValue(unconstrained) && r.GetValue(repeats) == "again"
+                        ? r.GetValue(repeatFloor)
+                        : null,
                 ["sentences"] = sentences.Count,
                 ["paper_micro_f1"] = evaluator.Paper.Micro.F1,
                 ["paper_micro_precision"] = evaluator.Paper.Micro.Precision,

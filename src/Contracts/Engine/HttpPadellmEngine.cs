@@ -39,7 +39,7 @@ public sealed class HttpPadellmEngine(HttpClient http, Uri baseAddress, string? 
 
     public Task<MentionAnswer> MentionAsync(
         string text, LabelSchema schema, MentionCall call, CancellationToken cancel = default) =>
-        PostAsync("v1/mention", new MentionRequest(text, SchemaSpec.From(schema), call.Label, call.Count, call.K),
+        PostAsync("v1/mention", MentionRequest.For(text, SchemaSpec.From(schema), call),
             PipelineJson.Default.MentionRequest, PipelineJson.Default.MentionAnswer, cancel);
 
     private async Task<TOut> PostAsync<TIn, TOut>(
