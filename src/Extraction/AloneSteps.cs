@@ -58,7 +58,7 @@ public sealed class AloneSteps(
         double slowest = 0;
         var answers = calls.Select(c =>
         {
-            ITokenConstraint? constraint = c.Avoid is null ? shared : copy?.For(text, c.Avoid, c.From, c.Before);
+            ITokenConstraint? constraint = c.Again is null ? shared : copy?.For(text, c.Again);
             string prompt = _contexts[c.Label] + PromptTemplate.For(schema.Language).MentionMarker(c.K);
             int[] ids = tokenizer.Encode(prompt);
             return OutputReader.MentionAnswer(

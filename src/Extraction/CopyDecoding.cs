@@ -1,4 +1,5 @@
 using PaDeLLM.Model.Inference;
+using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Tokenizers;
 using PaDeLLM.Tokenizers.Bpe;
 
@@ -43,16 +44,15 @@ public sealed class CopyDecoding
     }
 
     /// <summary>The constraint for the mentions of one text (share it between the text's mention sequences).</summary>
-    public ITokenConstraint For(string text) => For(text, null);
+    public ITokenConstraint For(string text) => For(text, bars: null);
 
     /// <summary>
-    /// The constraint for a mention decoded again (<see cref="Ner.Algorithm.MentionCall.Avoid"/>): it may not start
-    /// where one of <paramref name="avoid"/> stands in the text, so it cannot repeat them, nor outside the character
-    /// positions [<paramref name="from"/>, <paramref name="before"/>).
+    /// The constraint for a mention decoded again (<see cref="RepeatBars"/>): it may not start where a string it must
+    /// avoid stands in the text, so it cannot repeat them, nor outside its window.
     /// </summary>
-    public ITokenConstraint For(string text, IReadOnlyCollection<string>? avoid, int? from = null, int? before = null)
+    public ITokenConstraint For(string text, RepeatBars? bars)
     {
-        HashSet<int>? barred = BarredCharacters(text, avoid, from, before);
+        HashSet<int>? barred = bars is null ? null : BarredCharacters(text, bars);
         if (!TokenExact)
         {
             return new CharacterRunConstraint(text, _tokenizer, _stops, Ending, barred);
@@ -70,17 +70,11 @@ public sealed class CopyDecoding
         _tokenizer.Decode(source[..(at + 1)]).Length - _tokenizer.Decode([source[at]]).TrimStart().Length;
 
     // Character positions a mention may not start at: where a string to avoid stands, and outside [from, before).
-    private static HashSet<int>? BarredCharacters(
-        string text, IReadOnlyCollection<string>? avoid, int? from, int? before)
+    private static HashSet<int> BarredCharacters(string text, RepeatBars bars)
     {
-        if ((avoid is null || avoid.Count == 0) && from is null && before is null)
-        {
-            return null;
-        }
-
         var barred = Enumerable.Range(0, text.Length + 1)
-            .Where(c => c < (from ?? 0) || c >= (before ?? int.MaxValue)).ToHashSet();
-        foreach (string mention in (avoid ?? []).Where(m => m.Length > 0))
+            .Where(c => c < (bars.From ?? 0) || c >= (bars.Before ?? int.MaxValue)).ToHashSet();
+        foreach (string mention in bars.Avoid.Where(m => m.Length > 0))
         {
             for (int at = text.IndexOf(mention, StringComparison.Ordinal); at >= 0;
                 at = text.IndexOf(mention, at + 1, StringComparison.Ordinal))

@@ -170,8 +170,8 @@ public sealed class PadellmEngineService : IPadellmEngine, IDisposable
             // again (a repeat) has its own, barred from its label's strings.
             request = request with
             {
-                Constraint = call.Avoid is not null
-                    ? _copy.For(text, call.Avoid, call.From, call.Before)
+                Constraint = call.Again is RepeatBars bars
+                    ? _copy.For(text, bars)
                     : cached?.CopyConstraint(_copy) ?? _copy.For(text),
             };
         }

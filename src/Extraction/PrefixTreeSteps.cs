@@ -77,7 +77,7 @@ public sealed class PrefixTreeSteps(
         var requests = calls.Select(c =>
         {
             (string context, GenerationResult count) = Branch(c.Label);
-            ITokenConstraint? constraint = c.Avoid is null ? shared : copy?.For(text, c.Avoid, c.From, c.Before);
+            ITokenConstraint? constraint = c.Again is null ? shared : copy?.For(text, c.Again);
             int[] committed = [.. count.Node.AllTokens(), count.Tokens[^1]];
             int[] full = tokenizer.Encode(context + PromptTemplate.For(schema.Language).MentionMarker(c.K));
 

@@ -43,31 +43,28 @@ public sealed class RequestReader(GpuHostOptions options)
 
         int count = Int(body, "count", 1, options.MaxCount);
         var call = new MentionCall(label, count, Int(body, "k", 1, count));
-        return new MentionBody(text, schema, body["avoid"] is null && body["from"] is null && body["before"] is null
-            ? call
-            : call with
-            {
-                Avoid = Avoid(body),
-                From = OptionalInt(body, "from", 0, text.Length),
-                Before = OptionalInt(body, "before", 0, text.Length),
-            });
+        return new MentionBody(text, schema, body["again"] is null ? call : call with { Again = Again(body, text) });
     }
 
-    // A mention decoded again: the strings it may not repeat (at most a count's worth).
-    private List<string> Avoid(JsonObject body)
+    // A mention decoded again: the strings it may not repeat (at most a count's worth) and its window in the text.
+    private RepeatBars Again(JsonObject body, string text)
     {
-        if (body["avoid"] is not JsonArray avoid || avoid.Count == 0 || avoid.Count > options.MaxCount
+        if (body["again"] is not JsonObject again)
+        {
+            throw ProblemException.BadRequest("again", "again must be an object: {avoid, from, before}");
+        }
+
+        if (again["avoid"] is not JsonArray avoid || avoid.Count == 0 || avoid.Count > options.MaxCount
             || avoid.Any(a => a is not JsonValue v || !JsonStrings.TryGet(v, out string? s) || string.IsNullOrEmpty(s)))
         {
-            throw ProblemException.BadRequest("avoid", "avoid must be an array of 1 to "
+            throw ProblemException.BadRequest("again.avoid", "again.avoid must be an array of 1 to "
                 + $"{options.MaxCount} non-empty strings (the mentions a repeat may not give again)");
         }
 
-        return avoid.Select(a => (string)a!).ToList();
+        return new RepeatBars(avoid.Select(a => (string)a!).ToList(),
+            again["from"] is null ? null : Int(again, "from", 0, text.Length, "again.from"),
+            again["before"] is null ? null : Int(again, "before", 0, text.Length, "again.before"));
     }
-
-    private static int? OptionalInt(JsonObject body, string field, int min, int max) =>
-        body[field] is null ? null : Int(body, field, min, max);
 
     public async Task<ExtractBody> ExtractAsync(HttpRequest request)
     {
@@ -226,15 +223,17 @@ public sealed class RequestReader(GpuHostOptions options)
         return s ?? throw ProblemException.BadRequest(field, $"{field} is not valid Unicode (an unpaired surrogate)");
     }
 
-    public static int Int(JsonObject body, string field, int min, int max)
+    /// <param name="name">The field's name in refusals (a nested field's path), if not <paramref name="field"/>.</param>
+    public static int Int(JsonObject body, string field, int min, int max, string? name = null)
     {
+        name ??= field;
         if (body[field] is not JsonValue v || !v.TryGetValue(out int value))
         {
-            throw ProblemException.BadRequest(field, $"{field} is missing or not an integer");
+            throw ProblemException.BadRequest(name, $"{name} is missing or not an integer");
         }
 
         return value >= min && value <= max
             ? value
-            : throw ProblemException.BadRequest(field, $"{field} = {value} is out of range [{min}, {max}]");
+            : throw ProblemException.BadRequest(name, $"{name} = {value} is out of range [{min}, {max}]");
     }
 }

@@ -128,7 +128,8 @@ public class CopyDecodingTests(ITestOutputHelper output)
         bool Keeps(string m) => !avoid.Contains(m) && Enumerable.Range(from, before - from)
             .Any(p => !barred.Contains(p) && string.CompareOrdinal(text, p, m, 0, m.Length) == 0);
 
-        string[] again = Mentions(model, tokenizer, text, copy.For(text, avoid, from, before), seeds: 12)
+        var bars = new RepeatBars(avoid, from, before);
+        string[] again = Mentions(model, tokenizer, text, copy.For(text, bars), seeds: 12)
             .Where(r => r.Stopped).Select(r => tokenizer.Decode(r.Tokens[..^1]).Trim()).ToArray();
         output.WriteLine($"barred: {string.Join(" | ", again)}\ncopied: {string.Join(" | ", free)}");
         Assert.True(again.Length >= 6, $"only {again.Length} mentions ended: too few to show anything");

@@ -44,20 +44,18 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
         Assert.Equal(expectedMention.LogProbability, (double)mention["logprob"]!, 4);
 
         // A mention decoded again carries what it may not repeat, and where it may start, through the wire.
-        var barred = new MentionCall("PER", 2, 2) { Avoid = ["Greta", "Kofi"], From = 1, Before = 18 };
+        var barred = new MentionCall("PER", 2, 2) { Again = new RepeatBars(["Greta", "Kofi"], 1, 18) };
         JsonNode decodedAgain = await host.PostOk("/v1/mention", new JsonObject
         {
             ["text"] = text,
             ["label"] = "PER",
             ["count"] = 2,
             ["k"] = 2,
-            ["avoid"] = new JsonArray("Greta", "Kofi"),
-            ["from"] = 1,
-            ["before"] = 18,
+            ["again"] = new JsonObject { ["avoid"] = new JsonArray("Greta", "Kofi"), ["from"] = 1, ["before"] = 18 },
         });
         var expectedAgain = await local.MentionAsync(text, SyntheticNer.Schema, barred);
         Assert.Equal(expectedAgain.Mention, (string?)decodedAgain["mention"]);
-        Assert.DoesNotContain((string?)decodedAgain["mention"], barred.Avoid);
+        Assert.DoesNotContain((string?)decodedAgain["mention"], barred.Again.Avoid);
 
         JsonNode doc = await host.PostOk("/v1/extract",
             new JsonObject { ["text"] = text, ["labels"] = new JsonArray("LOC") });
@@ -205,20 +203,15 @@ public sealed class GpuHostTests(SyntheticModelFixture trained)
             new JsonObject { ["text"] = "a", ["label"] = "DATE", ["count"] = 1, ["k"] = 1 }), 400, "label");
         await host.Problem(await host.Post("/v1/mention",
             new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = "two", ["k"] = 1 }), 400, "count");
-        // A mention decoded again: avoid must be strings, a window needs them, and lies within the text.
-        JsonObject Again(string field, JsonNode? value)
-        {
-            var body = new JsonObject { ["text"] = "a", ["label"] = "PER", ["count"] = 1, ["k"] = 1 };
-            (body["avoid"], body[field]) = (new JsonArray("a"), value);
-            return body;
-        }
-
-        await host.Problem(await host.Post("/v1/mention", Again("avoid", "a")), 400, "avoid");
-        await host.Problem(await host.Post("/v1/mention", Again("avoid", new JsonArray("a", 3))), 400, "avoid");
-        JsonObject windowAlone = Again("from", 0);
-        windowAlone.Remove("avoid");
-        await host.Problem(await host.Post("/v1/mention", windowAlone), 400, "avoid");
-        await host.Problem(await host.Post("/v1/mention", Again("before", 2)), 400, "before");
+        // A mention decoded again: its bars are an object, whose avoid is strings and whose window is in the text.
+        JsonObject Again(JsonNode? again) =>
+            new() { ["text"] = "ab", ["label"] = "PER", ["count"] = 1, ["k"] = 1, ["again"] = again };
+        await host.Problem(await host.Post("/v1/mention", Again(new JsonArray("a"))), 400, "again");
+        await host.Problem(await host.Post("/v1/mention", Again(new JsonObject { ["from"] = 0 })), 400, "again.avoid");
+        await host.Problem(await host.Post("/v1/mention",
+            Again(new JsonObject { ["avoid"] = new JsonArray("a", 3) })), 400, "again.avoid");
+        await host.Problem(await host.Post("/v1/mention",
+            Again(new JsonObject { ["avoid"] = new JsonArray("a"), ["before"] = 3 })), 400, "again.before");
         await host.Problem(await host.PostRaw("/v1/extract",
             "{\"text\": \"\\ud800 lone surrogate\"}", "application/json"), 400, "text");
         await host.Problem(await host.PostRaw("/v1/count",

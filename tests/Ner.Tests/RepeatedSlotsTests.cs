@@ -30,12 +30,12 @@ public class RepeatedSlotsTests
 
         // Alice keeps slot 1 (the most probable); slots 2 and 4 are decoded again, barred from both strings.
         Assert.Equal([2, 4], again.Select(c => c.K));
-        Assert.All(again, c => Assert.Equal(["Alice", "Carol"], c.Avoid!.Order()));
+        Assert.All(again, c => Assert.Equal(["Alice", "Carol"], c.Again!.Avoid.Order()));
 
         // In text order: slot 2 starts after the kept slot 1 (Alice at 0) and before the kept slot 3 (Carol at 18);
         // slot 4 after Carol, with nothing kept above it.
-        Assert.Equal((1, 18), (again[0].From, again[0].Before));
-        Assert.Equal((19, (int?)null), (again[1].From, again[1].Before));
+        Assert.Equal((1, 18), (again[0].Again!.From, again[0].Again!.Before));
+        Assert.Equal((19, (int?)null), (again[1].Again!.From, again[1].Again!.Before));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class RepeatedSlotsTests
 
         Assert.Equal(2, steps.Rounds.Count);
         MentionCall call = Assert.Single(steps.Rounds[1]);
-        Assert.Equal((2, 1, 18), (call.K, call.From, call.Before));
+        Assert.Equal((2, 1, 18), (call.K, call.Again!.From, call.Again!.Before));
         string[] expected = taken ? ["Alice", "Bob", "Carol"] : ["Alice", "Carol"];
         Assert.Equal(expected, d.Entities.Select(e => e.Text).Distinct().Order());
         Assert.Equal(Schema.Labels.Count + 3 + 1, d.Sequences);

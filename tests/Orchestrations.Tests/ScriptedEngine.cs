@@ -42,13 +42,13 @@ internal sealed class ScriptedEngine : IPadellmEngine
     {
         string[] words = Mentions(text, call.Label);
         string mention;
-        if (call.Avoid is IReadOnlyList<string> avoid)
+        if (call.Again is RepeatBars bars)
         {
-            Calls.Enqueue($"mention {call.Label} {call.K}/{call.Count} again avoid={string.Join(",", avoid)} "
-                + $"from={call.From} before={call.Before}");
-            mention = words.First(w => !avoid.Contains(w)
-                && text.IndexOf(w, StringComparison.Ordinal) >= (call.From ?? 0)
-                && text.IndexOf(w, StringComparison.Ordinal) < (call.Before ?? text.Length));
+            Calls.Enqueue($"mention {call.Label} {call.K}/{call.Count} again avoid={string.Join(",", bars.Avoid)} "
+                + $"from={bars.From} before={bars.Before}");
+            mention = words.First(w => !bars.Avoid.Contains(w)
+                && text.IndexOf(w, StringComparison.Ordinal) >= (bars.From ?? 0)
+                && text.IndexOf(w, StringComparison.Ordinal) < (bars.Before ?? text.Length));
         }
         else
         {

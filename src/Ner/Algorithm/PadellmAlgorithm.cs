@@ -50,7 +50,7 @@ public static class PadellmAlgorithm
             IReadOnlyList<MentionAnswer> second = await steps.MentionAsync(text, schema, again);
             var better = second
                 .Zip(again, (m, c) => (m, c))
-                .Where(x => x.m.Mention is string s && !x.c.Avoid!.Contains(s)
+                .Where(x => x.m.Mention is string s && !x.c.Again!.Avoid.Contains(s)
                     && Math.Exp(x.m.LogProbability) >= options.RepeatMinProbability)
                 .ToDictionary(x => (x.m.Label, x.m.K), x => x.m);
             mentions = mentions.Select(m => better.GetValueOrDefault((m.Label, m.K), m)).ToList();

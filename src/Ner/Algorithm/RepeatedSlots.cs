@@ -12,7 +12,7 @@ namespace PaDeLLM.Ner.Algorithm;
 public static class RepeatedSlots
 {
 
-    /// <summary>The calls to decode again, each with <see cref="MentionCall.Avoid"/> set.</summary>
+    /// <summary>The calls to decode again, each with its <see cref="MentionCall.Again"/> bars.</summary>
     /// <param name="answers">Step 2's answers, one per call in the calls' order.</param>
     public static IReadOnlyList<MentionCall> Find(
         string text, IReadOnlyList<MentionCall> calls, IReadOnlyList<MentionAnswer> answers)
@@ -41,7 +41,7 @@ public static class RepeatedSlots
             {
                 int? from = anchors.Where(a => a.K < call.K).Select(a => (int?)(a.Start + 1)).Max();
                 int? before = anchors.Where(a => a.K > call.K).Select(a => (int?)a.Start).Min();
-                again.Add((at, call with { Avoid = taken, From = from, Before = before }));
+                again.Add((at, call with { Again = new RepeatBars(taken, from, before) }));
             }
         }
 
