@@ -223,7 +223,7 @@ public sealed class RequestReader(GpuHostOptions options)
         return s ?? throw ProblemException.BadRequest(field, $"{field} is not valid Unicode (an unpaired surrogate)");
     }
 
-    /// <param name="name">The field's name in refusals (a nested field's path), if not <paramref name="field"/>.</param>
+    /// <param name="name">The name refusals give (a nested field's path), if not <paramref name="field"/>.</param>
     public static int Int(JsonObject body, string field, int min, int max, string? name = null)
     {
         name ??= field;
