@@ -516,6 +516,10 @@ train_bidir_long() {
   # bidir-msra's stage 1 two and a half times as long (1,500 steps, as the causal MSRA stages were; session 25 started
   # it, about 52 minutes on two cores), then Resume with seeds 45 and 46 and their soup, against 87.19, 87.25, 88.21.
   stage_then_pair msra,resume zh-msra-resume-bidir-long resume-zh-bidir-long
+  # Repeats kept, as bidir-msra's runs were measured (its evaluations above decode repeats again, the default since).
+  for run in resume-zh-bidir-long resume-zh-bidir-long-seed46 resume-zh-bidir-long-soup2; do
+    ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
+  done
 }
 
 pair_runs() {
