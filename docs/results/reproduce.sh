@@ -517,9 +517,21 @@ train_bidir_long() {
   # it, about 52 minutes on two cores), then Resume with seeds 45 and 46 and their soup, against 87.19, 87.25, 88.21.
   stage_then_pair msra,resume zh-msra-resume-bidir-long resume-zh-bidir-long
   # Repeats kept, as bidir-msra's runs were measured (its evaluations above decode repeats again, the default since).
-  for run in resume-zh-bidir-long resume-zh-bidir-long-seed46 resume-zh-bidir-long-soup2; do
-    ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
+  for run in resume-zh-bidir-long-bf16 resume-zh-bidir-long-seed46-bf16 resume-zh-bidir-long-soup2; do
+    ev resume "$R/$run" "${run%-bf16}-keep-copy-batch" batch --repeats keep
   done
+}
+
+train_bidir_long4() {
+  # Two more Resume runs from bidir-long's stage (seeds 47 and 48, session 26), and the soup of the four, scored with
+  # repeats decoded again (the default) and kept.
+  INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long-seed47 resume-zh-bidir-long-seed48
+  local run=resume-zh-bidir-long-soup4 m=() s
+  for s in "" -seed46 -seed47 -seed48; do m+=(--model "$R/resume-zh-bidir-long$s"); done
+  "$P" model export "${m[@]}" --out "$R/$run" --dtype bf16
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
 }
 
 pair_runs() {
@@ -750,12 +762,13 @@ case "${1:-all}" in
   bidir-msra6) train_bidir_msra6 ;;
   bidir-more) train_bidir_more ;;
   bidir-long) train_bidir_long ;;
+  bidir-long4) train_bidir_long4 ;;
   bidir) train_bidir ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
