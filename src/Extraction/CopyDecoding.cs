@@ -1,4 +1,5 @@
 using PaDeLLM.Model.Inference;
+using PaDeLLM.Ner.Aggregation;
 using PaDeLLM.Ner.Algorithm;
 using PaDeLLM.Tokenizers;
 using PaDeLLM.Tokenizers.Bpe;
@@ -74,15 +75,7 @@ public sealed class CopyDecoding
     {
         var barred = Enumerable.Range(0, text.Length + 1)
             .Where(c => c < (bars.From ?? 0) || c >= (bars.Before ?? int.MaxValue)).ToHashSet();
-        foreach (string mention in bars.Avoid.Where(m => m.Length > 0))
-        {
-            for (int at = text.IndexOf(mention, StringComparison.Ordinal); at >= 0;
-                at = text.IndexOf(mention, at + 1, StringComparison.Ordinal))
-            {
-                barred.Add(at);
-            }
-        }
-
+        barred.UnionWith(bars.Avoid.SelectMany(m => SpanLocator.FindAll(text, m)).Select(s => s.Start));
         return barred;
     }
 }

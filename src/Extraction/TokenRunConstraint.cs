@@ -15,7 +15,7 @@ namespace PaDeLLM.Extraction;
 /// continuation byte), before which a mention may neither start nor end.</param>
 /// <param name="ending">How the choice between a stop and the text's best continuation is made.</param>
 /// <param name="barredStarts">Token positions a run may not start at: the occurrences of strings a mention must
-/// not repeat (<see cref="CopyDecoding.For(string, IReadOnlyCollection{string}?)"/>).</param>
+/// not repeat (<see cref="CopyDecoding.For(string, Ner.Algorithm.RepeatBars?)"/>).</param>
 public sealed class TokenRunConstraint(
     int[] source, IReadOnlySet<int> stops, IReadOnlyList<bool>? insideCharacter = null,
     CopyEnding ending = CopyEnding.StopMass, IReadOnlySet<int>? barredStarts = null)

@@ -7,11 +7,10 @@ namespace PaDeLLM.Ner.Algorithm;
 /// land on the same string, which the merge then keeps once, so a counted mention is lost. A string is a repeat
 /// when more slots hold it than it has occurrences in the text (a name written twice may fill two slots); the
 /// most probable of its slots keep it, and the others are to be decoded again, barred from every string
-/// their label already holds.
+/// their label already holds and kept to their place in text order (<see cref="RepeatBars"/>).
 /// </summary>
 public static class RepeatedSlots
 {
-
     /// <summary>The calls to decode again, each with its <see cref="MentionCall.Again"/> bars.</summary>
     /// <param name="answers">Step 2's answers, one per call in the calls' order.</param>
     public static IReadOnlyList<MentionCall> Find(
