@@ -25,6 +25,7 @@
 #   docs/results/reproduce.sh bidir-msra6  # two more seeds from bidir-msra's stage and the soup of six (after bidir-msra)
 #   docs/results/reproduce.sh bidir-more   # bidir-msra's stage with Weibo, Youku and Ecommerce too, then Resume
 #   docs/results/reproduce.sh bidir-long   # bidir-msra's stage for 1,500 steps, then Resume
+#   docs/results/reproduce.sh long-recipes # from bidir-long's stage: four replaced copies; unseen characters
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -534,6 +535,13 @@ train_bidir_long4() {
   ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
 }
 
+train_long_recipes() {
+  # Two Resume recipes from bidir-long's stage (session 27), one core each side by side, against its seeds 45-48
+  # (88.21, 87.79, 88.46, 88.47): four replaced copies of every sentence instead of two (seed 49), and the two copies
+  # with augment.unseen_characters 0.1 (seed 50: a mention's letter and one nearby swapped for one the tokenizer lacks).
+  INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long-copies4 resume-zh-bidir-long-unseen
+}
+
 pair_runs() {
   # Two Resume runs from the shipped soup (or from $INIT), one core each, side by side (configs named like the runs);
   # each exported in BF16, scored on all of dev and by gold strings per pair, its log kept.
@@ -763,12 +771,13 @@ case "${1:-all}" in
   bidir-more) train_bidir_more ;;
   bidir-long) train_bidir_long ;;
   bidir-long4) train_bidir_long4 ;;
+  long-recipes) train_long_recipes ;;
   bidir) train_bidir ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|long-recipes|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
