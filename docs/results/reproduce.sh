@@ -26,6 +26,7 @@
 #   docs/results/reproduce.sh bidir-more   # bidir-msra's stage with Weibo, Youku and Ecommerce too, then Resume
 #   docs/results/reproduce.sh bidir-long   # bidir-msra's stage for 1,500 steps, then Resume
 #   docs/results/reproduce.sh long-recipes # from bidir-long's stage: four replaced copies; unseen characters
+#   docs/results/reproduce.sh long-deep    # bidir-long's stage grown to 8 layers, then Resume
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -542,6 +543,20 @@ train_long_recipes() {
   INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long-copies4 resume-zh-bidir-long-unseen
 }
 
+train_long_deep() {
+  # More depth (session 27): bidir-long's stage grown from 6 layers to 8 (16.0M parameters, 32 MB in BF16; the new
+  # layers start as the identity), then the Resume stage with seeds 45 and 46 as bidir-long's (88.21, 87.79), one core
+  # each side by side, and the soup of the two.
+  [ -d "$R/zh-msra-resume-bidir-long-deep" ] || "$P" model grow --model "$R/zh-msra-resume-bidir-long" \
+    --out "$R/zh-msra-resume-bidir-long-deep" --layers 8
+  INIT=$R/zh-msra-resume-bidir-long-deep pair_runs resume-zh-bidir-long-deep resume-zh-bidir-long-deep-seed46
+  local run=resume-zh-bidir-long-deep-soup2
+  "$P" model export --model "$R/resume-zh-bidir-long-deep" --model "$R/resume-zh-bidir-long-deep-seed46" \
+    --out "$R/$run" --dtype bf16
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+}
+
 pair_runs() {
   # Two Resume runs from the shipped soup (or from $INIT), one core each, side by side (configs named like the runs);
   # each exported in BF16, scored on all of dev and by gold strings per pair, its log kept.
@@ -772,12 +787,13 @@ case "${1:-all}" in
   bidir-long) train_bidir_long ;;
   bidir-long4) train_bidir_long4 ;;
   long-recipes) train_long_recipes ;;
+  long-deep) train_long_deep ;;
   bidir) train_bidir ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|long-recipes|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|long-recipes|long-deep|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
