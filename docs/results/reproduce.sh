@@ -25,8 +25,9 @@
 #   docs/results/reproduce.sh bidir-msra6  # two more seeds from bidir-msra's stage and the soup of six (after bidir-msra)
 #   docs/results/reproduce.sh bidir-more   # bidir-msra's stage with Weibo, Youku and Ecommerce too, then Resume
 #   docs/results/reproduce.sh bidir-long   # bidir-msra's stage for 1,500 steps, then Resume
-#   docs/results/reproduce.sh long-recipes # from bidir-long's stage: four replaced copies; unseen characters
+#   docs/results/reproduce.sh long-recipes # from bidir-long's stage: four copies; unseen characters; soup of 6
 #   docs/results/reproduce.sh long-deep    # bidir-long's stage grown to 8 layers, then Resume
+#   docs/results/reproduce.sh long-seeds8  # two more seeds from bidir-long's stage, the soup of eight (after long-recipes)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -541,6 +542,13 @@ train_long_recipes() {
   # (88.21, 87.79, 88.46, 88.47): four replaced copies of every sentence instead of two (seed 49), and the two copies
   # with augment.unseen_characters 0.1 (seed 50: a mention's letter and one nearby swapped for one the tokenizer lacks).
   INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long-copies4 resume-zh-bidir-long-unseen
+  # The soup of all six runs from the long stage (after bidir-long4), scored with repeats decoded again and kept.
+  local run=resume-zh-bidir-long-soup6 m=() s
+  for s in "" -seed46 -seed47 -seed48 -copies4 -unseen; do m+=(--model "$R/resume-zh-bidir-long$s"); done
+  "$P" model export "${m[@]}" --out "$R/$run" --dtype bf16
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
 }
 
 train_long_deep() {
@@ -555,6 +563,18 @@ train_long_deep() {
     --out "$R/$run" --dtype bf16
   ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
   "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+}
+
+train_long_seeds8() {
+  # Two more Resume runs from bidir-long's stage (seeds 49 and 50, the recipe of seeds 45-48; session 27) and the soup
+  # of all eight runs from that stage, scored with repeats decoded again and kept.
+  INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long-seed49 resume-zh-bidir-long-seed50
+  local run=resume-zh-bidir-long-soup8 m=() s
+  for s in "" -seed46 -seed47 -seed48 -copies4 -unseen -seed49 -seed50; do m+=(--model "$R/resume-zh-bidir-long$s"); done
+  "$P" model export "${m[@]}" --out "$R/$run" --dtype bf16
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
 }
 
 pair_runs() {
@@ -788,12 +808,13 @@ case "${1:-all}" in
   bidir-long4) train_bidir_long4 ;;
   long-recipes) train_long_recipes ;;
   long-deep) train_long_deep ;;
+  long-seeds8) train_long_seeds8 ;;
   bidir) train_bidir ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|long-recipes|long-deep|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|long-recipes|long-deep|long-seeds8|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
