@@ -28,6 +28,7 @@
 #   docs/results/reproduce.sh long-recipes # from bidir-long's stage: four copies; unseen characters; soup of 6
 #   docs/results/reproduce.sh long-deep    # bidir-long's stage grown to 8 layers, then Resume
 #   docs/results/reproduce.sh long-seeds8  # two more seeds from bidir-long's stage, the soup of eight (after long-recipes)
+#   docs/results/reproduce.sh deep-stage   # long-deep's 8 layers read MSRA + Resume again, then Resume (after long-deep)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -586,6 +587,22 @@ train_long_seeds8() {
   ship_zh_scores
 }
 
+train_deep_stage() {
+  # Depth with its own MSRA stage (session 27 started it): long-deep's grown start reads MSRA with Resume for 1,000
+  # steps at 8 layers (both cores; resumable), then the Resume stage with seeds 45 and 46 and the soup of the two,
+  # against long-deep's 88.84, 88.09 and 88.72.
+  DOTNET_PROCESSOR_COUNT=2 "$P" train --dataset msra,resume --format padellm+aug \
+    --config "$C/zh-msra-resume-bidir-deep.json" --init "$R/zh-msra-resume-bidir-long-deep" \
+    --out "$R/zh-msra-resume-bidir-deep" --resume
+  cp "$R/zh-msra-resume-bidir-deep/train_log.jsonl" docs/results/zh-msra-resume-bidir-deep-train_log.jsonl
+  INIT=$R/zh-msra-resume-bidir-deep pair_runs resume-zh-bidir-deep resume-zh-bidir-deep-seed46
+  local run=resume-zh-bidir-deep-soup2
+  "$P" model export --model "$R/resume-zh-bidir-deep" --model "$R/resume-zh-bidir-deep-seed46" --out "$R/$run" \
+    --dtype bf16
+  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
+  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+}
+
 pair_runs() {
   # Two Resume runs from the shipped soup (or from $INIT), one core each, side by side (configs named like the runs);
   # each exported in BF16, scored on all of dev and by gold strings per pair, its log kept.
@@ -818,12 +835,13 @@ case "${1:-all}" in
   long-recipes) train_long_recipes ;;
   long-deep) train_long_deep ;;
   long-seeds8) train_long_seeds8 ;;
+  deep-stage) train_deep_stage ;;
   bidir) train_bidir ;;
   table3) train_table3 ;;
   from-aug) train_from_aug ;;
   mixed) train_mixed ;;
   eval-models) evaluate_models ;;
   all) "$0" train; "$0" levers; "$0" eval; "$0" plots ;;
-  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|long-recipes|long-deep|long-seeds8|table3|from-aug|mixed|all" >&2
+  *) echo "usage: $0 train|levers|eval|eval-base|eval-levers|plots|models|eval-models|count-bias|repeats|wide|wide-aug|zh|zh-wide|replace|grow|grow-msra|grow-msra2|grow-msra3|latency-shipped|gold-counts|joined|bidir|bidir-msra|bidir-msra6|bidir-more|bidir-long|bidir-long4|long-recipes|long-deep|long-seeds8|deep-stage|table3|from-aug|mixed|all" >&2
      exit 2 ;;
 esac
