@@ -27,8 +27,8 @@
 #   docs/results/reproduce.sh bidir-long   # bidir-msra's stage for 1,500 steps, then Resume
 #   docs/results/reproduce.sh long-recipes # from bidir-long's stage: four copies; unseen characters; soup of 6
 #   docs/results/reproduce.sh long-deep    # bidir-long's stage grown to 8 layers, then Resume
-#   docs/results/reproduce.sh long-seeds8  # two more seeds from bidir-long's stage, the soup of eight (after long-recipes)
-#   docs/results/reproduce.sh deep-stage   # long-deep's 8 layers read MSRA + Resume again, then Resume (after long-deep)
+#   docs/results/reproduce.sh long-seeds8  # two more seeds from bidir-long's stage, the soup of 8 (after long-recipes)
+#   docs/results/reproduce.sh deep-stage   # long-deep's 8 layers read MSRA + Resume, then Resume (after long-deep)
 #   docs/results/reproduce.sh table3       # AutoReg_Struct and _Aug with the shipped models' levers and schedules
 #   docs/results/reproduce.sh from-aug     # PaDeLLM on CoNLL-2003 from AutoReg_Aug's weights (after table3)
 #   docs/results/reproduce.sh mixed        # the shipped CoNLL-2003 model: padellm+aug from Aug's weights (after table3)
@@ -459,29 +459,17 @@ train_bidir_msra() {
     --config "$C/zh-msra-resume-bidir.json" --init "$ZH3" --out "$R/zh-msra-resume-bidir" --resume
   cp "$R/zh-msra-resume-bidir/train_log.jsonl" docs/results/zh-msra-resume-bidir-train_log.jsonl
   INIT=$R/zh-msra-resume-bidir pair_runs resume-zh-bidir-msra resume-zh-bidir-msra-seed46
-  local run=resume-zh-bidir-msra-soup2
-  "$P" model export --model "$R/resume-zh-bidir-msra" --model "$R/resume-zh-bidir-msra-seed46" \
-    --out "$R/$run" --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  soup_runs resume-zh-bidir-msra-soup2 resume-zh-bidir-msra resume-zh-bidir-msra-seed46
   INIT=$R/zh-msra-resume-bidir pair_runs resume-zh-bidir-msra-seed47 resume-zh-bidir-msra-seed48
-  run=resume-zh-bidir-msra-soup4
-  "$P" model export --model "$R/resume-zh-bidir-msra" --model "$R/resume-zh-bidir-msra-seed46" \
-    --model "$R/resume-zh-bidir-msra-seed47" --model "$R/resume-zh-bidir-msra-seed48" --out "$R/$run" --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  soup_runs resume-zh-bidir-msra-soup4 resume-zh-bidir-msra resume-zh-bidir-msra-seed4{6,7,8}
 }
 
 train_bidir_msra6() {
   # Two more Resume runs from bidir-msra's stage 1 (seeds 49 and 50, session 25) and the soup of all six seeds.
   INIT=$R/zh-msra-resume-bidir pair_runs resume-zh-bidir-msra-seed49 resume-zh-bidir-msra-seed50
-  local run=resume-zh-bidir-msra-soup6 m=() s
-  for s in "" -seed46 -seed47 -seed48 -seed49 -seed50; do m+=(--model "$R/resume-zh-bidir-msra$s"); done
-  "$P" model export "${m[@]}" --out "$R/$run" --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  soup_runs resume-zh-bidir-msra-soup6 resume-zh-bidir-msra resume-zh-bidir-msra-seed{46,47,48,49,50}
   # Other soups of the six, by the seeds they take (45 is the run without a seed in its name).
-  local seeds
+  local seeds m s
   for seeds in 45-46-50 45-46-47-50 45-46-49-50 45-46-47-49-50; do
     m=(); for s in ${seeds//-/ }; do m+=(--model "$R/resume-zh-bidir-msra$([ "$s" = 45 ] || echo "-seed$s")"); done
     "$P" model export "${m[@]}" --out "$R/resume-zh-bidir-msra-soup-$seeds" --dtype bf16
@@ -501,10 +489,7 @@ stage_then_pair() {
     --config "$C/$stage.json" --init "$ZH3" --out "$R/$stage" --resume
   cp "$R/$stage/train_log.jsonl" "docs/results/$stage-train_log.jsonl"
   INIT=$R/$stage pair_runs "$prefix" "$prefix-seed46"
-  local run=$prefix-soup2
-  "$P" model export --model "$R/$prefix" --model "$R/$prefix-seed46" --out "$R/$run" --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  soup_runs "$prefix-soup2" "$prefix" "$prefix-seed46"
 }
 
 train_bidir_more() {
@@ -528,12 +513,8 @@ train_bidir_long4() {
   # Two more Resume runs from bidir-long's stage (seeds 47 and 48, session 26), and the soup of the four, scored with
   # repeats decoded again (the default) and kept.
   INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long-seed47 resume-zh-bidir-long-seed48
-  local run=resume-zh-bidir-long-soup4 m=() s
-  for s in "" -seed46 -seed47 -seed48; do m+=(--model "$R/resume-zh-bidir-long$s"); done
-  "$P" model export "${m[@]}" --out "$R/$run" --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
-  ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
+  soup_runs resume-zh-bidir-long-soup4 resume-zh-bidir-long resume-zh-bidir-long-seed4{6,7,8}
+  ev resume "$R/resume-zh-bidir-long-soup4" resume-zh-bidir-long-soup4-keep-copy-batch batch --repeats keep
 }
 
 train_long_recipes() {
@@ -542,12 +523,8 @@ train_long_recipes() {
   # with augment.unseen_characters 0.1 (seed 50: a mention's letter and one nearby swapped for one the tokenizer lacks).
   INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long-copies4 resume-zh-bidir-long-unseen
   # The soup of all six runs from the long stage (after bidir-long4), scored with repeats decoded again and kept.
-  local run=resume-zh-bidir-long-soup6 m=() s
-  for s in "" -seed46 -seed47 -seed48 -copies4 -unseen; do m+=(--model "$R/resume-zh-bidir-long$s"); done
-  "$P" model export "${m[@]}" --out "$R/$run" --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
-  ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
+  soup_runs resume-zh-bidir-long-soup6 resume-zh-bidir-long resume-zh-bidir-long-{seed46,seed47,seed48,copies4,unseen}
+  ev resume "$R/resume-zh-bidir-long-soup6" resume-zh-bidir-long-soup6-keep-copy-batch batch --repeats keep
 }
 
 ship_zh_scores() {
@@ -565,22 +542,15 @@ train_long_deep() {
   [ -d "$R/zh-msra-resume-bidir-long-deep" ] || "$P" model grow --model "$R/zh-msra-resume-bidir-long" \
     --out "$R/zh-msra-resume-bidir-long-deep" --layers 8
   INIT=$R/zh-msra-resume-bidir-long-deep pair_runs resume-zh-bidir-long-deep resume-zh-bidir-long-deep-seed46
-  local run=resume-zh-bidir-long-deep-soup2
-  "$P" model export --model "$R/resume-zh-bidir-long-deep" --model "$R/resume-zh-bidir-long-deep-seed46" \
-    --out "$R/$run" --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  soup_runs resume-zh-bidir-long-deep-soup2 resume-zh-bidir-long-deep resume-zh-bidir-long-deep-seed46
 }
 
 train_long_seeds8() {
   # Two more Resume runs from bidir-long's stage (seeds 49 and 50, the recipe of seeds 45-48; session 27) and the soup
   # of all eight runs from that stage, scored with repeats decoded again and kept.
   INIT=$R/zh-msra-resume-bidir-long pair_runs resume-zh-bidir-long-seed49 resume-zh-bidir-long-seed50
-  local run=resume-zh-bidir-long-soup8 m=() s
-  for s in "" -seed46 -seed47 -seed48 -copies4 -unseen -seed49 -seed50; do m+=(--model "$R/resume-zh-bidir-long$s"); done
-  "$P" model export "${m[@]}" --out "$R/$run" --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  local run=resume-zh-bidir-long-soup8
+  soup_runs "$run" resume-zh-bidir-long resume-zh-bidir-long-{seed46,seed47,seed48,copies4,unseen,seed49,seed50}
   ev resume "$R/$run" "$run-keep-copy-batch" batch --repeats keep
   # Shipped as models/resume-zh (session 27: 89.61 against bidir-msra's soup of four, 89.40), then scored as shipped.
   cp "$R/$run/model.safetensors" "$R/$run/config.json" models/resume-zh/
@@ -596,11 +566,17 @@ train_deep_stage() {
     --out "$R/zh-msra-resume-bidir-deep" --resume
   cp "$R/zh-msra-resume-bidir-deep/train_log.jsonl" docs/results/zh-msra-resume-bidir-deep-train_log.jsonl
   INIT=$R/zh-msra-resume-bidir-deep pair_runs resume-zh-bidir-deep resume-zh-bidir-deep-seed46
-  local run=resume-zh-bidir-deep-soup2
-  "$P" model export --model "$R/resume-zh-bidir-deep" --model "$R/resume-zh-bidir-deep-seed46" --out "$R/$run" \
-    --dtype bf16
-  ev resume "$R/$run" "$run-copy-batch" batch --out "$R/$run.json"
-  "$P" score "$R/$run.json" --dataset resume --json > "$S/$run-by-gold-count.json"
+  soup_runs resume-zh-bidir-deep-soup2 resume-zh-bidir-deep resume-zh-bidir-deep-seed46
+}
+
+soup_runs() {
+  # SOUP RUN...: the mean of the runs' final weights (a model soup) as $R/SOUP in BF16, scored on all of dev (its
+  # predictions kept in $R/SOUP.json) and by gold strings per pair.
+  local soup=$1 run m=(); shift
+  for run in "$@"; do m+=(--model "$R/$run"); done
+  "$P" model export "${m[@]}" --out "$R/$soup" --dtype bf16
+  ev resume "$R/$soup" "$soup-copy-batch" batch --out "$R/$soup.json"
+  "$P" score "$R/$soup.json" --dataset resume --json > "$S/$soup-by-gold-count.json"
 }
 
 pair_runs() {
